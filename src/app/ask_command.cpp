@@ -1,0 +1,75 @@
+#include "app/ask_command.hpp"
+
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "answer/answerer.hpp"
+#include "app/defaults.hpp"
+
+namespace qabot::app {
+
+namespace {
+struct AskOptions {
+  std::filesystem::path db = "qabot.db";
+  std::filesystem::path synonyms = default_synonyms_path();
+  int top_k = 3;
+  bool json = false;
+  std::string query;
+};
+
+void print_human(const answer::Answer& a) {
+  const auto& r = a.result;
+  if (!r.corrections.empty()) {
+    std::cout << "(corrected:";
+    for (const auto& c : r.corrections) std::cout << " " << c.from << " → " << c.to;
+    std::cout << ")\n";
+  }
+  if (r.matched) {
+    const auto& h = r.hits.front();
+    std::cout << "Q: " << h.question << "\n";
+    std::cout << "   [" << h.category << "]  " << h.source << "  confidence " << h.confidence << "\n\n";
+    std::cout << a.markdown;
+    if (!a.markdown.empty() && a.markdown.back() != '\n') std::cout << "\n";
+    if (r.hits.size() > 1) {
+      std::cout << "\nRelated:\n";
+      for (std::size_t i = 1; i < r.hits.size(); ++i) std::cout << "  - " << r.hits[i].question << "\n";
+    }
+  } else {
+    std::cout << a.markdown;
+  }
+}
+}  // namespace
+
+void add_ask_command(CLI::App& app) {
+  auto options = std::make_shared<AskOptions>();
+  auto* cmd = app.add_subcommand("ask", "Ask the question bank (reads one query per line from stdin without QUERY)");
+  cmd->add_option("query", options->query, "The question");
+  cmd->add_option("--db", options->db, "Index file")->capture_default_str();
+  cmd->add_option("--synonyms", options->synonyms, "Synonym file (Solr format)")->capture_default_str();
+  cmd->add_option("-k,--top-k", options->top_k, "Hits to return")->check(CLI::Range(1, 50))->capture_default_str();
+  cmd->add_flag("--json", options->json, "One JSON object per line");
+  cmd->callback([options, cmd] {
+    answer::Answerer answerer(options->db, options->synonyms);
+    auto one = [&](const std::string& q) {
+      if (options->json) {
+        auto a = answerer.search(q, options->top_k);
+        std::cout << answer::to_json(a).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      } else {
+        print_human(answerer.ask(q, options->top_k));
+      }
+    };
+    if (cmd->count("query")) {
+      one(options->query);
+      return;
+    }
+    std::string line;
+    while (std::getline(std::cin, line)) {
+      one(line);
+      std::cout.flush();
+    }
+  });
+}
+
+}  // namespace qabot::app

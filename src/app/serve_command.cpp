@@ -1,0 +1,105 @@
+#include "app/serve_command.hpp"
+
+#include <exception>
+#include <iostream>
+#include <memory>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/defaults.hpp"
+#include "server/server.hpp"
+#include "store/index_builder.hpp"
+
+namespace qabot::app {
+namespace {
+
+void build_index(const std::filesystem::path& db, const std::vector<std::filesystem::path>& notes) {
+  const auto report = store::IndexBuilder(db).build(notes);
+  for (const auto& e : report.errors) spdlog::warn("not indexed: {}: {}", e.path, e.message);
+  spdlog::info("indexed {} questions from {} files ({} parsed, {} unchanged) in {:.2f} s", report.questions,
+               report.files, report.parsed, report.reused, report.seconds);
+}
+
+}  // namespace
+
+int run_serve(const ServeOptions& options) {
+  // stdout carries exactly one line, "listening on URL", for scripts and tests; logs go to stderr.
+  auto logger = spdlog::stderr_color_mt("qabot-serve");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+
+  try {
+    if (options.watch && options.notes.empty()) throw std::runtime_error("--watch needs --notes PATH");
+    for (const auto& p : options.notes) {
+      if (!std::filesystem::exists(p)) throw std::runtime_error("--notes: no such file or directory: " + p.string());
+    }
+    if (!options.notes.empty() && !std::filesystem::exists(options.db)) {
+      spdlog::info("{} does not exist yet: indexing the notes first", options.db.string());
+      build_index(options.db, options.notes);
+    }
+
+    server::ServerConfig config;
+    config.host = options.host;
+    config.port = options.port;
+    config.io_threads = options.threads;
+    config.db = options.db;
+    config.engine_factory =
+        server::make_answerer_factory(options.synonyms.empty() ? default_synonyms_path() : options.synonyms);
+    config.allowed_origins = options.allow_origins;
+    config.pace = std::chrono::milliseconds(options.pace_ms);
+    config.max_connections = options.max_connections;
+    config.rate_per_second = options.rate_limit;
+    config.rate_burst = options.rate_burst;
+    config.handle_signals = true;
+    if (!options.notes.empty()) {
+      config.rebuild_index = [notes = options.notes](const std::filesystem::path& out) { build_index(out, notes); };
+    }
+    if (options.watch) config.watch_paths = options.notes;
+
+    server::Server server(std::move(config));
+    server.start();
+    std::cout << "listening on " << server.url() << std::endl;
+    return server.run();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    std::cerr << "qabot serve: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+void add_serve_command(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Serve the chat page, the WebSocket protocol and the HTTP API");
+  cmd->add_option("--db", options->db, "Index file to answer from")->capture_default_str();
+  cmd->add_option("--synonyms", options->synonyms, "Synonyms file (default: data/synonyms.txt when present)");
+  cmd->add_option("--notes", options->notes,
+                  "Note files or directories: indexed at start when --db is missing, re-indexed with --watch");
+  cmd->add_option("--host", options->host, "Address to bind")->capture_default_str();
+  cmd->add_option("--port", options->port, "Port (0: any free port; the chosen one is printed)")
+      ->capture_default_str();
+  cmd->add_option("--threads", options->threads, "I/O threads (default: one per core)");
+  cmd->add_flag("--watch", options->watch, "Re-index when the --notes change, without a restart");
+  cmd->add_option("--allow-origin", options->allow_origins,
+                  "Browser origin allowed to open the WebSocket besides the server's own (\"*\": any)");
+  cmd->add_option("--pace-ms", options->pace_ms, "Milliseconds between streamed chunks (0: no pacing)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  cmd->add_option("--max-connections", options->max_connections, "Open connections before new ones get 503")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--rate-limit", options->rate_limit, "Messages per second per connection (0: unlimited)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--rate-burst", options->rate_burst, "Messages a connection may send at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--log-level", options->log_level, "trace, debug, info, warn, error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  cmd->callback([options] {
+    if (const int rc = run_serve(*options); rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace qabot::app

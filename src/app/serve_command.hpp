@@ -1,0 +1,33 @@
+#pragma once
+// `qabot serve`: the chat server (HTTP, WebSocket protocol v1, the web page).
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace qabot::app {
+
+struct ServeOptions {
+  std::filesystem::path db = "qabot.db";
+  std::filesystem::path synonyms;  // empty: data/synonyms.txt when it exists
+  std::vector<std::filesystem::path> notes;
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::size_t threads = 0;  // 0: one per core
+  bool watch = false;
+  std::vector<std::string> allow_origins;
+  int pace_ms = 20;
+  std::size_t max_connections = 10000;
+  double rate_limit = 20;
+  double rate_burst = 40;
+  std::string log_level = "info";
+};
+
+// Runs until SIGINT/SIGTERM; returns the exit code (start-up failures print a message and return 1).
+int run_serve(const ServeOptions& options);
+void add_serve_command(CLI::App& app);
+
+}  // namespace qabot::app

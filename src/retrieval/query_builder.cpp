@@ -1,0 +1,202 @@
+#include "retrieval/query_builder.hpp"
+
+#include <algorithm>
+
+#include "text/fts5_tokenizer.hpp"
+
+namespace qabot::retrieval {
+
+namespace {
+
+// Words that shape a question rather than name its subject. Written as people type them; they go
+// through the analyzer at start-up so the sets hold analysed terms (stems, bigrams, Simplified).
+constexpr const char* kTemplateWords[] = {
+    // Chinese question scaffolding
+    "什么", "为什么", "怎么", "怎么样", "怎样", "如何", "哪些", "哪个", "有什么", "是什么", "什么是", "请问", "一下",
+    "讲讲", "说说", "谈谈", "简述", "简单", "介绍", "解释", "是否", "能否", "可以", "知道", "了解", "一般", "通常",
+    "主要", "具体", "以及", "还是", "为何", "多少", "时候", "我们", "你们", "这个", "那个", "它们", "需要", "应该",
+    // English question scaffolding
+    "what", "how", "why", "are", "was", "were", "the", "a", "an", "do", "does", "did", "of", "on", "to",
+    "can", "could", "should", "would", "you", "your", "i", "we", "it", "its", "this",
+    "that", "these", "those", "be", "been", "there", "which", "when", "where", "who", "me", "my", "about", "explain",
+    "describe", "tell", "mean", "meaning", "please", "some", "any", "vs", "versus", "us", "one", "way", "ways",
+    "thing", "things", "give", "example", "than", "then", "so", "get",
+};
+
+// English function words that are also code keywords: "python is vs ==", "with statement". They
+// count as (weak) topics where the bank contains them and as nothing where it does not.
+constexpr const char* kKeywordLikeWords[] = {"is", "in", "for", "and", "or", "with", "if", "not", "as", "from"};
+
+// Words that say which side of a topic is asked about: weak alone, decisive between siblings.
+constexpr const char* kAspectWords[] = {
+    "作用", "区别", "不同", "差异", "联系", "优点", "缺点", "优缺点", "好处", "坏处", "原理", "方法", "方式", "问题",
+    "理解", "解决", "处理", "原因", "意义", "目的", "影响", "特点", "用处", "用途", "比较", "对比", "定义", "概念",
+    "实现", "计算", "过程", "步骤", "应用", "场景", "不好",
+    "difference", "differences", "different", "between", "use", "used", "using", "purpose", "advantage",
+    "advantages", "disadvantage", "disadvantages", "pros", "cons", "work", "works", "role", "compare",
+    "comparison", "definition", "define", "reason", "problem", "problems", "solve", "handle", "deal", "benefit",
+    "benefits", "drawback", "drawbacks", "effect", "calculate", "compute", "implement", "good", "bad", "need",
+};
+
+}  // namespace
+
+QueryBuilder::QueryBuilder(const text::Analyzer& analyzer, const SynonymIndex& synonyms)
+    : analyzer_(analyzer), synonyms_(synonyms) {
+  auto load = [&](auto& words, std::unordered_set<std::string>& into) {
+    for (const char* w : words)
+      for (const auto& term : key_terms(analyzer_.analyze(w))) into.insert(term);
+  };
+  load(kTemplateWords, template_terms_);
+  load(kAspectWords, aspect_terms_);
+  load(kKeywordLikeWords, keyword_terms_);
+  // A term that is both (e.g. a bigram shared by two lists) counts as the weaker template role.
+  for (const auto& t : template_terms_) aspect_terms_.erase(t);
+}
+
+ConceptRole QueryBuilder::role_of(std::string_view term) const {
+  std::string t(term);
+  if (template_terms_.count(t)) return ConceptRole::Template;
+  if (aspect_terms_.count(t)) return ConceptRole::Aspect;
+  return ConceptRole::Topic;
+}
+
+Concept QueryBuilder::word_concept(const std::string& term) const {
+  Concept c;
+  c.alternatives.push_back({term});
+  c.role = role_of(term);
+  switch (c.role) {
+    case ConceptRole::Template:
+      c.factor = 0.1;
+      c.function_word = true;
+      break;
+    case ConceptRole::Aspect: c.factor = 0.5; break;
+    case ConceptRole::Topic:
+      if (keyword_terms_.count(term)) {
+        c.function_word = true;
+        c.factor = 0.5;
+      }
+      break;
+  }
+  return c;
+}
+
+Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>& tokens) const {
+  const auto words = segmenter_.han_words(text);
+  auto inside_a_word = [&](const text::Token& t) {
+    return std::any_of(words.begin(), words.end(), [&](const auto& w) { return w.first <= t.start && t.end <= w.second; });
+  };
+  // Positions: the primary token plus whatever is colocated with it.
+  struct Position {
+    const text::Token* primary = nullptr;
+    std::vector<const text::Token*> colocated;
+  };
+  std::vector<Position> positions;
+  for (const auto& t : tokens) {
+    if (!t.colocated || positions.empty())
+      positions.push_back({&t, {}});
+    else
+      positions.back().colocated.push_back(&t);
+  }
+  const Phrase keys = key_terms(tokens);
+  // Map key terms back to positions (key_terms drops some trailing unigrams, keeps order).
+  std::vector<std::size_t> key_position;
+  for (std::size_t p = 0, k = 0; p < positions.size() && k < keys.size(); ++p)
+    if (positions[p].primary->term == keys[k]) {
+      key_position.push_back(p);
+      ++k;
+    }
+
+  Query query;
+  for (std::size_t k = 0; k < keys.size();) {
+    if (auto match = synonyms_.longest_match(keys, k)) {
+      Concept c;
+      c.alternatives = *match->alternatives;
+      // What the user wrote goes first, so typo and highlight reporting see the original.
+      Phrase written(keys.begin() + static_cast<std::ptrdiff_t>(k),
+                     keys.begin() + static_cast<std::ptrdiff_t>(k + match->length));
+      auto it = std::find(c.alternatives.begin(), c.alternatives.end(), written);
+      if (it != c.alternatives.end()) c.alternatives.erase(it);
+      c.alternatives.insert(c.alternatives.begin(), written);
+      c.from_synonym = true;
+      c.role = match->length == 1 ? role_of(keys[k]) : ConceptRole::Topic;
+      if (c.role == ConceptRole::Template) c.role = ConceptRole::Topic;  // a glossary entry is a topic
+      c.factor = c.role == ConceptRole::Aspect ? 0.5 : 1.0;
+      query.concepts.push_back(std::move(c));
+      k += match->length;
+      continue;
+    }
+    const Position& pos = positions[k < key_position.size() ? key_position[k] : positions.size() - 1];
+    Concept c = word_concept(keys[k]);
+    for (const auto* t : pos.colocated)
+      if (t->kind == text::TokenKind::Compound || t->kind == text::TokenKind::Word ||
+          t->kind == text::TokenKind::CjkWord)
+        if (t->term != keys[k]) c.alternatives.push_back({t->term});
+    // A bigram that straddles two dictionary words ("据不" in 数据不均衡) is weak evidence.
+    if (c.role == ConceptRole::Topic && pos.primary->kind == text::TokenKind::CjkBigram &&
+        !inside_a_word(*pos.primary)) {
+      c.straddles_words = true;
+      c.factor = 0.5;
+    }
+    query.concepts.push_back(std::move(c));
+    ++k;
+  }
+  return query;
+}
+
+std::string QueryBuilder::quote(std::string_view term) {
+  std::string out = "\"";
+  out += text::kPreAnalyzedMarker;
+  for (char c : term) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+QueryBuilder::Expression QueryBuilder::expression(const Query& query) {
+  Expression e;
+  auto phrase_text = [](const Phrase& p) {
+    std::string s;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (i) s += " + ";
+      s += quote(p[i]);
+    }
+    return s;
+  };
+  // Concepts the bank does not contain cannot match and are left out of the expression.
+  std::vector<std::size_t> required, optional;
+  for (std::size_t i = 0; i < query.concepts.size(); ++i)
+    if (!query.concepts[i].absent)
+      (query.concepts[i].role == ConceptRole::Template ? optional : required).push_back(i);
+  if (required.empty()) std::swap(required, optional);
+  if (required.empty()) return e;
+
+  std::string any_required;
+  std::vector<int> required_phrases;
+  for (auto i : required)
+    for (const auto& p : query.concepts[i].alternatives) {
+      if (p.empty()) continue;
+      if (!any_required.empty()) any_required += " OR ";
+      any_required += phrase_text(p);
+      required_phrases.push_back(static_cast<int>(i));
+    }
+  e.match = any_required;
+  e.phrase_concept = required_phrases;
+  if (optional.empty()) return e;
+  // (required…) AND (optional… OR required…): the same rows as the required part alone, but FTS5
+  // now reports where the optional terms occur. The repeated phrases are marked -1 so they are not
+  // counted twice.
+  std::string any_optional;
+  for (auto i : optional)
+    for (const auto& p : query.concepts[i].alternatives) {
+      if (p.empty()) continue;
+      any_optional += phrase_text(p) + " OR ";
+      e.phrase_concept.push_back(static_cast<int>(i));
+    }
+  e.match = "(" + any_required + ") AND (" + any_optional + any_required + ")";
+  e.phrase_concept.insert(e.phrase_concept.end(), required_phrases.size(), -1);
+  return e;
+}
+
+}  // namespace qabot::retrieval

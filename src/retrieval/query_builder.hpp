@@ -1,0 +1,47 @@
+#pragma once
+// User text → concepts → a safe FTS5 expression. Pure: no I/O; every term is quoted and passed to
+// the tokenizer pre-analysed, so no user input can be read as FTS5 syntax.
+
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "retrieval/query.hpp"
+#include "retrieval/synonym_index.hpp"
+#include "text/analyzer.hpp"
+#include "text/word_segmenter.hpp"
+
+namespace qabot::retrieval {
+
+class QueryBuilder {
+ public:
+  QueryBuilder(const text::Analyzer& analyzer, const SynonymIndex& synonyms);
+
+  // Concepts of the query, with roles and synonym alternatives. `tokens` are the analyzer's tokens
+  // of `text`.
+  Query build(std::string_view text, const std::vector<text::Token>& tokens) const;
+  Query build(std::string_view text) const { return build(text, analyzer_.analyze(text)); }
+
+  struct Expression {
+    std::string match;                // FTS5 MATCH text; empty when the query has no terms
+    std::vector<int> phrase_concept;  // per FTS5 phrase: its concept, or -1 (matching aid only)
+  };
+  // Topic and aspect concepts must match; template concepts only add to the score of rows that do,
+  // so a very common word (什么, "the") never pulls most of the index into the ranking.
+  static Expression expression(const Query& query);
+  static std::string quote(std::string_view term);  // one pre-analysed FTS5 string
+
+  ConceptRole role_of(std::string_view term) const;
+  Concept word_concept(const std::string& term) const;  // one analysed term with its role and weight
+
+ private:
+  const text::Analyzer& analyzer_;
+  const SynonymIndex& synonyms_;
+  text::WordSegmenter segmenter_;
+  std::unordered_set<std::string> template_terms_;
+  std::unordered_set<std::string> aspect_terms_;
+  std::unordered_set<std::string> keyword_terms_;
+};
+
+}  // namespace qabot::retrieval

@@ -1,0 +1,231 @@
+#include "retrieval/retriever.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <unordered_map>
+
+#include "retrieval/query_builder.hpp"
+#include "retrieval/synonym_index.hpp"
+#include "retrieval/typo_corrector.hpp"
+#include "store/database.hpp"
+#include "store/question_bank.hpp"
+#include "store/rank_function.hpp"
+#include "text/analyzer.hpp"
+
+namespace qabot::retrieval {
+
+namespace {
+
+constexpr double kTemplateWeightCap = 0.3;  // template concepts never weigh more than this, whatever their idf
+// A term the bank has never seen still counts against coverage (asking about something absent must
+// lower confidence) but less than a present rare term: it is as often a stray word as a topic.
+// A bigram that straddles two words and is absent is noise from segmentation and counts for nothing.
+constexpr double kAbsentFactor = 0.5;
+
+bool alphabetic(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+}  // namespace
+
+struct Retriever::Impl {
+  const store::QuestionBank& bank;
+  RetrieverOptions options;
+  text::Analyzer analyzer;
+  SynonymIndex synonyms;
+  QueryBuilder builder;
+  store::Statement rank;
+  std::optional<TypoCorrector> typos;  // loaded on first need: the vocabulary scan is not free
+  std::unordered_map<std::string, std::int64_t> df_cache;
+  double documents;
+
+  Impl(const store::QuestionBank& b, const Synonyms& rules, RetrieverOptions o)
+      : bank(b),
+        options(o),
+        synonyms(rules, analyzer, b.mined_synonyms()),
+        builder(analyzer, synonyms),
+        rank(b.database().prepare(
+            "SELECT qabot_rank(questions_fts, ?2) FROM questions_fts WHERE questions_fts MATCH ?1")),
+        documents(static_cast<double>(std::max<std::int64_t>(b.question_count(), 1))) {}
+
+  std::int64_t df(const std::string& term) {
+    if (auto it = df_cache.find(term); it != df_cache.end()) return it->second;
+    auto n = bank.document_frequency(term);
+    if (df_cache.size() > 100000) df_cache.clear();
+    df_cache.emplace(term, n);
+    return n;
+  }
+
+  // Rows a phrase can match at most: its rarest term.
+  std::int64_t phrase_df(const Phrase& p) {
+    std::int64_t n = std::numeric_limits<std::int64_t>::max();
+    for (const auto& t : p) n = std::min(n, df(t));
+    return p.empty() ? 0 : n;
+  }
+
+  double idf(double n) const { return std::log(1.0 + (documents - n + 0.5) / (n + 0.5)); }
+
+  std::int64_t concept_df(const Concept& c) {
+    std::int64_t n = 0;
+    for (const auto& p : c.alternatives) n = std::max(n, phrase_df(p));
+    return n;
+  }
+
+  // Marks concepts the bank lacks. A glossary phrase none of whose spellings occur falls back to
+  // its words ("with statement" → with, statement): the glossary could not help, the words might.
+  void mark_absent(Query& query) {
+    std::vector<Concept> out;
+    for (auto& c : query.concepts) {
+      c.absent = concept_df(c) == 0;
+      if (c.absent && c.from_synonym && c.alternatives.front().size() > 1) {
+        for (const auto& term : c.alternatives.front()) {
+          Concept part = builder.word_concept(term);
+          part.absent = df(term) == 0;
+          out.push_back(std::move(part));
+        }
+        continue;
+      }
+      out.push_back(std::move(c));
+    }
+    query.concepts = std::move(out);
+  }
+
+  TypoCorrector& corrector() {
+    if (!typos) typos.emplace(bank.vocabulary());
+    return *typos;
+  }
+};
+
+Retriever::Retriever(const store::QuestionBank& bank, const Synonyms& synonyms, RetrieverOptions options)
+    : impl_(std::make_unique<Impl>(bank, synonyms, options)) {}
+
+Retriever::~Retriever() = default;
+
+Query Retriever::parse(std::string_view text, std::vector<Correction>* corrections) {
+  auto tokens = impl_->analyzer.analyze(text);
+  // Typo correction: a plain word that neither the bank nor the glossary knows.
+  for (auto& t : tokens) {
+    if (t.kind != text::TokenKind::Word || !alphabetic(t.term) || impl_->df(t.term) > 0 ||
+        impl_->synonyms.knows(t.term) || impl_->builder.role_of(t.term) != ConceptRole::Topic)
+      continue;
+    if (auto fixed = impl_->corrector().correct(t.term)) {
+      if (corrections) corrections->push_back({std::string(text.substr(static_cast<std::size_t>(t.start),
+                                                                         static_cast<std::size_t>(t.end - t.start))),
+                                               *fixed});
+      t.term = *fixed;
+    }
+  }
+  return impl_->builder.build(text, tokens);
+}
+
+Result Retriever::search(std::string_view text, int top_k) {
+  Result result;
+  result.query = std::string(text);
+  top_k = std::clamp(top_k, 1, 50);
+  Query query = parse(text, &result.corrections);
+  impl_->mark_absent(query);
+
+  // Concept weights: idf of the concept's most common alternative (what a matching row most likely
+  // contains), times its role factor. A term the bank never saw keeps the highest idf: asking about
+  // something absent must lower coverage, not be ignored.
+  store::RankCollector collector;
+  collector.limit = static_cast<std::size_t>(std::max(impl_->options.candidates, top_k));
+  std::vector<double> weights;
+  for (const auto& c : query.concepts) {
+    const std::int64_t n = impl_->concept_df(c);
+    double w = impl_->idf(static_cast<double>(n)) * c.factor;
+    if (n == 0) w *= c.straddles_words || c.function_word ? 0.0 : kAbsentFactor;
+    if (c.role == ConceptRole::Template) w = std::min(w, kTemplateWeightCap);
+    weights.push_back(w);
+  }
+  auto expr = QueryBuilder::expression(query);
+  if (expr.match.empty()) return result;
+  collector.params.concept_weights = weights;
+  collector.params.phrase_concept.assign(expr.phrase_concept.begin(), expr.phrase_concept.end());
+
+  auto& stmt = impl_->rank;
+  stmt.reset();
+  stmt.bind(1, expr.match);
+  stmt.bind_pointer(2, &collector, store::kRankCollectorType);
+  while (stmt.step()) {
+  }
+  stmt.reset();
+  auto candidates = collector.sorted();
+  if (candidates.empty()) return result;
+
+  // Rerank. Coverage is the share of the query's weight a row answers; a title that covers the
+  // query (and little else) beats a long answer that mentions everything once.
+  double total = 0, topical = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    total += weights[i];
+    if (query.concepts[i].role != ConceptRole::Template) topical += weights[i];
+  }
+  if (total <= 0) total = 1;
+  if (topical <= 0) topical = total;
+  const double best_bm25 = std::max(candidates.front().score, 1e-9);
+
+  struct Scored {
+    const store::RankOutput* row;
+    double rank;
+    double coverage;
+  };
+  std::vector<Scored> scored;
+  for (const auto& row : candidates) {
+    double in_title = 0, anywhere = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      const auto cols = row.concept_columns[i];
+      if (cols & ((1u << store::kQuestionColumn) | (1u << store::kCategoryColumn))) in_title += weights[i];
+      if (cols) anywhere += weights[i];
+    }
+    const double title_cov = in_title / total;
+    const double any_cov = anywhere / total;
+    const double precision =
+        row.question_tokens > 0 ? static_cast<double>(row.question_hit_tokens) / row.question_tokens : 0.0;
+    // Coverage for confidence: what is found in the title counts fully, in the answer partly.
+    double credited = 0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      if (query.concepts[i].role == ConceptRole::Template) continue;
+      const auto cols = row.concept_columns[i];
+      if (cols & ((1u << store::kQuestionColumn) | (1u << store::kCategoryColumn)))
+        credited += weights[i];
+      else if (cols)
+        credited += 0.6 * weights[i];
+    }
+    const double coverage = credited / topical;
+    const double rank = 0.45 * (row.score / best_bm25) + 0.35 * title_cov + 0.1 * any_cov + 0.1 * precision;
+    scored.push_back({&row, rank, coverage});
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.rank > b.rank; });
+
+  // Confidence = coverage, discounted when the runner-up is almost as good (the answer is a guess
+  // between two notes). Same formula for every query and bank; in [0, 1].
+  const std::size_t n = std::min<std::size_t>(scored.size(), static_cast<std::size_t>(top_k));
+  for (std::size_t i = 0; i < n; ++i) {
+    const double next = i + 1 < scored.size() ? scored[i + 1].rank : 0.0;
+    const double margin = scored[i].rank > 0 ? std::clamp((scored[i].rank - next) / scored[i].rank, 0.0, 1.0) : 0.0;
+    double confidence = std::clamp(scored[i].coverage * (0.8 + 0.2 * std::min(1.0, margin * 5)), 0.0, 1.0);
+    // A hit ranked below another is never the more likely answer.
+    if (!result.hits.empty()) confidence = std::min(confidence, result.hits.back().confidence);
+    auto q = impl_->bank.get(scored[i].row->id);
+    if (!q) continue;
+    Hit h;
+    h.id = q->id;
+    h.question = q->question;
+    h.category = q->category;
+    h.score = std::round(scored[i].rank * 10000) / 10000;
+    h.confidence = std::round(confidence * 1000) / 1000;
+    h.source = q->path + ":" + std::to_string(q->line);
+    result.hits.push_back(std::move(h));
+  }
+  if (result.hits.empty()) return result;
+  result.matched = result.hits[0].confidence >= impl_->options.match_threshold;
+  if (result.hits.size() >= 2) {
+    const double gap = result.hits[0].confidence - result.hits[1].confidence;
+    result.clarify = result.hits[1].confidence >= impl_->options.match_threshold &&
+                     gap < impl_->options.clarify_margin && result.hits[0].confidence < impl_->options.sure;
+  }
+  return result;
+}
+
+}  // namespace qabot::retrieval

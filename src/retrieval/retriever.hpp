@@ -1,0 +1,39 @@
+#pragma once
+// The query pipeline: analyse → correct typos → expand synonyms → FTS5 candidates scored by
+// qabot_rank (BM25F over weighted concepts) → rerank on the question title → confidence.
+
+#include <memory>
+#include <string_view>
+
+#include "retrieval/query.hpp"
+#include "retrieval/result.hpp"
+#include "retrieval/synonyms.hpp"
+
+namespace qabot::store {
+class QuestionBank;
+}
+
+namespace qabot::retrieval {
+
+struct RetrieverOptions {
+  int candidates = 60;            // rows taken from FTS5 before reranking
+  double match_threshold = 0.45;  // confidence at or above which the best hit is an answer
+  double clarify_margin = 0.08;   // top two confidences closer than this (and neither sure) → clarify
+  double sure = 0.75;             // a hit this confident is answered even when another is close
+};
+
+class Retriever {
+ public:
+  // Not thread-safe (owns an analyzer); the bank must outlive the retriever.
+  Retriever(const store::QuestionBank& bank, const Synonyms& synonyms, RetrieverOptions options = {});
+  ~Retriever();
+
+  Result search(std::string_view text, int top_k);
+  Query parse(std::string_view text, std::vector<Correction>* corrections = nullptr);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace qabot::retrieval

@@ -1,0 +1,89 @@
+#include "retrieval/synonym_index.hpp"
+
+#include <algorithm>
+
+namespace qabot::retrieval {
+
+namespace {
+std::string join(const Phrase& p, std::size_t from, std::size_t count) {
+  std::string out;
+  for (std::size_t i = from; i < from + count; ++i) {
+    if (i > from) out += '\x1f';
+    out += p[i];
+  }
+  return out;
+}
+}  // namespace
+
+Phrase key_terms(const std::vector<text::Token>& tokens) {
+  Phrase out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const auto& t = tokens[i];
+    if (t.colocated) continue;
+    // A unigram that ends a Chinese run is already inside the bigram before it.
+    if (t.kind == text::TokenKind::CjkUnigram && !out.empty()) {
+      std::size_t prev = i;
+      while (prev > 0 && tokens[prev - 1].colocated) --prev;
+      if (prev > 0) {
+        std::size_t p = prev - 1;
+        while (p > 0 && tokens[p].colocated) --p;
+        const auto& before = tokens[p];
+        if ((before.kind == text::TokenKind::CjkBigram || before.kind == text::TokenKind::CjkWord) &&
+            before.end > t.start)
+          continue;
+      }
+    }
+    out.push_back(t.term);
+  }
+  return out;
+}
+
+SynonymIndex::SynonymIndex(const Synonyms& rules, const text::Analyzer& analyzer,
+                           const std::vector<std::pair<std::string, std::string>>& mined) {
+  auto phrases = [&](const std::vector<std::string>& terms) {
+    std::vector<Phrase> out;
+    for (const auto& term : terms) {
+      Phrase p = key_terms(analyzer.analyze(term));
+      if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(std::move(p));
+    }
+    return out;
+  };
+  for (const auto& rule : rules.rules()) add(phrases(rule.from), phrases(rule.to));
+  for (const auto& [a, b] : mined) {
+    auto both = phrases({a, b});
+    if (both.size() == 2) add(both, both);
+  }
+  // A term in several rules stands for the union of their alternatives.
+  for (const auto& [key, ids] : by_key_) {
+    auto& merged = merged_[key];
+    for (auto id : ids)
+      for (const auto& p : groups_[id])
+        if (std::find(merged.begin(), merged.end(), p) == merged.end()) merged.push_back(p);
+  }
+}
+
+void SynonymIndex::add(const std::vector<Phrase>& from, const std::vector<Phrase>& to) {
+  if (from.empty() || to.empty()) return;
+  std::vector<Phrase> group = to;
+  // One-way rules keep what the user wrote as the first alternative, so it is still searched.
+  for (const auto& p : from)
+    if (std::find(group.begin(), group.end(), p) == group.end()) group.insert(group.begin(), p);
+  const std::size_t id = groups_.size();
+  groups_.push_back(group);
+  for (const auto& p : from) {
+    by_key_[join(p, 0, p.size())].push_back(id);
+    longest_key_ = std::max(longest_key_, p.size());
+  }
+  for (const auto& p : group)
+    for (const auto& t : p) known_terms_.insert(t);
+}
+
+std::optional<SynonymIndex::Match> SynonymIndex::longest_match(const Phrase& terms, std::size_t pos) const {
+  for (std::size_t len = std::min(longest_key_, terms.size() - pos); len > 0; --len) {
+    auto it = merged_.find(join(terms, pos, len));
+    if (it != merged_.end()) return Match{len, &it->second};
+  }
+  return std::nullopt;
+}
+
+}  // namespace qabot::retrieval

@@ -1,0 +1,80 @@
+#include "server/answer_pool.hpp"
+
+#include <exception>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+namespace qabot::server {
+
+AnswerPool::AnswerPool(EngineFactory factory, std::filesystem::path db, std::size_t workers, std::size_t max_queued)
+    : factory_(std::move(factory)), db_(std::move(db)), max_queued_(max_queued) {
+  auto first = factory_(db_);
+  question_count_ = first->question_count();
+  if (workers == 0) workers = 1;
+  threads_.reserve(workers);
+  threads_.emplace_back([this, e = std::move(first)]() mutable { work(std::move(e)); });
+  for (std::size_t i = 1; i < workers; ++i) threads_.emplace_back([this] { work(nullptr); });
+}
+
+AnswerPool::~AnswerPool() { stop(); }
+
+bool AnswerPool::submit(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queued_) return false;
+    queue_.push_back(std::move(job));
+  }
+  ready_.notify_one();
+  return true;
+}
+
+void AnswerPool::reload(std::int64_t question_count) {
+  question_count_ = question_count;
+  generation_.fetch_add(1);
+}
+
+void AnswerPool::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void AnswerPool::work(std::unique_ptr<AnswerEngine> engine) {
+  std::uint64_t seen = engine ? 0 : ~std::uint64_t{0};
+  if (engine) seen = generation_.load();
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    const std::uint64_t current = generation_.load();
+    if (current != seen) {
+      // Reopen on the replaced file; if that fails, keep serving from the old engine (its open file
+      // is still the old index) and try again after the next reload.
+      try {
+        engine = factory_(db_);
+      } catch (const std::exception& e) {
+        spdlog::error("worker could not open {}: {}", db_.string(), e.what());
+      }
+      seen = current;
+    }
+    try {
+      job(engine.get());
+    } catch (const std::exception& e) {
+      // Jobs report their own failures; this only keeps a bug from killing the worker.
+      spdlog::error("answer job threw: {}", e.what());
+    }
+  }
+}
+
+}  // namespace qabot::server

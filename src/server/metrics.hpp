@@ -1,0 +1,57 @@
+#pragma once
+// Counters for GET /metrics (Prometheus text format 0.0.4). Lock-free: updated from io threads and
+// workers alike.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "server/protocol.hpp"
+
+namespace qabot::server {
+
+class Metrics {
+ public:
+  enum class Connection { Http, WebSocket };
+
+  void connection_opened(Connection kind);
+  void connection_closed(Connection kind);
+  void connection_rejected();  // over --max-connections
+  void origin_refused();
+  void ask_completed(std::chrono::nanoseconds retrieval_time);
+  void error(ErrorCode code);
+  void http_response(unsigned status);
+  void reload(bool ok);
+
+  std::int64_t open_connections() const;
+  std::uint64_t asks_total() const { return asks_.load(std::memory_order_relaxed); }
+  std::uint64_t errors_total(ErrorCode code) const;
+
+  std::string prometheus_text() const;
+
+  // Upper bounds of the ask latency histogram, in seconds.
+  static constexpr std::array<double, 12> kLatencyBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                             0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
+
+ private:
+  static constexpr std::size_t kErrorCodes = 6;
+  static constexpr std::size_t kStatusClasses = 6;  // 1xx..5xx, index by status / 100
+
+  std::atomic<std::int64_t> http_open_{0};
+  std::atomic<std::int64_t> ws_open_{0};
+  std::atomic<std::uint64_t> http_total_{0};
+  std::atomic<std::uint64_t> ws_total_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> origin_refused_{0};
+  std::atomic<std::uint64_t> asks_{0};
+  std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size()> latency_buckets_{};
+  std::atomic<std::uint64_t> latency_sum_ns_{0};
+  std::array<std::atomic<std::uint64_t>, kErrorCodes> errors_{};
+  std::array<std::atomic<std::uint64_t>, kStatusClasses> responses_{};
+  std::atomic<std::uint64_t> reloads_ok_{0};
+  std::atomic<std::uint64_t> reloads_failed_{0};
+};
+
+}  // namespace qabot::server

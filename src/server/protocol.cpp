@@ -1,0 +1,150 @@
+#include "server/protocol.hpp"
+
+namespace qabot::server {
+namespace {
+
+using nlohmann::json;
+
+json id_json(const std::optional<std::string>& id) { return id ? json(*id) : json(nullptr); }
+
+std::size_t code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+std::string_view to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::BadJson: return "bad_json";
+    case ErrorCode::BadRequest: return "bad_request";
+    case ErrorCode::TooLarge: return "too_large";
+    case ErrorCode::RateLimited: return "rate_limited";
+    case ErrorCode::Overloaded: return "overloaded";
+    case ErrorCode::Internal: return "internal";
+  }
+  return "internal";
+}
+
+bool is_blank(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++i;
+    } else if (text.substr(i, 3) == "\xE3\x80\x80") {  // U+3000, common in Chinese input
+      i += 3;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<ProtocolError> read_ask_fields(const json& object, const ProtocolLimits& limits, AskRequest& out) {
+  const auto text = object.find("text");
+  if (text == object.end() || text->is_null()) return ProtocolError{ErrorCode::BadRequest, "\"text\" is required", {}};
+  if (!text->is_string()) return ProtocolError{ErrorCode::BadRequest, "\"text\" must be a string", {}};
+  const auto& s = text->get_ref<const std::string&>();
+  if (is_blank(s)) return ProtocolError{ErrorCode::BadRequest, "\"text\" is blank", {}};
+  if (s.size() > limits.max_text_bytes) {
+    return ProtocolError{ErrorCode::TooLarge,
+                         "\"text\" is longer than " + std::to_string(limits.max_text_bytes) + " bytes", {}};
+  }
+  out.text = s;
+
+  out.top_k = limits.default_top_k;
+  if (const auto k = object.find("top_k"); k != object.end() && !k->is_null()) {
+    if (!k->is_number_integer()) return ProtocolError{ErrorCode::BadRequest, "\"top_k\" must be an integer", {}};
+    const auto v = k->get<std::int64_t>();
+    if (v < limits.min_top_k || v > limits.max_top_k) {
+      return ProtocolError{ErrorCode::BadRequest,
+                           "\"top_k\" must be between " + std::to_string(limits.min_top_k) + " and " +
+                               std::to_string(limits.max_top_k),
+                           {}};
+    }
+    out.top_k = static_cast<int>(v);
+  }
+  return std::nullopt;
+}
+
+ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits& limits) {
+  json msg = json::parse(frame, nullptr, /*allow_exceptions=*/false);
+  if (msg.is_discarded()) return ProtocolError{ErrorCode::BadJson, "frame is not valid JSON", {}};
+  if (!msg.is_object()) return ProtocolError{ErrorCode::BadRequest, "frame must be a JSON object", {}};
+
+  // The id is read first so that every later error can carry it.
+  std::optional<std::string> id;
+  if (const auto it = msg.find("id"); it != msg.end() && !it->is_null()) {
+    if (!it->is_string()) return ProtocolError{ErrorCode::BadRequest, "\"id\" must be a string", {}};
+    id = it->get<std::string>();
+    if (code_points(*id) > limits.max_id_chars) {
+      return ProtocolError{ErrorCode::BadRequest,
+                           "\"id\" is longer than " + std::to_string(limits.max_id_chars) + " characters", {}};
+    }
+  }
+  auto fail = [&id](ErrorCode code, std::string message) -> ClientMessage {
+    return ProtocolError{code, std::move(message), id};
+  };
+
+  const auto type = msg.find("type");
+  if (type == msg.end()) return fail(ErrorCode::BadRequest, "\"type\" is required");
+  if (!type->is_string()) return fail(ErrorCode::BadRequest, "\"type\" must be a string");
+  const auto& t = type->get_ref<const std::string&>();
+
+  if (t == "ask") {
+    AskRequest ask;
+    ask.id = id;
+    if (auto err = read_ask_fields(msg, limits, ask)) {
+      err->id = id;
+      return *err;
+    }
+    if (const auto s = msg.find("stream"); s != msg.end() && !s->is_null()) {
+      if (!s->is_boolean()) return fail(ErrorCode::BadRequest, "\"stream\" must be a boolean");
+      ask.stream = s->get<bool>();
+    }
+    return ask;
+  }
+  if (t == "cancel") {
+    if (!id) return fail(ErrorCode::BadRequest, "\"cancel\" needs the \"id\" of an ask");
+    return CancelRequest{*id};
+  }
+  if (t == "ping") return PingRequest{};
+  return fail(ErrorCode::BadRequest, "unknown message type \"" + t.substr(0, 64) + "\"");
+}
+
+std::string dump_json(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string make_hello(std::int64_t questions) {
+  return dump_json({{"type", "hello"}, {"protocol", kProtocolVersion}, {"questions", questions}});
+}
+
+std::string make_result(const std::optional<std::string>& id, bool matched, const json& hits, bool clarify,
+                        const json& corrections) {
+  return dump_json({{"type", "result"},
+                    {"id", id_json(id)},
+                    {"matched", matched},
+                    {"hits", hits.is_array() ? hits : json::array()},
+                    {"clarify", clarify},
+                    {"corrections", corrections.is_array() ? corrections : json::array()}});
+}
+
+std::string make_delta(const std::optional<std::string>& id, std::string_view text) {
+  return dump_json({{"type", "delta"}, {"id", id_json(id)}, {"text", text}});
+}
+
+std::string make_done(const std::optional<std::string>& id, std::string_view answer, std::string_view html,
+                      bool cancelled) {
+  json j = {{"type", "done"}, {"id", id_json(id)}, {"answer", answer}, {"html", html}};
+  if (cancelled) j["cancelled"] = true;
+  return dump_json(j);
+}
+
+std::string make_error(const std::optional<std::string>& id, ErrorCode code, std::string_view message) {
+  return dump_json({{"type", "error"}, {"id", id_json(id)}, {"code", to_string(code)}, {"message", message}});
+}
+
+std::string make_pong() { return R"({"type":"pong"})"; }
+
+}  // namespace qabot::server

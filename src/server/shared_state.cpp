@@ -1,0 +1,92 @@
+#include "server/shared_state.hpp"
+
+#include <utility>
+
+namespace qabot::server {
+
+ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& other) noexcept {
+  if (this != &other) {
+    if (state_) state_->release_connection();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+
+ConnectionSlot::~ConnectionSlot() {
+  if (state_) state_->release_connection();
+}
+
+namespace {
+
+RouterContext make_router_context(SharedState& state, AnswerPool& pool, const ServerConfig& config) {
+  RouterContext ctx;
+  ctx.question_count = [&pool] { return pool.question_count(); };
+  ctx.metrics_text = [&state] { return state.metrics().prometheus_text(); };
+  ctx.limits = config.limits;
+  return ctx;
+}
+
+}  // namespace
+
+SharedState::SharedState(ServerConfig config, AnswerPool& pool)
+    : config_(std::move(config)),
+      pool_(pool),
+      router_(make_router_context(*this, pool, config_)),
+      origins_(config_.allowed_origins) {}
+
+ConnectionSlot SharedState::try_open_connection() {
+  std::size_t n = open_.load();
+  do {
+    if (n >= config_.max_connections) return {};
+  } while (!open_.compare_exchange_weak(n, n + 1));
+  return ConnectionSlot(shared_from_this());
+}
+
+void SharedState::join(Session* key, std::weak_ptr<Session> session) {
+  std::lock_guard lock(mutex_);
+  sessions_.emplace(key, std::move(session));
+}
+
+void SharedState::leave(Session* key) {
+  std::function<void()> notify;
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(key);
+    if (sessions_.empty() && on_empty_) notify = std::exchange(on_empty_, nullptr);
+  }
+  if (notify) notify();
+}
+
+std::size_t SharedState::session_count() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+std::vector<std::shared_ptr<Session>> SharedState::live_sessions() {
+  std::vector<std::shared_ptr<Session>> out;
+  std::lock_guard lock(mutex_);
+  out.reserve(sessions_.size());
+  for (auto& [key, weak] : sessions_) {
+    if (auto s = weak.lock()) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void SharedState::begin_drain(std::function<void()> on_empty) {
+  draining_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    if (!sessions_.empty()) {
+      on_empty_ = std::move(on_empty);
+      on_empty = nullptr;
+    }
+  }
+  if (on_empty) on_empty();
+  for (auto& s : live_sessions()) s->begin_shutdown();
+}
+
+void SharedState::force_close_all() {
+  for (auto& s : live_sessions()) s->force_close();
+}
+
+}  // namespace qabot::server

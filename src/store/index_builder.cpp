@@ -1,0 +1,252 @@
+#include "store/index_builder.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_set>
+
+#include <fcntl.h>
+
+#include "ingest/markdown_parser.hpp"
+#include "ingest/note_scanner.hpp"
+#include "ingest/synonym_miner.hpp"
+#include "ingest/text_decoder.hpp"
+#include "store/database.hpp"
+#include "store/question_bank.hpp"
+#include "store/schema.hpp"
+
+namespace qabot::store {
+
+namespace {
+
+std::uint64_t fnv1a(std::string_view data, std::uint64_t h = 1469598103934665603ULL) {
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string content_hash(std::string_view bytes) {
+  // Change detection only (not security): two independent 64-bit FNV-1a streams plus the size.
+  std::ostringstream out;
+  out << std::hex << fnv1a(bytes) << '-' << fnv1a(bytes, 0xcbf29ce484222325ULL ^ 0x9e3779b97f4a7c15ULL) << '-'
+      << bytes.size();
+  return out.str();
+}
+
+std::string join_category(const std::vector<std::string>& path) {
+  std::string out;
+  for (const auto& part : path) {
+    if (!out.empty()) out += " / ";
+    out += part;
+  }
+  return out;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// What a previous build recorded, so unchanged files are carried over instead of re-parsed.
+enum class OldIndex { Absent, Usable, Stale };
+
+OldIndex inspect(const std::filesystem::path& db) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db, ec)) return OldIndex::Absent;
+  if (!std::filesystem::is_regular_file(db, ec))
+    throw std::runtime_error("refusing to replace " + db.string() + ": not a regular file");
+  try {
+    Database old(db, Database::Mode::ReadOnly);
+    auto s = old.prepare("SELECT value FROM meta WHERE key = 'format'");
+    if (!s.step() || s.text(0) != "qabot") throw std::runtime_error("no qabot marker");
+    if (old.user_version() != kSchemaVersion) return OldIndex::Stale;
+    auto check = old.prepare("PRAGMA quick_check");
+    if (!check.step() || check.text(0) != "ok") return OldIndex::Stale;
+    return OldIndex::Usable;
+  } catch (const std::exception& e) {
+    // Never overwrite a file we did not write: it may be someone's database.
+    throw std::runtime_error("refusing to replace " + db.string() + ": it is not a qabot index (" + e.what() + ")");
+  }
+}
+
+void fsync_file(const std::filesystem::path& p) {
+  int fd = ::open(p.c_str(), O_RDONLY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+void fsync_directory(const std::filesystem::path& file) {
+  auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+  fsync_file(dir);
+}
+
+class TempFile {
+ public:
+  explicit TempFile(std::filesystem::path p) : path_(std::move(p)) { cleanup(); }
+  ~TempFile() {
+    if (!released_) cleanup();
+  }
+  const std::filesystem::path& path() const { return path_; }
+  void release() { released_ = true; }
+
+ private:
+  void cleanup() {
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+      std::filesystem::remove(std::filesystem::path(path_.string() + suffix), ec);
+  }
+  std::filesystem::path path_;
+  bool released_ = false;
+};
+
+}  // namespace
+
+std::int64_t question_id(std::string_view path, std::string_view question, int ordinal) {
+  std::uint64_t h = fnv1a(path);
+  h = fnv1a(std::string_view("\0", 1), h);
+  h = fnv1a(question, h);
+  if (ordinal > 0) h = fnv1a(std::to_string(ordinal), h);
+  auto id = static_cast<std::int64_t>(h & ((1ULL << 53) - 1));
+  return id == 0 ? 1 : id;
+}
+
+IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs) {
+  const auto started = std::chrono::steady_clock::now();
+  IndexReport report;
+  const OldIndex old = inspect(db_);
+
+  auto files = ingest::NoteScanner{}.list_files(inputs);
+  report.files = files.size();
+
+  TempFile temp(db_.string() + ".tmp-" + std::to_string(::getpid()));
+  if (old == OldIndex::Usable) {
+    std::filesystem::copy_file(db_, temp.path(), std::filesystem::copy_options::overwrite_existing);
+  }
+  {
+    Database db(temp.path(), Database::Mode::ReadWriteCreate);
+    // The temporary file is private until the rename; durability comes from the fsync before it.
+    db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;");
+    db.exec("BEGIN");
+    if (old != OldIndex::Usable) {
+      db.exec(kSchemaSql);
+      db.exec("INSERT INTO meta(key, value) VALUES ('format', 'qabot')");
+    }
+
+    std::map<std::string, std::string> known;  // path → content hash from the previous build
+    {
+      auto s = db.prepare("SELECT path, hash FROM files");
+      while (s.step()) known.emplace(s.text(0), s.text(1));
+    }
+    auto delete_questions = db.prepare("DELETE FROM questions WHERE path = ?1");
+    auto delete_mined = db.prepare("DELETE FROM mined_synonyms WHERE path = ?1");
+    auto delete_file = db.prepare("DELETE FROM files WHERE path = ?1");
+    auto upsert_file = db.prepare(
+        "INSERT INTO files(path, hash, bytes, questions) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes, questions = excluded.questions");
+    auto id_taken = db.prepare("SELECT 1 FROM questions WHERE id = ?1");
+    auto insert_question = db.prepare(
+        "INSERT INTO questions(id, path, line, category, question, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    auto insert_mined = db.prepare("INSERT INTO mined_synonyms(path, a, b) VALUES (?1, ?2, ?3)");
+
+    auto forget = [&](const std::string& path) {
+      for (auto* s : {&delete_questions, &delete_mined, &delete_file}) {
+        s->reset();
+        s->bind(1, path);
+        s->step();
+      }
+    };
+
+    const ingest::MarkdownParser parser;
+    const ingest::TextDecoder decoder;
+    const ingest::SynonymMiner miner;
+    std::unordered_set<std::string> seen;
+    for (const auto& file : files) {
+      const std::string path = file.generic_string();
+      seen.insert(path);
+      std::string bytes;
+      try {
+        bytes = read_file(file);
+      } catch (const std::exception& e) {
+        report.errors.push_back({path, e.what()});
+        continue;
+      }
+      report.bytes += bytes.size();
+      const std::string hash = content_hash(bytes);
+      if (auto it = known.find(path); it != known.end() && it->second == hash) {
+        ++report.reused;
+        continue;
+      }
+      auto decoded = decoder.decode(bytes);
+      if (decoded.error) {
+        report.errors.push_back(
+            {path, "not valid text at byte " + std::to_string(decoded.error->offset) + ": " + decoded.error->message});
+        continue;  // whatever an earlier build had for this file stays
+      }
+      std::vector<ingest::Note> notes;
+      try {
+        notes = parser.parse(decoded.text);
+      } catch (const std::exception& e) {
+        report.errors.push_back({path, std::string("cannot parse: ") + e.what()});
+        continue;
+      }
+      ++report.parsed;
+      forget(path);
+      upsert_file.reset();
+      upsert_file.bind(1, path).bind(2, hash).bind(3, static_cast<std::int64_t>(bytes.size()));
+      upsert_file.bind(4, static_cast<std::int64_t>(notes.size()));
+      upsert_file.step();
+      for (const auto& note : notes) {
+        std::int64_t id = 0;
+        for (int ordinal = 0;; ++ordinal) {
+          id = question_id(path, note.question, ordinal);
+          id_taken.reset();
+          id_taken.bind(1, id);
+          if (!id_taken.step()) break;
+        }
+        insert_question.reset();
+        insert_question.bind(1, id).bind(2, path).bind(3, std::int64_t{note.line});
+        insert_question.bind(4, join_category(note.category)).bind(5, note.question).bind(6, note.answer);
+        insert_question.step();
+        for (const auto& [a, b] : miner.mine(note.question + "\n" + note.answer)) {
+          insert_mined.reset();
+          insert_mined.bind(1, path).bind(2, a).bind(3, b);
+          insert_mined.step();
+        }
+      }
+    }
+    for (const auto& [path, hash] : known) {
+      if (!seen.count(path)) {
+        forget(path);
+        ++report.removed;
+      }
+    }
+    {
+      auto s = db.prepare("SELECT count(*), sum(answer = '') FROM questions");
+      s.step();
+      report.questions = static_cast<std::size_t>(s.integer(0));
+      report.unanswered = static_cast<std::size_t>(s.integer(1));
+    }
+    db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+    db.exec("COMMIT");
+    if (report.parsed > 0 || report.removed > 0) db.exec("INSERT INTO questions_fts(questions_fts) VALUES ('optimize')");
+  }
+  fsync_file(temp.path());
+  std::error_code ec;
+  std::filesystem::rename(temp.path(), db_, ec);
+  if (ec) throw std::runtime_error("cannot replace " + db_.string() + ": " + ec.message());
+  temp.release();
+  fsync_directory(db_);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace qabot::store

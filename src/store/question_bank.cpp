@@ -1,0 +1,116 @@
+#include "store/question_bank.hpp"
+
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "store/database.hpp"
+
+namespace qabot::store {
+
+struct QuestionBank::Statements {
+  Database db;
+  Statement get;
+  Statement df;
+  explicit Statements(const std::filesystem::path& file)
+      : db(file, Database::Mode::ReadOnly),
+        get(db.prepare("SELECT id, category, question, answer, path, line FROM questions WHERE id = ?1")),
+        df(db.prepare("SELECT doc FROM questions_vocab WHERE term = ?1")) {}
+};
+
+namespace {
+StoredQuestion read_question(const Statement& s) {
+  return StoredQuestion{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), static_cast<int>(s.integer(5))};
+}
+}  // namespace
+
+QuestionBank::QuestionBank(const std::filesystem::path& db) : path_(db) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(db, ec))
+    throw std::runtime_error("no index at " + db.string() + " (build one with `qabot index`)");
+  try {
+    stmts_ = std::make_unique<Statements>(db);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(db.string() + " is not a readable qabot index: " + e.what());
+  }
+  int version = 0;
+  try {
+    version = stmts_->db.user_version();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(db.string() + " is not a qabot index: " + e.what());
+  }
+  if (version != kSchemaVersion)
+    throw std::runtime_error(db.string() + " has index schema version " + std::to_string(version) +
+                             ", this qabot reads version " + std::to_string(kSchemaVersion) +
+                             "; rebuild it with `qabot index`");
+  db_ = stmts_->db.handle();
+  try {
+    auto count = stmts_->db.prepare("SELECT count(*) FROM questions");
+    count.step();
+    question_count_ = count.integer(0);
+    // Touch the FTS index so a damaged file fails here, at start-up, not on the first ask.
+    auto probe = stmts_->db.prepare("SELECT count(*) FROM questions_vocab WHERE term = 'qabot'");
+    probe.step();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(db.string() + " is damaged: " + e.what());
+  }
+}
+
+QuestionBank::~QuestionBank() = default;
+
+std::vector<FtsCandidate> QuestionBank::search(std::string_view match, int limit, double w_question, double w_answer,
+                                               double w_category) const {
+  auto stmt = stmts_->db.prepare(
+      "SELECT rowid, bm25(questions_fts, ?2, ?3, ?4) AS r FROM questions_fts WHERE questions_fts MATCH ?1 "
+      "ORDER BY r LIMIT ?5");
+  stmt.bind(1, match).bind(2, w_question).bind(3, w_answer).bind(4, w_category).bind(5, std::int64_t{limit});
+  std::vector<FtsCandidate> out;
+  while (stmt.step()) out.push_back({stmt.integer(0), stmt.real(1)});
+  return out;
+}
+
+std::optional<StoredQuestion> QuestionBank::get(std::int64_t id) const {
+  auto& s = stmts_->get;
+  s.reset();
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  auto q = read_question(s);
+  s.reset();
+  return q;
+}
+
+std::vector<StoredQuestion> QuestionBank::all() const {
+  auto s = stmts_->db.prepare("SELECT id, category, question, answer, path, line FROM questions ORDER BY path, line");
+  std::vector<StoredQuestion> out;
+  while (s.step()) out.push_back(read_question(s));
+  return out;
+}
+
+std::int64_t QuestionBank::document_frequency(std::string_view term) const {
+  auto& s = stmts_->df;
+  s.reset();
+  s.bind(1, term);
+  std::int64_t n = s.step() ? s.integer(0) : 0;
+  s.reset();
+  return n;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> QuestionBank::vocabulary() const {
+  auto s = stmts_->db.prepare("SELECT term, doc FROM questions_vocab");
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (s.step()) out.emplace_back(s.text(0), s.integer(1));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> QuestionBank::mined_synonyms() const {
+  auto s = stmts_->db.prepare("SELECT DISTINCT a, b FROM mined_synonyms");
+  std::vector<std::pair<std::string, std::string>> out;
+  while (s.step()) out.emplace_back(s.text(0), s.text(1));
+  return out;
+}
+
+}  // namespace qabot::store
+
+namespace qabot::store {
+const Database& QuestionBank::database() const { return stmts_->db; }
+}  // namespace qabot::store

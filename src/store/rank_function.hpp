@@ -1,0 +1,49 @@
+#pragma once
+// `qabot_rank(questions_fts, weights)`: a BM25F auxiliary function for FTS5 that scores *concepts*
+// (a concept is one query term or a group of alternatives: synonyms, corrections) rather than the
+// flat list of phrases FTS5's own bm25() sees. This lets the query pipeline weight terms (topic words
+// over question-template words) and count each synonym group once, inside the single FTS5 pass.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+
+namespace qabot::store {
+
+// Column order of questions_fts.
+enum Column : int { kQuestionColumn = 0, kAnswerColumn = 1, kCategoryColumn = 2, kColumnCount = 3 };
+
+struct RankParams {
+  std::vector<double> concept_weights;      // one per concept
+  std::vector<std::int32_t> phrase_concept; // the concept of each phrase, in FTS5 phrase order
+  double column_weights[kColumnCount] = {4.0, 1.0, 0.5};
+  double k1 = 1.2;
+  double b = 0.75;
+};
+
+struct RankOutput {
+  std::int64_t id = 0;
+  double score = 0;
+  std::int32_t question_tokens = 0;      // positions in the question column
+  std::int32_t question_hit_tokens = 0;  // of those, positions covered by some query phrase
+  std::vector<std::uint8_t> concept_columns;  // per concept: bit i set = matched in column i
+};
+
+// Bound to qabot_rank's argument with sqlite3_bind_pointer (type "qabot_rank_collector"). The
+// function scores every matching row and keeps the best `limit` with their details, so ranking
+// costs one pass over the matches and no per-row allocation outside the kept set.
+struct RankCollector {
+  RankParams params;
+  std::size_t limit = 50;
+  std::vector<RankOutput> best;  // a min-heap on score while collecting; sorted() orders it
+  std::vector<RankOutput> sorted();  // best first (ties: lower id first, for stable output)
+};
+
+inline constexpr const char* kRankCollectorType = "qabot_rank_collector";
+
+int register_rank_function(sqlite3* db);
+
+}  // namespace qabot::store

@@ -1,0 +1,46 @@
+#pragma once
+// The on-disk layout of a question bank. Bump kSchemaVersion (question_bank.hpp) with any change here.
+
+namespace qabot::store {
+
+// `questions.id` is derived from (path, question) so it survives re-indexing; it is also the rowid
+// of the external-content FTS5 index, which triggers keep in step.
+inline constexpr const char* kSchemaSql = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(
+  path TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  questions INTEGER NOT NULL
+);
+CREATE TABLE questions(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL REFERENCES files(path),
+  line INTEGER NOT NULL,
+  category TEXT NOT NULL,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL
+);
+CREATE INDEX questions_by_path ON questions(path, line);
+CREATE TABLE mined_synonyms(
+  path TEXT NOT NULL,
+  a TEXT NOT NULL,
+  b TEXT NOT NULL
+);
+CREATE INDEX mined_by_path ON mined_synonyms(path);
+CREATE VIRTUAL TABLE questions_fts USING fts5(
+  question, answer, category,
+  content='questions', content_rowid='id', tokenize='qabot', detail=full
+);
+CREATE VIRTUAL TABLE questions_vocab USING fts5vocab(questions_fts, 'row');
+CREATE TRIGGER questions_ai AFTER INSERT ON questions BEGIN
+  INSERT INTO questions_fts(rowid, question, answer, category)
+  VALUES (new.id, new.question, new.answer, new.category);
+END;
+CREATE TRIGGER questions_ad AFTER DELETE ON questions BEGIN
+  INSERT INTO questions_fts(questions_fts, rowid, question, answer, category)
+  VALUES ('delete', old.id, old.question, old.answer, old.category);
+END;
+)sql";
+
+}  // namespace qabot::store

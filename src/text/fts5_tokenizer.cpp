@@ -1,0 +1,98 @@
+// The only file of qabot_text that includes sqlite3.h. No exception may cross these callbacks.
+
+#include "text/fts5_tokenizer.hpp"
+
+#include <sqlite3.h>
+
+#include <new>
+#include <vector>
+
+#include "text/analyzer.hpp"
+
+namespace qabot::text {
+namespace {
+
+struct QabotTokenizer {
+  Analyzer analyzer;
+};
+
+using TokenCallback = int (*)(void*, int, const char*, int, int, int);
+
+int x_create(void* /*user_data*/, const char** /*args*/, int arg_count, Fts5Tokenizer** out) {
+  *out = nullptr;
+  if (arg_count != 0) return SQLITE_ERROR;  // no options: anything given is a mistake
+  try {
+    *out = reinterpret_cast<Fts5Tokenizer*>(new QabotTokenizer());
+    return SQLITE_OK;
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (...) {
+    return SQLITE_ERROR;  // ICU or libstemmer data missing
+  }
+}
+
+void x_delete(Fts5Tokenizer* tokenizer) { delete reinterpret_cast<QabotTokenizer*>(tokenizer); }
+
+int x_tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* text, int length,
+               TokenCallback on_token) {
+  const std::string_view input(text == nullptr ? "" : text, text == nullptr || length < 0 ? 0 : static_cast<std::size_t>(length));
+
+  if ((flags & FTS5_TOKENIZE_QUERY) != 0 && input.starts_with(kPreAnalyzedMarker)) {
+    const std::string_view term = input.substr(kPreAnalyzedMarker.size());
+    if (term.empty()) return SQLITE_OK;
+    const int rc = on_token(context, 0, term.data(), static_cast<int>(term.size()),
+                            static_cast<int>(kPreAnalyzedMarker.size()), static_cast<int>(input.size()));
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  }
+
+  std::vector<Token> tokens;
+  try {
+    tokens = reinterpret_cast<QabotTokenizer*>(tokenizer)->analyzer.analyze(input);
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (...) {
+    return SQLITE_ERROR;
+  }
+  for (const Token& token : tokens) {
+    const int rc = on_token(context, token.colocated ? FTS5_TOKEN_COLOCATED : 0, token.term.data(),
+                            static_cast<int>(token.term.size()), token.start, token.end);
+    // SQLITE_DONE is FTS5's "enough tokens, thanks": a normal stop, not an error.
+    if (rc != SQLITE_OK) return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  }
+  return SQLITE_OK;
+}
+
+}  // namespace
+
+std::string pre_analyzed_string(std::string_view term) {
+  std::string quoted;
+  quoted.reserve(term.size() + kPreAnalyzedMarker.size() + 2);
+  quoted.push_back('"');
+  quoted.append(kPreAnalyzedMarker);
+  for (char c : term) {
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  quoted.push_back('"');
+  return quoted;
+}
+
+int register_fts5_tokenizer(sqlite3* db) {
+  // SQLite 3.40 hands out its fts5_api through a pointer-passing function; the api pointer lives
+  // as long as the connection.
+  fts5_api* api = nullptr;
+  sqlite3_stmt* statement = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+  rc = sqlite3_step(statement);
+  const int finalize_rc = sqlite3_finalize(statement);
+  if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
+  if (finalize_rc != SQLITE_OK) return finalize_rc;
+  if (api == nullptr || api->iVersion < 2) return SQLITE_ERROR;
+
+  fts5_tokenizer tokenizer{x_create, x_delete, x_tokenize};
+  return api->xCreateTokenizer(api, std::string(kTokenizerName).c_str(), nullptr, &tokenizer, nullptr);
+}
+
+}  // namespace qabot::text

@@ -1,0 +1,26 @@
+#pragma once
+// SQLite FTS5 glue: the "qabot" tokenizer runs text::Analyzer over documents and queries.
+
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+
+namespace qabot::text {
+
+inline constexpr std::string_view kTokenizerName = "qabot";
+
+// U+E000 (private use). In a MATCH query, a string that starts with it holds ONE term that the
+// caller already produced with Analyzer::analyze; the tokenizer passes the rest through verbatim,
+// so stemming and folding are never applied twice. Document text is always analysed.
+inline constexpr std::string_view kPreAnalyzedMarker = "\xEE\x80\x80";
+
+// `term` as an FTS5 string: "\uE000term" with embedded double quotes doubled.
+std::string pre_analyzed_string(std::string_view term);
+
+// Registers the "qabot" tokenizer on this connection (FTS5 tokenizers are per connection), for
+// `CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot')`. The tokenizer takes no arguments.
+// Returns an SQLite result code.
+int register_fts5_tokenizer(sqlite3* db);
+
+}  // namespace qabot::text

@@ -1,0 +1,171 @@
+// The real server over a real index built from the bundled notes: retrieval through every layer,
+// load, and hot reload while a client stays connected.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "server/metrics.hpp"
+#include "server/reloader.hpp"
+#include "server/server.hpp"
+#include "store/index_builder.hpp"
+#include "test_client.hpp"
+
+namespace qabot::server::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class EndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    notes_ = dir_.path() / "notes";
+    fs::create_directories(notes_);
+    fs::copy_file(fs::path(QABOT_SOURCE_DIR) / "data" / "interview-notes.md", notes_ / "interview-notes.md");
+    db_ = dir_.path() / "qabot.db";
+    store::IndexBuilder(db_).build({notes_});
+  }
+
+  void start(bool watch = false) {
+    ServerConfig c;
+    c.host = "127.0.0.1";
+    c.port = 0;
+    c.io_threads = 2;
+    c.workers = 2;
+    c.db = db_;
+    c.engine_factory = make_answerer_factory(fs::path(QABOT_SOURCE_DIR) / "data" / "synonyms.txt");
+    c.pace = 0ms;
+    c.rebuild_index = [notes = notes_](const fs::path& out) { store::IndexBuilder(out).build({notes}); };
+    if (watch) c.watch_paths = {notes_};
+    c.debounce = 100ms;
+    server_ = std::make_unique<Server>(std::move(c));
+    server_->start();
+  }
+
+  void TearDown() override {
+    if (server_) {
+      server_->shutdown();
+      server_->wait();
+    }
+  }
+
+  unsigned short port() const { return server_->port(); }
+
+  TempDir dir_;
+  fs::path notes_;
+  fs::path db_;
+  std::unique_ptr<Server> server_;
+};
+
+json ask(const std::string& id, const std::string& text) {
+  return {{"type", "ask"}, {"id", id}, {"text", text}, {"top_k", 3}};
+}
+
+TEST_F(EndToEndTest, AnswersBnOverWebSocket) {
+  start();
+  WsClient c(port());
+  const auto hello = c.read();
+  EXPECT_EQ(hello["type"], "hello");
+  EXPECT_GT(hello["questions"].get<int>(), 10);
+  c.send(ask("bn", "BN有什么作用"));
+  const auto messages = c.read_until_done("bn");
+  const auto& result = messages.front();
+  ASSERT_EQ(result["type"], "result");
+  EXPECT_EQ(result["matched"], true);
+  ASSERT_FALSE(result["hits"].empty());
+  EXPECT_EQ(result["hits"][0]["question"], "BN有什么作用");
+  for (const char* field : {"id", "question", "category", "score", "confidence", "source"}) {
+    EXPECT_TRUE(result["hits"][0].contains(field)) << field;
+  }
+  std::string joined;
+  for (std::size_t i = 1; i + 1 < messages.size(); ++i) {
+    EXPECT_EQ(messages[i]["type"], "delta");
+    joined += messages[i]["text"].get<std::string>();
+  }
+  const auto& done = messages.back();
+  EXPECT_EQ(done["type"], "done");
+  EXPECT_EQ(joined, done["answer"]);
+  EXPECT_NE(joined.find("过拟合"), std::string::npos);
+  EXPECT_NE(done["html"].get<std::string>().find("<p>"), std::string::npos);
+}
+
+TEST_F(EndToEndTest, AnswersOverHttp) {
+  start();
+  const auto res = http_request(port(), http::verb::post, "/api/ask", R"({"text":"BN有什么作用"})");
+  ASSERT_EQ(res.result(), http::status::ok);
+  const auto body = json::parse(res.body());
+  EXPECT_EQ(body["matched"], true);
+  EXPECT_NE(body["answer"].get<std::string>().find("过拟合"), std::string::npos);
+  const auto questions = json::parse(http_request(port(), http::verb::get, "/api/questions").body());
+  EXPECT_FALSE(questions.empty());
+  const auto health = json::parse(http_request(port(), http::verb::get, "/healthz").body());
+  EXPECT_EQ(health["status"], "ok");
+  EXPECT_GT(health["questions"].get<int>(), 10);
+}
+
+TEST_F(EndToEndTest, TwoHundredConnectionsFiveAsksEach) {
+  start();
+  constexpr int kThreads = 4, kPerThread = 50, kAsks = 5;
+  const std::vector<std::string> questions = {"BN有什么作用", "pooling作用", "数据不均衡该怎么处理", "激活函数的用处",
+                                              "AP计算方式"};
+  std::atomic<int> matched{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::unique_ptr<WsClient>> clients;
+      for (int i = 0; i < kPerThread; ++i) {
+        clients.push_back(std::make_unique<WsClient>(port()));
+        clients.back()->read();
+      }
+      for (auto& c : clients) {
+        for (int a = 0; a < kAsks; ++a) c->send(ask(std::to_string(t) + "/" + std::to_string(a), questions[a]));
+      }
+      for (auto& c : clients) {
+        for (int a = 0; a < kAsks; ++a) {
+          const auto got = c->read_until_done(std::to_string(t) + "/" + std::to_string(a), 30s);
+          for (const auto& m : got) {
+            if (m["type"] == "result" && m["matched"] == true) ++matched;
+          }
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(matched, kThreads * kPerThread * kAsks);
+}
+
+TEST_F(EndToEndTest, HotReloadWhileConnected) {
+  start(/*watch=*/true);
+  WsClient c(port());
+  const int before = c.read()["questions"];
+  const std::string question = "热重载之后才出现的问题是什么";
+  c.send(ask("before", question));
+  auto first = c.read_until_done("before");
+  ASSERT_EQ(first.front()["type"], "result");
+  {
+    std::ofstream out(notes_ / "interview-notes.md", std::ios::app);
+    out << "\n\n## 热重载\n\n### " << question << "\n\n热重载的答案：索引在后台重建并原子替换。\n";
+  }
+  int n = 0;
+  const bool found = eventually(
+      [&] {
+        const std::string id = "poll" + std::to_string(n++);
+        c.send(ask(id, question));
+        const auto got = c.read_until_done(id);
+        const auto& r = got.front();
+        return r["matched"] == true && r["hits"][0]["question"] == question &&
+               got.back()["answer"].get<std::string>().find("原子替换") != std::string::npos;
+      },
+      20s);
+  EXPECT_TRUE(found);
+  EXPECT_GE(server_->reloader()->succeeded(), 1u);
+  const auto health = json::parse(http_request(port(), http::verb::get, "/healthz").body());
+  EXPECT_EQ(health["questions"].get<int>(), before + 1);
+  WsClient fresh(port());
+  EXPECT_EQ(fresh.read()["questions"].get<int>(), before + 1);
+}
+
+}  // namespace
+}  // namespace qabot::server::testing

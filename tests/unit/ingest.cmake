@@ -1,0 +1,5 @@
+# Notes ingestion: encodings, title cleaning, markdown → questions, file discovery.
+qabot_add_test(text_decoder_test unit SOURCES ingest/text_decoder_test.cpp LIBS qabot_ingest ICU::uc)
+qabot_add_test(title_cleaner_test unit SOURCES ingest/title_cleaner_test.cpp LIBS qabot_ingest)
+qabot_add_test(markdown_parser_test unit SOURCES ingest/markdown_parser_test.cpp LIBS qabot_ingest)
+qabot_add_test(note_scanner_test unit SOURCES ingest/note_scanner_test.cpp LIBS qabot_ingest)

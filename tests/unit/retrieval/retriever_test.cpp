@@ -1,0 +1,96 @@
+// Ranking on the bundled notes, one test per kind of query people type.
+
+#include "retrieval/retriever.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <variant>
+
+#include "store/index_builder.hpp"
+#include "store/question_bank.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace qabot;
+
+namespace {
+
+class RetrieverTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    store::IndexBuilder(*dir_ / "bank.db").build({std::filesystem::path(QABOT_SOURCE_DIR) / "data"});
+    bank_ = new store::QuestionBank(*dir_ / "bank.db");
+    auto loaded = retrieval::Synonyms::load(std::filesystem::path(QABOT_SOURCE_DIR) / "data/synonyms.txt");
+    ASSERT_TRUE(std::holds_alternative<retrieval::Synonyms>(loaded));
+    synonyms_ = new retrieval::Synonyms(std::get<retrieval::Synonyms>(loaded));
+  }
+  static void TearDownTestSuite() {
+    delete synonyms_;
+    delete bank_;
+    delete dir_;
+  }
+  void SetUp() override { retriever_ = std::make_unique<retrieval::Retriever>(*bank_, *synonyms_); }
+
+  // The best hit's question contains `expected`, and the result is an answer, not an abstention.
+  void expect_top(std::string_view query, std::string_view expected) {
+    auto r = retriever_->search(query, 5);
+    ASSERT_FALSE(r.hits.empty()) << query;
+    EXPECT_NE(r.hits[0].question.find(expected), std::string::npos)
+        << query << " → " << r.hits[0].question << " (wanted " << expected << ")";
+    EXPECT_TRUE(r.matched) << query << " abstained; confidence " << r.hits[0].confidence;
+  }
+  void expect_abstain(std::string_view query) {
+    auto r = retriever_->search(query, 5);
+    EXPECT_FALSE(r.matched) << query << " → " << (r.hits.empty() ? "-" : r.hits[0].question);
+  }
+
+  static testing::TempDir* dir_;
+  static store::QuestionBank* bank_;
+  static retrieval::Synonyms* synonyms_;
+  std::unique_ptr<retrieval::Retriever> retriever_;
+};
+
+testing::TempDir* RetrieverTest::dir_ = nullptr;
+store::QuestionBank* RetrieverTest::bank_ = nullptr;
+retrieval::Synonyms* RetrieverTest::synonyms_ = nullptr;
+
+}  // namespace
+
+TEST_F(RetrieverTest, ExactChineseQuestion) { expect_top("BN有什么作用", "BN"); }
+TEST_F(RetrieverTest, ChineseParaphrase) { expect_top("怎样避免过拟合", "过拟合"); }
+TEST_F(RetrieverTest, TraditionalChinese) { expect_top("過擬合怎麼辦", "过拟合"); }
+TEST_F(RetrieverTest, FullWidthLatin) { expect_top("ＲｅＬＵ的缺点", "ReLU"); }
+TEST_F(RetrieverTest, EnglishAboutChineseNote) { expect_top("what does batchnorm do", "BN"); }
+TEST_F(RetrieverTest, MixedScript) { expect_top("激活函数relu不好在哪", "ReLU"); }
+TEST_F(RetrieverTest, SymbolQuery) { expect_top("is 与 == 的不同", "=="); }
+TEST_F(RetrieverTest, TypoIsCorrected) {
+  auto r = retriever_->search("dropuot", 3);
+  ASSERT_FALSE(r.corrections.empty());
+  EXPECT_EQ(r.corrections[0].from, "dropuot");
+  EXPECT_EQ(r.corrections[0].to, "dropout");
+}
+TEST_F(RetrieverTest, OffTopicAbstains) {
+  expect_abstain("今天天气怎么样");
+  expect_abstain("how do I bake sourdough bread");
+  expect_abstain("股票明天会涨吗");
+}
+TEST_F(RetrieverTest, ConfidenceInUnitRange) {
+  for (auto q : {"BN", "pooling", "python", "的", "a", "梯度"}) {
+    auto r = retriever_->search(q, 10);
+    for (const auto& h : r.hits) {
+      EXPECT_GE(h.confidence, 0.0) << q;
+      EXPECT_LE(h.confidence, 1.0) << q;
+    }
+  }
+}
+TEST_F(RetrieverTest, TopKIsRespected) {
+  EXPECT_LE(retriever_->search("pooling", 2).hits.size(), 2u);
+  EXPECT_LE(retriever_->search("梯度", 1).hits.size(), 1u);
+}
+TEST_F(RetrieverTest, HitsCarrySource) {
+  auto r = retriever_->search("BN有什么作用", 1);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_NE(r.hits[0].source.find("interview-notes.md:"), std::string::npos);
+  EXPECT_FALSE(r.hits[0].category.empty());
+}

@@ -1,0 +1,177 @@
+#include "server/http_router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace qabot::server {
+namespace {
+
+using nlohmann::json;
+
+class ScriptedEngine : public AnswerEngine {
+ public:
+  AskOutcome ask(std::string_view text, int top_k) override {
+    if (text == "boom") throw std::runtime_error("engine failure");
+    last_text = std::string(text);
+    last_top_k = top_k;
+    AskOutcome out;
+    out.matched = true;
+    out.hits = json::array({{{"id", 1}, {"question", "BN有什么作用"}, {"category", "A"}}});
+    out.markdown = "加速训练";
+    out.html = "<p>加速训练</p>";
+    return out;
+  }
+  std::int64_t question_count() const override { return 7; }
+  json questions_by_category() const override { return {{"A", json::array({"BN有什么作用"})}}; }
+
+  std::string last_text;
+  int last_top_k = 0;
+};
+
+const StaticAsset kIndex{"/index.html", "text/html; charset=utf-8", "<!doctype html><title>t</title>"};
+const StaticAsset kScript{"/app.js", "text/javascript; charset=utf-8", "console.log(1)"};
+
+const StaticAsset* fake_assets(std::string_view path) {
+  if (path == kIndex.path) return &kIndex;
+  if (path == kScript.path) return &kScript;
+  return nullptr;
+}
+
+class HttpRouterTest : public ::testing::Test {
+ protected:
+  HttpRouterTest() : router_(make_context()) {}
+
+  static RouterContext make_context() {
+    RouterContext ctx;
+    ctx.question_count = [] { return 7; };
+    ctx.metrics_text = [] { return std::string("qabot_asks_total 3\n"); };
+    ctx.find_asset = &fake_assets;
+    return ctx;
+  }
+
+  Response get(std::string target, http::verb verb = http::verb::get, std::string body = "") {
+    Request req{verb, target, 11};
+    req.body() = std::move(body);
+    req.prepare_payload();
+    return router_.handle(req, router_.needs_engine(req) ? &engine_ : nullptr);
+  }
+
+  ScriptedEngine engine_;
+  HttpRouter router_;
+};
+
+TEST_F(HttpRouterTest, ServesTheIndexAtRootWithSecurityHeaders) {
+  const auto res = get("/");
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res.body(), kIndex.body);
+  EXPECT_EQ(res[http::field::content_type], "text/html; charset=utf-8");
+  EXPECT_EQ(res["X-Content-Type-Options"], "nosniff");
+  EXPECT_EQ(res["Content-Security-Policy"], kContentSecurityPolicy);
+  EXPECT_FALSE(res[http::field::cache_control].empty());
+}
+
+TEST_F(HttpRouterTest, ServesKnownAssetsOnly) {
+  EXPECT_EQ(get("/app.js").result(), http::status::ok);
+  EXPECT_EQ(get("/app.js?v=2").result(), http::status::ok);
+  for (std::string target : {"/missing.css", "/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd",
+                             "/static/../../etc/passwd", "/app.js/..", "/./app.js", "/APP.JS", "/app.js%00",
+                             "/..%2fetc%2fpasswd", "\\..\\etc\\passwd", "etc/passwd"}) {
+    EXPECT_EQ(get(target).result(), http::status::not_found) << target;
+  }
+}
+
+TEST_F(HttpRouterTest, HeadHasNoBodyButTheLength) {
+  const auto res = get("/app.js", http::verb::head);
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_TRUE(res.body().empty());
+  EXPECT_EQ(res[http::field::content_length], std::to_string(kScript.body.size()));
+}
+
+TEST_F(HttpRouterTest, WrongMethodsGet405WithAllow) {
+  auto res = get("/", http::verb::post);
+  EXPECT_EQ(res.result(), http::status::method_not_allowed);
+  EXPECT_EQ(res[http::field::allow], "GET, HEAD");
+  res = get("/api/ask", http::verb::get);
+  EXPECT_EQ(res.result(), http::status::method_not_allowed);
+  EXPECT_EQ(res[http::field::allow], "POST");
+  EXPECT_EQ(get("/healthz", http::verb::delete_).result(), http::status::method_not_allowed);
+  EXPECT_EQ(get("/api/questions", http::verb::put).result(), http::status::method_not_allowed);
+}
+
+TEST_F(HttpRouterTest, Healthz) {
+  const auto res = get("/healthz");
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(json::parse(res.body()), json({{"status", "ok"}, {"questions", 7}}));
+}
+
+TEST_F(HttpRouterTest, Metrics) {
+  const auto res = get("/metrics");
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_NE(res[http::field::content_type].find("text/plain"), std::string::npos);
+  EXPECT_EQ(res.body(), "qabot_asks_total 3\n");
+}
+
+TEST_F(HttpRouterTest, ApiAskAnswers) {
+  const auto res = get("/api/ask", http::verb::post, R"({"text":"BN有什么作用","top_k":5})");
+  ASSERT_EQ(res.result(), http::status::ok);
+  const auto body = json::parse(res.body());
+  EXPECT_EQ(body["matched"], true);
+  EXPECT_EQ(body["hits"].size(), 1u);
+  EXPECT_EQ(body["answer"], "加速训练");
+  EXPECT_EQ(body["html"], "<p>加速训练</p>");
+  EXPECT_EQ(body["clarify"], false);
+  EXPECT_EQ(engine_.last_text, "BN有什么作用");
+  EXPECT_EQ(engine_.last_top_k, 5);
+}
+
+TEST_F(HttpRouterTest, ApiAskRefusesBadBodies) {
+  auto res = get("/api/ask", http::verb::post, "{nope");
+  EXPECT_EQ(res.result(), http::status::bad_request);
+  EXPECT_EQ(json::parse(res.body())["code"], "bad_json");
+  for (std::string body : {"[]", R"({"top_k":3})", R"({"text":"  "})", R"({"text":"x","top_k":99})", R"({"text":1})"}) {
+    res = get("/api/ask", http::verb::post, body);
+    EXPECT_EQ(res.result(), http::status::bad_request) << body;
+    EXPECT_EQ(json::parse(res.body())["code"], "bad_request") << body;
+  }
+}
+
+TEST_F(HttpRouterTest, EngineFailureIs500) {
+  const auto res = get("/api/ask", http::verb::post, R"({"text":"boom"})");
+  EXPECT_EQ(res.result(), http::status::internal_server_error);
+  EXPECT_EQ(json::parse(res.body())["code"], "internal");
+}
+
+TEST_F(HttpRouterTest, ApiQuestions) {
+  const auto res = get("/api/questions");
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(json::parse(res.body())["A"][0], "BN有什么作用");
+}
+
+TEST_F(HttpRouterTest, OnlyRetrievalRoutesNeedAnEngine) {
+  EXPECT_TRUE(router_.needs_engine(Request{http::verb::post, "/api/ask", 11}));
+  EXPECT_TRUE(router_.needs_engine(Request{http::verb::get, "/api/questions?x=1", 11}));
+  EXPECT_FALSE(router_.needs_engine(Request{http::verb::get, "/api/ask", 11}));
+  EXPECT_FALSE(router_.needs_engine(Request{http::verb::get, "/", 11}));
+}
+
+TEST_F(HttpRouterTest, PlainRequestToWsIsUpgradeRequired) {
+  EXPECT_EQ(get("/ws").result(), http::status::upgrade_required);
+}
+
+TEST_F(HttpRouterTest, KeepAliveFollowsTheRequest) {
+  Request req{http::verb::get, "/healthz", 11};
+  req.keep_alive(false);
+  EXPECT_FALSE(router_.handle(req, nullptr).keep_alive());
+  req.keep_alive(true);
+  EXPECT_TRUE(router_.handle(req, nullptr).keep_alive());
+}
+
+TEST(TargetPathTest, StripsQueryAndFragment) {
+  EXPECT_EQ(target_path("/a?b=c"), "/a");
+  EXPECT_EQ(target_path("/a#x"), "/a");
+  EXPECT_EQ(target_path("/a"), "/a");
+}
+
+}  // namespace
+}  // namespace qabot::server

@@ -1,0 +1,162 @@
+#include "store/index_builder.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+
+#include <csignal>
+
+#include "store/database.hpp"
+#include "store/question_bank.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace qabot;
+using qabot::testing::TempDir;
+
+namespace {
+constexpr const char* kNotes = "# Notes\n\n## ML\n\n### What is dropout?\n\nRandomly zeroes activations.\n\n"
+                               "### BN有什么作用\n\n加速训练。\n";
+}
+
+TEST(IndexBuilderTest, BuildsAndReads) {
+  TempDir dir;
+  dir.write("notes/a.md", kNotes);
+  auto report = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  EXPECT_EQ(report.files, 1u);
+  EXPECT_EQ(report.questions, 2u);
+  EXPECT_TRUE(report.errors.empty());
+  store::QuestionBank bank(dir / "q.db");
+  EXPECT_EQ(bank.question_count(), 2);
+  auto all = bank.all();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].question, "What is dropout?");
+  EXPECT_EQ(all[0].answer.find("Randomly zeroes"), 0u);
+  EXPECT_GT(all[0].line, 0);
+  EXPECT_NE(all[0].category.find("ML"), std::string::npos);
+}
+
+TEST(IndexBuilderTest, IdsSurviveReindexing) {
+  TempDir dir;
+  dir.write("notes/a.md", kNotes);
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  auto before = store::QuestionBank(dir / "q.db").all();
+  dir.write("notes/a.md", std::string("# Preface\n\nnew text\n\n") + kNotes);  // lines move
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  auto after = store::QuestionBank(dir / "q.db").all();
+  ASSERT_EQ(before.size(), after.size());
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(before[i].id, after[i].id);
+    EXPECT_NE(before[i].line, after[i].line);
+  }
+}
+
+TEST(IndexBuilderTest, UnchangedFilesAreNotReparsed) {
+  TempDir dir;
+  dir.write("notes/a.md", kNotes);
+  dir.write("notes/b.md", "## Python\n\n### is和==的区别\n\nis 比较身份。\n");
+  auto first = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  EXPECT_EQ(first.parsed, 2u);
+  dir.write("notes/b.md", "## Python\n\n### is和==的区别\n\nis 比较身份，== 比较值。\n");
+  auto second = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  EXPECT_EQ(second.parsed, 1u);
+  EXPECT_EQ(second.reused, 1u);
+  EXPECT_EQ(second.questions, 3u);
+  std::filesystem::remove(dir / "notes/b.md");
+  auto third = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  EXPECT_EQ(third.removed, 1u);
+  EXPECT_EQ(third.questions, 2u);
+}
+
+TEST(IndexBuilderTest, ReaderOfOldFileKeepsWorkingDuringReindex) {
+  TempDir dir;
+  dir.write("notes/a.md", kNotes);
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  store::QuestionBank old_reader(dir / "q.db");
+  dir.write("notes/a.md", "## Other\n\n### Completely new question\n\nanswer\n");
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  // The old connection still sees the complete old index (its file was renamed over, not changed).
+  EXPECT_EQ(old_reader.all().size(), 2u);
+  EXPECT_EQ(old_reader.all()[0].question, "What is dropout?");
+  store::QuestionBank new_reader(dir / "q.db");
+  ASSERT_EQ(new_reader.all().size(), 1u);
+  EXPECT_EQ(new_reader.all()[0].question, "Completely new question");
+}
+
+TEST(IndexBuilderTest, InvalidFileIsReportedOthersIndexed) {
+  TempDir dir;
+  dir.write("notes/good.md", kNotes);
+  dir.write("notes/bad.md", std::string("## T\n\n### Q?\n\nok\xff\xfe\x00 binary", 25));
+  auto report = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  ASSERT_EQ(report.errors.size(), 1u);
+  EXPECT_NE(report.errors[0].path.find("bad.md"), std::string::npos);
+  EXPECT_NE(report.errors[0].message.find("byte"), std::string::npos);
+  EXPECT_EQ(report.questions, 2u);
+}
+
+TEST(IndexBuilderTest, RefusesToReplaceAForeignFile) {
+  TempDir dir;
+  dir.write("notes/a.md", kNotes);
+  auto precious = dir.write("precious.db", "this is not an index");
+  EXPECT_THROW(store::IndexBuilder(precious).build({dir / "notes"}), std::runtime_error);
+  EXPECT_EQ(testing::read_all(precious), "this is not an index");
+}
+
+TEST(IndexBuilderTest, WrongSchemaVersionIsAClearError) {
+  TempDir dir;
+  dir.write("notes/a.md", kNotes);
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  {
+    store::Database db(dir / "q.db", store::Database::Mode::ReadWriteCreate);
+    db.exec("PRAGMA user_version = 99");
+  }
+  try {
+    store::QuestionBank bank(dir / "q.db");
+    FAIL() << "opened an index with the wrong schema";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("version 99"), std::string::npos) << e.what();
+  }
+  // Re-indexing repairs it.
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  EXPECT_EQ(store::QuestionBank(dir / "q.db").question_count(), 2);
+}
+
+TEST(IndexBuilderTest, MissingIndexIsAClearError) {
+  TempDir dir;
+  try {
+    store::QuestionBank bank(dir / "nope.db");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("qabot index"), std::string::npos);
+  }
+}
+
+TEST(IndexBuilderTest, TruncatedIndexIsAClearError) {
+  TempDir dir;
+  dir.write("notes/a.md", kNotes);
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  auto bytes = testing::read_all(dir / "q.db");
+  dir.write("q.db", bytes.substr(0, bytes.size() / 3));
+  EXPECT_THROW(store::QuestionBank bank(dir / "q.db"), std::runtime_error);
+}
+
+TEST(IndexBuilderTest, FailedBuildLeavesOldIndexIntact) {
+  TempDir dir;
+  dir.write("notes/a.md", kNotes);
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  const auto before = testing::read_all(dir / "q.db");
+  // A file-size limit makes every write past 64 KiB fail, as a full disk would.
+  std::string big;
+  for (int i = 0; i < 3000; ++i) big += "### Question " + std::to_string(i) + "\n\nanswer text " + std::to_string(i) + "\n\n";
+  dir.write("notes/big.md", big);
+  std::signal(SIGXFSZ, SIG_IGN);
+  rlimit old{};
+  getrlimit(RLIMIT_FSIZE, &old);
+  rlimit small = old;
+  small.rlim_cur = 64 * 1024;
+  setrlimit(RLIMIT_FSIZE, &small);
+  EXPECT_THROW(store::IndexBuilder(dir / "q.db").build({dir / "notes"}), std::exception);
+  setrlimit(RLIMIT_FSIZE, &old);
+  EXPECT_EQ(testing::read_all(dir / "q.db"), before);
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+}
