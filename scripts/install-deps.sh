@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
   libicu-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev
-  libcli11-dev libspdlog-dev libfmt-dev libssl-dev
+  libcli11-dev libspdlog-dev libfmt-dev libssl-dev libbenchmark-dev
 )
 if [[ "${QABOT_WITH_TEST_DEPS:-0}" == 1 ]]; then
   # Independent clients for the integration and browser tests.

@@ -75,6 +75,8 @@ Answer Answerer::ask(std::string_view text, int top_k) {
   return a;
 }
 
+std::string Answerer::explain(std::string_view text) { return impl_->retriever.explain(text); }
+
 std::int64_t Answerer::question_count() const { return impl_->bank.question_count(); }
 
 nlohmann::json Answerer::questions_by_category() const {

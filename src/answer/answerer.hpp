@@ -28,6 +28,7 @@ class Answerer {
   retrieval::Result search(std::string_view text, int top_k);  // retrieval only
   Answer ask(std::string_view text, int top_k);                  // retrieval + answer text + html
   std::int64_t question_count() const;
+  std::string explain(std::string_view text);  // how the query was understood (debugging aid)
   nlohmann::json questions_by_category() const;  // for GET /api/questions
 
  private:

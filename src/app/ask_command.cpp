@@ -16,6 +16,7 @@ struct AskOptions {
   std::filesystem::path synonyms = default_synonyms_path();
   int top_k = 3;
   bool json = false;
+  bool explain = false;
   std::string query;
 };
 
@@ -50,9 +51,11 @@ void add_ask_command(CLI::App& app) {
   cmd->add_option("--synonyms", options->synonyms, "Synonym file (Solr format)")->capture_default_str();
   cmd->add_option("-k,--top-k", options->top_k, "Hits to return")->check(CLI::Range(1, 50))->capture_default_str();
   cmd->add_flag("--json", options->json, "One JSON object per line");
+  cmd->add_flag("--explain", options->explain, "Also print how each query was understood (to stderr)");
   cmd->callback([options, cmd] {
     answer::Answerer answerer(options->db, options->synonyms);
     auto one = [&](const std::string& q) {
+      if (options->explain) std::cerr << answerer.explain(q);
       if (options->json) {
         auto a = answerer.search(q, options->top_k);
         std::cout << answer::to_json(a).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -72,6 +72,7 @@ int run_chat(const std::string& url) {
     tcp::resolver resolver(ioc);
     websocket::stream<tcp::socket> ws(ioc);
     const auto endpoint = net::connect(ws.next_layer(), resolver.resolve(u.host, u.port));
+    ws.next_layer().set_option(tcp::no_delay(true));
     ws.handshake(u.host + ":" + std::to_string(endpoint.port()), u.target);
     ws.text(true);
 

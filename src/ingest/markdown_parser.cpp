@@ -78,22 +78,28 @@ bool is_blank(std::string_view s) { return trim_ascii(s).empty(); }
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && lower_ascii(s.substr(0, prefix.size())) == lower_ascii(prefix);
+  return s.size() >= prefix.size() &&
+         lower_ascii(s.substr(0, prefix.size())) == lower_ascii(prefix);
 }
 
 bool is_br_tag(std::string_view html) {
   const std::string lower = lower_ascii(trim_ascii(html));
-  return lower.starts_with("<br") && (lower.size() == 3 || lower[3] == '>' || lower[3] == '/' ||
-                                      lower[3] == ' ');
+  return lower.starts_with("<br") &&
+         (lower.size() == 3 || lower[3] == '>' || lower[3] == '/' || lower[3] == ' ');
 }
 
-// Plain text of inline content: markup dropped, code spans kept as text, images dropped, line
-// breaks kept as '\n' so that line i of the text is source line i of the paragraph.
+// Plain text of inline content: markup dropped, code spans kept with their backticks, images
+// dropped, line breaks kept as '\n' so that line i of the text is source line i of the paragraph.
 void append_plain(cmark_node* n, std::string& out) {
   for (cmark_node* c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
     const cmark_node_type t = type_of(c);
-    if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE) {
+    if (t == CMARK_NODE_TEXT) {
       out.append(literal_of(c));
+    } else if (t == CMARK_NODE_CODE) {
+      // Code spans stay recognisable in titles: "`is`和`==`的区别".
+      const std::string_view code = literal_of(c);
+      const std::string_view fence = code.find('`') == std::string_view::npos ? "`" : "`` ";
+      out.append(fence).append(code).append(fence == "`" ? "`" : " ``");
     } else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK) {
       out.push_back('\n');
     } else if (t == CMARK_NODE_HTML_INLINE) {
@@ -115,7 +121,8 @@ std::vector<std::string_view> split_lines(std::string_view s) {
   std::size_t pos = 0;
   for (;;) {
     const std::size_t eol = s.find('\n', pos);
-    lines.push_back(s.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos));
+    lines.push_back(
+        s.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos));
     if (eol == std::string_view::npos) break;
     pos = eol + 1;
   }
@@ -149,7 +156,7 @@ std::size_t label_length(std::string_view s, std::span<const std::string_view> w
     if (!starts_with_ci(s.substr(i), word)) continue;
     i += word.size();
     const bool latin = is_ascii_letter(word[0]);
-    if (latin && i < s.size() && is_ascii_letter(s[i])) continue;  // "Quick", "Answers"
+    if (latin && i < s.size() && is_ascii_letter(s[i])) continue;     // "Quick", "Answers"
     while (latin && i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;  // Q1:
     skip_emphasis();
     skip_spaces();
@@ -168,8 +175,8 @@ std::size_t label_length(std::string_view s, std::span<const std::string_view> w
 }
 
 constexpr std::array<std::string_view, 5> kQuestionLabels{"问题", "提问", "问", "Question", "Q"};
-constexpr std::array<std::string_view, 7> kAnswerLabels{"答案", "回答", "解答", "答", "Answer",
-                                                       "Ans", "A"};
+constexpr std::array<std::string_view, 7> kAnswerLabels{"答案",   "回答", "解答", "答",
+                                                        "Answer", "Ans",  "A"};
 
 std::size_t question_label_length(std::string_view s) { return label_length(s, kQuestionLabels); }
 std::size_t answer_label_length(std::string_view s) { return label_length(s, kAnswerLabels); }
@@ -195,10 +202,23 @@ bool is_placeholder_line(std::string_view line) {
     if (s.starts_with(box)) s = trim_ascii(s.substr(box.size()));
   }
   const std::string lower = lower_ascii(s);
-  static constexpr std::string_view kPlaceholders[] = {
-      "",           "todo",       "todo.",  "todo:",  "tbd",    "tbd.",   "answer here",
-      "answer here.", "your answer here", "...", "…", "待补充", "待完善", "待更新", "<br>",
-      "<br/>",      "<br />"};
+  static constexpr std::string_view kPlaceholders[] = {"",
+                                                       "todo",
+                                                       "todo.",
+                                                       "todo:",
+                                                       "tbd",
+                                                       "tbd.",
+                                                       "answer here",
+                                                       "answer here.",
+                                                       "your answer here",
+                                                       "...",
+                                                       "…",
+                                                       "待补充",
+                                                       "待完善",
+                                                       "待更新",
+                                                       "<br>",
+                                                       "<br/>",
+                                                       "<br />"};
   return std::find(std::begin(kPlaceholders), std::end(kPlaceholders), lower) !=
          std::end(kPlaceholders);
 }
@@ -216,9 +236,11 @@ bool is_answer_summary(std::string_view summary) {
   while (!s.empty() && (s.back() == ':' || s.back() == '.')) s.pop_back();
   if (s.empty()) return true;
   static constexpr std::string_view kExact[] = {
-      "answer", "answers", "solution", "solutions", "show answer", "show solution", "hint",
-      "expand", "click to expand", "click to show", "details", "答案", "解答", "参考答案",
-      "答", "展开", "显示答案", "查看答案", "点击查看", "点击展开", "代码", "code"};
+      "answer",        "answers",  "solution", "solutions",       "show answer",
+      "show solution", "hint",     "expand",   "click to expand", "click to show",
+      "details",       "答案",     "解答",     "参考答案",        "答",
+      "展开",          "显示答案", "查看答案", "点击查看",        "点击展开",
+      "代码",          "code"};
   if (std::find(std::begin(kExact), std::end(kExact), s) != std::end(kExact)) return true;
   for (std::string_view prefix : {"answer", "solution", "show ", "click", "查看", "点击"}) {
     if (s.starts_with(prefix)) return true;
@@ -310,13 +332,13 @@ Block block_of(cmark_node* n) {
 
 enum class ItemKind {
   Content,
-  Ignorable,     // separators: <br/>, ---, [TOC], lines of '#'
+  Ignorable,       // separators: <br/>, ---, [TOC], lines of '#'
   ReferenceLabel,  // **参考资料** — what follows is not an answer
   BoldQuestion,
   PairQuestion,
   DetailsQuestion,
   TaggedList,
-  AnswerLabel,   // 答：/A:/Answer: paragraph
+  AnswerLabel,  // 答：/A:/Answer: paragraph
 };
 
 struct TaggedQuestion {
@@ -331,9 +353,9 @@ struct Item {
   bool quoted = false;  // taken out of a blockquote: answer lines get their '>' removed
   ItemKind kind = ItemKind::Content;
   std::string question{};
-  int head_line = 0;        // answer starts inside this item at (head_line, head_col)
+  int head_line = 0;  // answer starts inside this item at (head_line, head_col)
   std::size_t head_col = 0;
-  std::size_t group_end = 0;  // details: index of the item holding </details>
+  std::size_t group_end = 0;   // details: index of the item holding </details>
   std::string fixed_answer{};  // details: the text between </summary> and </details>
   std::vector<TaggedQuestion> tagged{};
 };
@@ -345,7 +367,7 @@ bool is_question_kind(ItemKind k) {
 
 enum class SectionKind {
   Root,
-  Skipped,            // references / table of contents, with everything under it
+  Skipped,  // references / table of contents, with everything under it
   Category,
   Question,           // leaf heading with its own answer
   QuestionWithParts,  // own text + sub-sections that are parts of the answer
@@ -433,7 +455,8 @@ class Walk {
         break;
       }
       lines_.push_back(text_.substr(pos, eol - pos));
-      pos = eol + ((text_[eol] == '\r' && eol + 1 < text_.size() && text_[eol + 1] == '\n') ? 2 : 1);
+      pos =
+          eol + ((text_[eol] == '\r' && eol + 1 < text_.size() && text_[eol + 1] == '\n') ? 2 : 1);
     }
     quoted_.assign(lines_.size() + 2, false);
   }
@@ -441,7 +464,8 @@ class Walk {
   int line_count() const { return static_cast<int>(lines_.size()); }
 
   std::string_view line(int n) const {
-    return (n >= 1 && n <= line_count()) ? lines_[static_cast<std::size_t>(n - 1)] : std::string_view();
+    return (n >= 1 && n <= line_count()) ? lines_[static_cast<std::size_t>(n - 1)]
+                                         : std::string_view();
   }
 
   // Source text from (from_line, from_col) to the end of to_line, blank edge lines dropped.
@@ -556,7 +580,8 @@ class Walk {
     for (std::size_t i = begin; i < end; ++i) {
       const Block& b = blocks_[i];
       if (open_pair_quotes && type_of(b.node) == CMARK_NODE_BLOCK_QUOTE && quote_holds_pairs(b)) {
-        for (const Block& child : child_blocks(b)) items.push_back(Item{.block = child, .quoted = true});
+        for (const Block& child : child_blocks(b))
+          items.push_back(Item{.block = child, .quoted = true});
         if (mark_quoted) {
           for (int n = b.start; n <= b.end; ++n) quoted_[static_cast<std::size_t>(n)] = true;
         }
@@ -765,14 +790,15 @@ class Walk {
     }
     const std::string lower = lower_ascii(group);
     const std::size_t summary_open = lower.find("<summary");
-    const std::size_t summary_text = summary_open == std::string::npos ? std::string::npos
-                                                                       : lower.find('>', summary_open);
+    const std::size_t summary_text =
+        summary_open == std::string::npos ? std::string::npos : lower.find('>', summary_open);
     const std::size_t summary_close = lower.find("</summary>");
     std::string summary;
     std::size_t answer_begin = lower.find('>') + 1;  // after <details …>
     if (summary_text != std::string::npos && summary_close != std::string::npos &&
         summary_close > summary_text) {
-      summary = strip_tags(std::string_view(group).substr(summary_text + 1, summary_close - summary_text - 1));
+      summary = strip_tags(
+          std::string_view(group).substr(summary_text + 1, summary_close - summary_text - 1));
       answer_begin = summary_close + std::string_view("</summary>").size();
     }
     if (!detect_questions || is_answer_summary(summary)) return end;  // an answer wrapper
@@ -837,7 +863,8 @@ class Walk {
         out.push_back(std::move(q));
       }
       std::vector<std::string> nested = lead_ins;
-      if (tag == 0 && !TitleCleaner::clean(text).empty()) nested.push_back(TitleCleaner::clean(text));
+      if (tag == 0 && !TitleCleaner::clean(text).empty())
+        nested.push_back(TitleCleaner::clean(text));
       for (std::size_t k = 1; k < parts.size(); ++k) {
         if (type_of(parts[k].node) == CMARK_NODE_LIST) collect_tagged(parts[k], nested, out);
       }
@@ -946,9 +973,7 @@ class Walk {
     resolve_empty_leaves();
   }
 
-  int first_heading_block() const {
-    return sections_.size() > 1 ? sections_[1].heading : -1;
-  }
+  int first_heading_block() const { return sections_.size() > 1 ? sections_[1].heading : -1; }
 
   // An empty heading without sub-headings is a question nobody answered yet — unless its siblings
   // are mostly categories (`## 深度学习理论` followed by `## A`, `## B` holding the questions).
@@ -987,7 +1012,8 @@ class Walk {
       case SectionKind::Category: {
         const bool leaf = live_children(s).empty();
         std::optional<Pending> intro;
-        if (s != 0 && leaf && sec.has_intro) intro = Pending{.question = sec.title, .category = path, .line = sec.line};
+        if (s != 0 && leaf && sec.has_intro)
+          intro = Pending{.question = sec.title, .category = path, .line = sec.line};
         const InlinePolicy policy = policy_for(s);
         assemble(sec.body_begin, sec.body_end, policy, inner, std::move(intro));
         break;
@@ -1037,7 +1063,9 @@ class Walk {
         case ItemKind::BoldQuestion:
         case ItemKind::PairQuestion:
           if (open) finish(*open);
-          open = Pending{.question = item.question, .category = category, .line = item.block.start,
+          open = Pending{.question = item.question,
+                         .category = category,
+                         .line = item.block.start,
                          .ends_at_break = item.kind == ItemKind::BoldQuestion};
           if (item.head_line > 0) {
             open->from_line = item.head_line;
@@ -1047,8 +1075,11 @@ class Walk {
           break;
         case ItemKind::DetailsQuestion:
           if (open) finish(*open);
-          open = Pending{.question = item.question, .category = category, .line = item.block.start,
-                         .fixed_answer = item.fixed_answer, .accepts_content = false};
+          open = Pending{.question = item.question,
+                         .category = category,
+                         .line = item.block.start,
+                         .fixed_answer = item.fixed_answer,
+                         .accepts_content = false};
           i = item.group_end;
           break;
         case ItemKind::TaggedList:
@@ -1058,7 +1089,9 @@ class Walk {
             if (open) finish(*open);
             std::vector<std::string> path = category;
             path.insert(path.end(), q.lead_ins.begin(), q.lead_ins.end());
-            open = Pending{.question = q.question, .category = std::move(path), .line = q.line,
+            open = Pending{.question = q.question,
+                           .category = std::move(path),
+                           .line = q.line,
                            .fixed_answer = std::move(q.answer)};
           }
           break;

@@ -12,10 +12,11 @@
 //    ("输入层", "卷积层": leaves without a question form), otherwise the sub-headings are questions
 //    of their own under it;
 //  - bold-line questions (`**…?**`, `**1.2 …**`, `**1)** text`, `**1) FizzBuzz.** text`),
-//    `问：/答：` and `Q:/A:` pairs (also bold or inside `>` quotes), `<details><summary>Q</summary>`
-//    blocks, and numbered-list items tagged `[E]`/`[M]`/`[H]`; a heading whose body holds such
-//    questions is their category, and any text before the first of them becomes the heading's
-//    own question when the heading has no sub-headings (nothing is dropped silently);
+//    `问：/答：` and `Q:/A:` pairs (also bold or inside `>` quotes),
+//    `<details><summary>Q</summary>` blocks, and numbered-list items tagged `[E]`/`[M]`/`[H]`; a
+//    heading whose body holds such questions is their category, and any text before the first of
+//    them becomes the heading's own question when the heading has no sub-headings (nothing is
+//    dropped silently);
 //  - empty answers (nothing before the next question, TODO checkboxes, "Answer here") give "";
 //  - `[TOC]` blocks, tables of contents and reference sections are skipped.
 //

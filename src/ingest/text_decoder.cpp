@@ -62,7 +62,8 @@ std::size_t line_of(std::string_view bytes, std::size_t offset) {
 
 DecodeError make_error(std::string_view bytes, std::size_t offset, std::string what) {
   char where[96];
-  std::snprintf(where, sizeof where, " at byte offset %zu (line %zu)", offset, line_of(bytes, offset));
+  std::snprintf(where, sizeof where, " at byte offset %zu (line %zu)", offset,
+                line_of(bytes, offset));
   return DecodeError{offset, std::move(what) + where};
 }
 
@@ -185,37 +186,27 @@ InvisibleMatch match_invisible(std::string_view line, std::size_t i) {
       {"\xE2\x80\x8B", Invisible::Remove},  // U+200B zero width space
       {"\xE2\x81\xA0", Invisible::Remove},  // U+2060 word joiner
       {"\xEF\xBB\xBF", Invisible::Remove},  // U+FEFF mid-file BOM
-      {"&#8203;", Invisible::Remove},
-      {"&#x200b;", Invisible::Remove},
-      {"&#x200B;", Invisible::Remove},
-      {"\xC2\xA0", Invisible::Space},       // U+00A0 no-break space
-      {"\xE3\x80\x80", Invisible::Space},   // U+3000 ideographic space
-      {"\xE2\x80\x80", Invisible::Space},   // U+2000..U+200A typographic spaces
-      {"\xE2\x80\x81", Invisible::Space},
-      {"\xE2\x80\x82", Invisible::Space},
-      {"\xE2\x80\x83", Invisible::Space},
-      {"\xE2\x80\x84", Invisible::Space},
-      {"\xE2\x80\x85", Invisible::Space},
-      {"\xE2\x80\x86", Invisible::Space},
-      {"\xE2\x80\x87", Invisible::Space},
-      {"\xE2\x80\x88", Invisible::Space},
-      {"\xE2\x80\x89", Invisible::Space},
-      {"\xE2\x80\x8A", Invisible::Space},
-      {"\xE2\x80\xAF", Invisible::Space},   // U+202F narrow no-break space
-      {"&nbsp;", Invisible::Space},
-      {"&ensp;", Invisible::Space},
-      {"&emsp;", Invisible::Space},
-      {"&thinsp;", Invisible::Space},
-      {"&#x20;", Invisible::Space},
-      {"&#X20;", Invisible::Space},
-      {"&#32;", Invisible::Space},
-      {"&#160;", Invisible::Space},
-      {"&#xa0;", Invisible::Space},
-      {"&#xA0;", Invisible::Space},
-      {"&#12288;", Invisible::Space},
-      {"&#8195;", Invisible::Space},
+      {"&#8203;", Invisible::Remove},      {"&#x200b;", Invisible::Remove},
+      {"&#x200B;", Invisible::Remove},     {"\xC2\xA0", Invisible::Space},  // U+00A0 no-break space
+      {"\xE3\x80\x80", Invisible::Space},  // U+3000 ideographic space
+      {"\xE2\x80\x80", Invisible::Space},  // U+2000..U+200A typographic spaces
+      {"\xE2\x80\x81", Invisible::Space},  {"\xE2\x80\x82", Invisible::Space},
+      {"\xE2\x80\x83", Invisible::Space},  {"\xE2\x80\x84", Invisible::Space},
+      {"\xE2\x80\x85", Invisible::Space},  {"\xE2\x80\x86", Invisible::Space},
+      {"\xE2\x80\x87", Invisible::Space},  {"\xE2\x80\x88", Invisible::Space},
+      {"\xE2\x80\x89", Invisible::Space},  {"\xE2\x80\x8A", Invisible::Space},
+      {"\xE2\x80\xAF", Invisible::Space},  // U+202F narrow no-break space
+      {"&nbsp;", Invisible::Space},        {"&ensp;", Invisible::Space},
+      {"&emsp;", Invisible::Space},        {"&thinsp;", Invisible::Space},
+      {"&#x20;", Invisible::Space},        {"&#X20;", Invisible::Space},
+      {"&#32;", Invisible::Space},         {"&#160;", Invisible::Space},
+      {"&#xa0;", Invisible::Space},        {"&#xA0;", Invisible::Space},
+      {"&#12288;", Invisible::Space},      {"&#8195;", Invisible::Space},
   }};
-  if (rest.empty() || (rest[0] != '&' && static_cast<std::uint8_t>(rest[0]) < 0x80)) return {};
+  if (rest.empty()) return {};
+  // Every pattern starts with '&' or one of these UTF-8 lead bytes: most text (ASCII, Han) leaves here.
+  const auto lead = static_cast<std::uint8_t>(rest[0]);
+  if (lead != '&' && lead != 0xC2 && lead != 0xE2 && lead != 0xE3 && lead != 0xEF) return {};
   for (const auto& p : kPatterns) {
     if (rest.starts_with(p.text)) return {p.kind, p.text.size()};
   }

@@ -40,8 +40,9 @@ class TextDecoder {
   //  - NBSP, U+3000, en/em/thin spaces and the entities &nbsp; &ensp; &emsp; &thinsp; &#x20; …
   //    become ordinary spaces;
   //  - such invisible characters at the start of a line (after any `>` quote markers) are removed
-  //    together with the whitespace that follows them, so "ZWSP TAB text" or "&emsp;&emsp;&emsp;&emsp;text"
-  //    stays a paragraph instead of turning into an indented code block;
+  //    together with the whitespace that follows them, so "ZWSP TAB text" or
+  //    "&emsp;&emsp;&emsp;&emsp;text" stays a paragraph instead of turning into an indented code
+  //    block;
   //  - lines inside ``` / ~~~ fences are left untouched apart from line endings.
   static std::string normalize(std::string_view utf8);
 

@@ -10,8 +10,8 @@
 namespace qabot::ingest {
 namespace {
 
-constexpr std::string_view kCjkNumerals[] = {"零", "〇", "一", "二", "两", "三", "四", "五", "六",
-                                            "七", "八", "九", "十", "百"};
+constexpr std::string_view kCjkNumerals[] = {"零", "〇", "一", "二", "两", "三", "四",
+                                             "五", "六", "七", "八", "九", "十", "百"};
 
 struct CodePoint {
   UChar32 value = 0;
@@ -33,9 +33,8 @@ CodePoint decode_before(std::string_view s, std::size_t end) {
 }
 
 bool is_space(UChar32 c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0xA0 ||
-         c == 0x3000 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x2060 ||
-         c == 0xFEFF;
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0xA0 || c == 0x3000 ||
+         (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x2060 || c == 0xFEFF;
 }
 
 bool is_emoji_part(UChar32 c) {
@@ -95,12 +94,14 @@ std::string_view strip_emoji_edges(std::string_view s) {
 
 // Bold/italic markers left in plain text (escaped markup like \*\*, or a half-closed pair).
 std::string_view strip_emphasis_markers(std::string_view s) {
-  for (std::string_view m : {"**", "__", "*", "_"}) {
+  // Underscores are left alone: cmark has already turned real __emphasis__ into markup, so what
+  // remains is text such as `__init__`.
+  for (std::string_view m : {"**", "*"}) {
     if (s.size() > 2 * m.size() && s.starts_with(m) && s.ends_with(m)) {
       s = trim(s.substr(m.size(), s.size() - 2 * m.size()));
     }
   }
-  for (std::string_view m : {"**", "__"}) {
+  for (std::string_view m : {"**"}) {
     const std::size_t count = [&] {
       std::size_t n = 0;
       for (std::size_t p = s.find(m); p != std::string_view::npos; p = s.find(m, p + m.size())) ++n;
@@ -188,7 +189,8 @@ std::size_t number_prefix_length(std::string_view s, bool include_labels) {
     const bool digits = j > 1;
     const std::size_t sep = separator_at(s, j);
     if (digits && (sep || (j < s.size() && s[j] == ' '))) return skip_spaces(s, j + sep);
-    if (!digits && include_labels && (s.substr(j).starts_with(":") || s.substr(j).starts_with("："))) {
+    if (!digits && include_labels &&
+        (s.substr(j).starts_with(":") || s.substr(j).starts_with("："))) {
       return skip_spaces(s, j + separator_at(s, j));
     }
     return 0;
@@ -251,8 +253,9 @@ std::string_view strip_trailing_colon(std::string_view s) {
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
   return out;
 }
 
@@ -282,16 +285,15 @@ bool TitleCleaner::ends_with_question_mark(std::string_view cleaned) {
 bool TitleCleaner::reads_like_question(std::string_view cleaned) {
   if (ends_with_question_mark(cleaned)) return true;
   static constexpr std::string_view kChinese[] = {
-      "为什么", "为何", "如何", "怎么", "怎样", "什么", "哪些", "哪个", "哪种", "是否",
-      "能否",   "可否", "区别", "优缺点", "作用", "原理", "吗",   "呢"};
+      "为什么", "为何", "如何", "怎么", "怎样",   "什么", "哪些", "哪个", "哪种",
+      "是否",   "能否", "可否", "区别", "优缺点", "作用", "原理", "吗",   "呢"};
   for (std::string_view word : kChinese) {
     if (cleaned.find(word) != std::string_view::npos) return true;
   }
   const std::string lower = ascii_lower(trim(cleaned));
   static constexpr std::string_view kEnglish[] = {
-      "what ", "why ",     "how ",      "when ",    "where ", "which ",  "who ",
-      "is ",   "are ",     "do ",       "does ",    "can ",   "should ", "explain ",
-      "describe ", "compare ", "difference"};
+      "what ", "why ",  "how ", "when ",   "where ",   "which ",    "who ",     "is ",       "are ",
+      "do ",   "does ", "can ", "should ", "explain ", "describe ", "compare ", "difference"};
   for (std::string_view word : kEnglish) {
     if (lower.starts_with(word) || (word == "difference" && lower.find(word) != std::string::npos))
       return true;
@@ -337,10 +339,11 @@ bool TitleCleaner::is_chapter_title(std::string_view text) {
 bool TitleCleaner::is_reference_title(std::string_view cleaned) {
   const std::string lower = ascii_lower(strip_trailing_colon(trim(cleaned)));
   static constexpr std::string_view kExact[] = {
-      "参考",         "参考文献",     "参考资料",      "参考链接", "参考文章", "相关链接",
-      "延伸阅读",     "扩展阅读",     "拓展阅读",      "推荐阅读", "相关阅读", "引用",
-      "references",   "reference",    "further reading", "see also", "resources", "links",
-      "table of contents", "contents", "toc",          "目录",     "[toc]"};
+      "参考",     "参考文献",  "参考资料",   "参考链接",          "参考文章",
+      "相关链接", "延伸阅读",  "扩展阅读",   "拓展阅读",          "推荐阅读",
+      "相关阅读", "引用",      "references", "reference",         "further reading",
+      "see also", "resources", "links",      "table of contents", "contents",
+      "toc",      "目录",      "[toc]"};
   for (std::string_view word : kExact) {
     if (lower == word) return true;
   }

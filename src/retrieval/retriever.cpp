@@ -119,6 +119,26 @@ Query Retriever::parse(std::string_view text, std::vector<Correction>* correctio
   return impl_->builder.build(text, tokens);
 }
 
+std::string Retriever::explain(std::string_view text) {
+  Query query = parse(text);
+  impl_->mark_absent(query);
+  std::string out;
+  const char* roles[] = {"topic", "aspect", "template"};
+  for (const auto& c : query.concepts) {
+    const auto n = impl_->concept_df(c);
+    out += std::string(roles[static_cast<int>(c.role)]) + " df=" + std::to_string(n) +
+           " factor=" + std::to_string(c.factor).substr(0, 4) + (c.absent ? " absent" : "") +
+           (c.straddles_words ? " straddles" : "") + (c.function_word ? " function-word" : "") + " :";
+    for (const auto& p : c.alternatives) {
+      out += " [";
+      for (std::size_t i = 0; i < p.size(); ++i) out += (i ? " " : "") + p[i];
+      out += "]";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 Result Retriever::search(std::string_view text, int top_k) {
   Result result;
   result.query = std::string(text);

@@ -30,6 +30,8 @@ class Retriever {
 
   Result search(std::string_view text, int top_k);
   Query parse(std::string_view text, std::vector<Correction>* corrections = nullptr);
+  // A human-readable account of how the query was understood: concepts, roles, weights (`qabot ask --explain`).
+  std::string explain(std::string_view text);
 
  private:
   struct Impl;

@@ -58,6 +58,9 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  // Deltas are small writes that must leave at once: Nagle plus delayed ACKs would hold each ~40 ms.
+  beast::error_code opt_ec;
+  socket.set_option(tcp::no_delay(true), opt_ec);
   std::make_shared<HttpSession>(std::move(socket), state_, state_->try_open_connection())->run();
   do_accept();
 }

@@ -146,7 +146,12 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
       auto s = db.prepare("SELECT path, hash FROM files");
       while (s.step()) known.emplace(s.text(0), s.text(1));
     }
+    db.exec("CREATE TEMP TABLE fresh(id INTEGER PRIMARY KEY)");
+    auto unindex_questions = db.prepare(
+        "INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
+        "SELECT 'delete', id, question, answer, category FROM questions WHERE path = ?1");
     auto delete_questions = db.prepare("DELETE FROM questions WHERE path = ?1");
+    auto mark_fresh = db.prepare("INSERT INTO temp.fresh(id) VALUES (?1)");
     auto delete_mined = db.prepare("DELETE FROM mined_synonyms WHERE path = ?1");
     auto delete_file = db.prepare("DELETE FROM files WHERE path = ?1");
     auto upsert_file = db.prepare(
@@ -158,7 +163,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
     auto insert_mined = db.prepare("INSERT INTO mined_synonyms(path, a, b) VALUES (?1, ?2, ?3)");
 
     auto forget = [&](const std::string& path) {
-      for (auto* s : {&delete_questions, &delete_mined, &delete_file}) {
+      for (auto* s : {&unindex_questions, &delete_questions, &delete_mined, &delete_file}) {
         s->reset();
         s->bind(1, path);
         s->step();
@@ -216,6 +221,9 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         insert_question.bind(1, id).bind(2, path).bind(3, std::int64_t{note.line});
         insert_question.bind(4, join_category(note.category)).bind(5, note.question).bind(6, note.answer);
         insert_question.step();
+        mark_fresh.reset();
+        mark_fresh.bind(1, id);
+        mark_fresh.step();
         for (const auto& [a, b] : miner.mine(note.question + "\n" + note.answer)) {
           insert_mined.reset();
           insert_mined.bind(1, path).bind(2, a).bind(3, b);
@@ -229,8 +237,11 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         ++report.removed;
       }
     }
+    db.exec(
+        "INSERT INTO questions_fts(rowid, question, answer, category) "
+        "SELECT q.id, q.question, q.answer, q.category FROM questions q JOIN temp.fresh f ON f.id = q.id");
     {
-      auto s = db.prepare("SELECT count(*), sum(answer = '') FROM questions");
+      auto s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM questions");
       s.step();
       report.questions = static_cast<std::size_t>(s.integer(0));
       report.unanswered = static_cast<std::size_t>(s.integer(1));

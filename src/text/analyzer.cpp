@@ -54,7 +54,8 @@ enum class CharClass : std::uint8_t { Space, Punct, Letter, Digit, Cjk };
 constexpr std::array<CharClass, 128> kAsciiClass = [] {
   std::array<CharClass, 128> table{};
   for (auto& c : table) c = CharClass::Punct;
-  for (char c : {' ', '\t', '\n', '\r', '\v', '\f'}) table[static_cast<unsigned char>(c)] = CharClass::Space;
+  for (char c : {' ', '\t', '\n', '\r', '\v', '\f'})
+    table[static_cast<unsigned char>(c)] = CharClass::Space;
   for (int c = 'a'; c <= 'z'; ++c) table[c] = CharClass::Letter;
   for (int c = 'A'; c <= 'Z'; ++c) table[c] = CharClass::Letter;
   for (int c = '0'; c <= '9'; ++c) table[c] = CharClass::Digit;
@@ -87,13 +88,14 @@ constexpr std::array<std::string_view, 33> kSymbols = {
     "*=",  "/=",  "%=",  "&=",  "|=",  "^=",  "++",  "@",  "%",  "&",  "^"};
 
 constexpr bool may_start_symbol(char32_t c) {
-  return c < 0x80 && std::string_view("=!<>*/&|-:+%^@").find(static_cast<char>(c)) != std::string_view::npos;
+  return c < 0x80 &&
+         std::string_view("=!<>*/&|-:+%^@").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 // Function words never join a pair Compound: "is the", "of a" are not anybody's spelling of one
 // word, and English prose would otherwise double its index entries.
 constexpr std::array<std::string_view, 24> kNoPairWords = {
-    "a",  "an", "the", "is", "are", "was", "were", "be", "been", "of",   "to",   "in",
+    "a",  "an", "the", "is",  "are", "was", "were", "be", "been", "of",   "to",   "in",
     "on", "at", "by",  "for", "and", "or",  "as",   "it", "its",  "this", "that", "with"};
 
 bool joins_pairs(std::string_view base) {
@@ -234,10 +236,10 @@ struct Analyzer::Impl {
       const NormalizedChar& d = chars[k + 1];
       const int second_len = encode_utf8(d.cp, pair + first_len);
       group_start = out->size();
-      out->emplace_back(std::string(pair, static_cast<std::size_t>(first_len + second_len)), c.start,
-                        d.end, false, TokenKind::CjkBigram);
-      out->emplace_back(std::string(pair, static_cast<std::size_t>(first_len)), c.start, c.end, true,
-                        TokenKind::CjkUnigram);
+      out->emplace_back(std::string(pair, static_cast<std::size_t>(first_len + second_len)),
+                        c.start, d.end, false, TokenKind::CjkBigram);
+      out->emplace_back(std::string(pair, static_cast<std::size_t>(first_len)), c.start, c.end,
+                        true, TokenKind::CjkUnigram);
       std::memmove(pair, pair + first_len, static_cast<std::size_t>(second_len));
       first_len = second_len;
     }
@@ -385,9 +387,12 @@ struct Analyzer::Impl {
     const std::size_t j = scan_chunk(i);
     parts.clear();
     for (const Segment& g : segments) {
-      if (g.has_digit || g.suffix_end > g.end) add_verbatim_part(g);
-      else if (g.has_apostrophe) add_apostrophe_part(g);
-      else split_camel(g.begin, g.end);
+      if (g.has_digit || g.suffix_end > g.end)
+        add_verbatim_part(g);
+      else if (g.has_apostrophe)
+        add_apostrophe_part(g);
+      else
+        split_camel(g.begin, g.end);
     }
     const int chunk_start = chars[i].start;
     const int chunk_end = chars[j - 1].end;
@@ -396,7 +401,8 @@ struct Analyzer::Impl {
       const Part& p = parts.front();
       if (p.letters && previous.valid && joins_pairs(p.base) &&
           previous.base.size() + p.base.size() <= kMaxCompoundBytes) {
-        push_colocated(stem(previous.base + p.base), previous.start, chunk_end, TokenKind::Compound);
+        push_colocated(stem(previous.base + p.base), previous.start, chunk_end,
+                       TokenKind::Compound);
       }
       push(term_of(p), chunk_start, chunk_end, TokenKind::Word);
       if (!p.alt.empty()) push_colocated(p.alt, chunk_start, chunk_end, TokenKind::Word);

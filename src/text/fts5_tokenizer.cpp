@@ -35,13 +35,15 @@ void x_delete(Fts5Tokenizer* tokenizer) { delete reinterpret_cast<QabotTokenizer
 
 int x_tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* text, int length,
                TokenCallback on_token) {
-  const std::string_view input(text == nullptr ? "" : text, text == nullptr || length < 0 ? 0 : static_cast<std::size_t>(length));
+  const std::size_t size = text == nullptr || length <= 0 ? 0 : static_cast<std::size_t>(length);
+  const std::string_view input(size == 0 ? "" : text, size);
 
   if ((flags & FTS5_TOKENIZE_QUERY) != 0 && input.starts_with(kPreAnalyzedMarker)) {
     const std::string_view term = input.substr(kPreAnalyzedMarker.size());
     if (term.empty()) return SQLITE_OK;
-    const int rc = on_token(context, 0, term.data(), static_cast<int>(term.size()),
-                            static_cast<int>(kPreAnalyzedMarker.size()), static_cast<int>(input.size()));
+    const int rc =
+        on_token(context, 0, term.data(), static_cast<int>(term.size()),
+                 static_cast<int>(kPreAnalyzedMarker.size()), static_cast<int>(input.size()));
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
   }
 
@@ -92,7 +94,8 @@ int register_fts5_tokenizer(sqlite3* db) {
   if (api == nullptr || api->iVersion < 2) return SQLITE_ERROR;
 
   fts5_tokenizer tokenizer{x_create, x_delete, x_tokenize};
-  return api->xCreateTokenizer(api, std::string(kTokenizerName).c_str(), nullptr, &tokenizer, nullptr);
+  return api->xCreateTokenizer(api, std::string(kTokenizerName).c_str(), nullptr, &tokenizer,
+                               nullptr);
 }
 
 }  // namespace qabot::text

@@ -28,8 +28,9 @@ const std::vector<char16_t>& simplified_table() {
     const std::unique_ptr<icu::Transliterator> to_simplified(icu::Transliterator::createInstance(
         icu::UnicodeString::fromUTF8("Traditional-Simplified"), UTRANS_FORWARD, status));
     if (U_FAILURE(status) || !to_simplified) {
-      throw std::runtime_error(std::string("ICU Traditional-Simplified transliterator unavailable: ") +
-                               u_errorName(status));
+      throw std::runtime_error(
+          std::string("ICU Traditional-Simplified transliterator unavailable: ") +
+          u_errorName(status));
     }
     // Blocks of characters per call: one call per character costs 20 ms more, one call for all
     // of them is quadratic (each replacement shifts the rest of the string).
@@ -52,7 +53,8 @@ const std::vector<char16_t>& simplified_table() {
           if (one.length() == 1) mapped = one.charAt(0);
         }
         // Han → Han only; anything else would break the one-to-one offset mapping.
-        result[c - kHanFirst] = (mapped >= kHanFirst && mapped <= kHanLast) ? mapped : static_cast<char16_t>(c);
+        result[c - kHanFirst] =
+            (mapped >= kHanFirst && mapped <= kHanLast) ? mapped : static_cast<char16_t>(c);
       }
     }
     return result;
@@ -110,8 +112,10 @@ struct Normalizer::Impl {
       const icu::UnicodeString result =
           nfkc_cf->normalize(icu::UnicodeString(static_cast<UChar32>(cp)), status);
       std::u32string chars;
-      if (U_SUCCESS(status)) to_u32(result, chars);
-      else chars.push_back(cp);
+      if (U_SUCCESS(status))
+        to_u32(result, chars);
+      else
+        chars.push_back(cp);
       it = folded.emplace(cp, std::move(chars)).first;
     }
     return it->second;
@@ -122,7 +126,8 @@ struct Normalizer::Impl {
     if (single) {
       if (first < 0x80) {
         const bool upper = first >= 'A' && first <= 'Z';
-        out.push_back({static_cast<char32_t>(upper ? first + ('a' - 'A') : first), seg_start, seg_end, upper});
+        out.push_back({static_cast<char32_t>(upper ? first + ('a' - 'A') : first), seg_start,
+                       seg_end, upper});
       } else if (is_common_han(static_cast<char32_t>(first))) {  // inert, never upper
         push(static_cast<char32_t>(first), seg_start, seg_end, false, out);
       } else if (is_invisible(static_cast<char32_t>(first))) {
@@ -131,7 +136,8 @@ struct Normalizer::Impl {
         push(static_cast<char32_t>(first), seg_start, seg_end, is_upper(first), out);
       } else {
         const bool upper = is_upper(first);
-        for (char32_t c : fold_single(static_cast<char32_t>(first))) push(c, seg_start, seg_end, upper, out);
+        for (char32_t c : fold_single(static_cast<char32_t>(first)))
+          push(c, seg_start, seg_end, upper, out);
       }
       return;
     }

@@ -114,6 +114,7 @@ TEST_F(EndToEndTest, TwoHundredConnectionsFiveAsksEach) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
+      try {
       std::vector<std::unique_ptr<WsClient>> clients;
       for (int i = 0; i < kPerThread; ++i) {
         clients.push_back(std::make_unique<WsClient>(port()));
@@ -123,12 +124,14 @@ TEST_F(EndToEndTest, TwoHundredConnectionsFiveAsksEach) {
         for (int a = 0; a < kAsks; ++a) c->send(ask(std::to_string(t) + "/" + std::to_string(a), questions[a]));
       }
       for (auto& c : clients) {
-        for (int a = 0; a < kAsks; ++a) {
-          const auto got = c->read_until_done(std::to_string(t) + "/" + std::to_string(a), 30s);
-          for (const auto& m : got) {
-            if (m["type"] == "result" && m["matched"] == true) ++matched;
-          }
+        std::vector<std::string> ids;
+        for (int a = 0; a < kAsks; ++a) ids.push_back(std::to_string(t) + "/" + std::to_string(a));
+        for (const auto& m : c->read_until_all_done(ids, 30s)) {
+          if (m["type"] == "result" && m["matched"] == true) ++matched;
         }
+      }
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "client thread " << t << ": " << e.what();
       }
     });
   }

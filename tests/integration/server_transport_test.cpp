@@ -199,12 +199,7 @@ TEST_F(ServerTest, TwoIdsInterleaveEachInOrder) {
   auto& c = *c_owner;
   c.send(ask("x", "first question"));
   c.send(ask("y", "second question"));
-  std::vector<json> all;
-  int done = 0;
-  while (done < 2) {
-    all.push_back(c.read());
-    if (all.back()["type"] == "done") ++done;
-  }
+  const auto all = c.read_until_all_done({"x", "y"});
   const auto [jx, dx] = check_sequence(all, "x");
   const auto [jy, dy] = check_sequence(all, "y");
   EXPECT_EQ(jx, dx["answer"]);
@@ -378,6 +373,7 @@ TEST_F(ServerTest, TwoHundredConnectionsFiveAsksEach) {
   std::atomic<int> opened{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
+     try {
       std::vector<std::unique_ptr<WsClient>> clients;
       for (int i = 0; i < kPerThread; ++i) {
         clients.push_back(std::make_unique<WsClient>(port()));
@@ -392,18 +388,18 @@ TEST_F(ServerTest, TwoHundredConnectionsFiveAsksEach) {
         }
       }
       for (int i = 0; i < kPerThread; ++i) {
-        std::vector<json> all;
-        for (int a = 0; a < kAsks; ++a) {
-          const std::string id = std::to_string(t) + "-" + std::to_string(i) + "-" + std::to_string(a);
-          auto got = clients[i]->read_until_done(id, 20s);
-          all.insert(all.end(), got.begin(), got.end());
-        }
+        std::vector<std::string> ids;
+        for (int a = 0; a < kAsks; ++a) ids.push_back(std::to_string(t) + "-" + std::to_string(i) + "-" + std::to_string(a));
+        const auto all = clients[i]->read_until_all_done(ids, 20s);
         for (int a = 0; a < kAsks; ++a) {
           const auto [joined, done] = check_sequence(all, std::to_string(t) + "-" + std::to_string(i) + "-" + std::to_string(a));
           EXPECT_EQ(joined, done["answer"]);
           ++completed;
         }
       }
+     } catch (const std::exception& e) {
+      ADD_FAILURE() << "client thread " << t << ": " << e.what();
+     }
     });
   }
   for (auto& th : threads) th.join();
@@ -508,7 +504,6 @@ TEST_F(ServerTest, OverMaxConnectionsGets503) {
   auto a_owner = connect();
   auto& a = *a_owner;
   auto b_owner = connect();
-  auto& b = *b_owner;
   const auto res = http_request(port(), http::verb::get, "/healthz");
   EXPECT_EQ(res.result(), http::status::service_unavailable);
   EXPECT_EQ(json::parse(res.body())["code"], "overloaded");

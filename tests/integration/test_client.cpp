@@ -28,6 +28,7 @@ WsClient::WsClient(unsigned short port, const Headers& headers, std::chrono::mil
       [&](auto handler) { tcp_layer.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), handler); },
       timeout);
   if (ec) throw std::runtime_error("connect: " + ec.message());
+  tcp_layer.socket().set_option(tcp::no_delay(true), ec);
   ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
     for (const auto& [k, v] : headers) req.set(k, v);
   }));
@@ -93,6 +94,22 @@ std::vector<json> WsClient::read_until_done(const std::string& id, std::chrono::
     const auto& m = out.back();
     if (m.value("id", json()) == id && (m["type"] == "done" || m["type"] == "error")) return out;
   }
+}
+
+std::vector<json> WsClient::read_until_all_done(std::vector<std::string> ids, std::chrono::milliseconds timeout) {
+  std::vector<json> out;
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (!ids.empty()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    if (left <= 0ms) throw Timeout("no done for " + ids.front());
+    out.push_back(read(left));
+    const auto& m = out.back();
+    if (m["type"] == "done" || m["type"] == "error") {
+      const auto id = m.value("id", json());
+      if (id.is_string()) std::erase(ids, id.get<std::string>());
+    }
+  }
+  return out;
 }
 
 beast::error_code WsClient::read_until_closed(std::chrono::milliseconds timeout) {

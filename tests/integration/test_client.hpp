@@ -42,6 +42,8 @@ class WsClient {
   json read(std::chrono::milliseconds timeout = 5s);
   // Messages until (and including) the "done" or "error" of `id`; other ids' messages are kept too.
   std::vector<json> read_until_done(const std::string& id, std::chrono::milliseconds timeout = 10s);
+  // Messages until every id in `ids` has had its "done" or "error".
+  std::vector<json> read_until_all_done(std::vector<std::string> ids, std::chrono::milliseconds timeout = 10s);
   // Reads and discards until the connection ends; returns how it ended (Timeout if it did not).
   beast::error_code read_until_closed(std::chrono::milliseconds timeout = 5s);
   websocket::close_reason close_reason() const { return ws_.reason(); }

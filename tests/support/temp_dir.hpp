@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace qabot::testing {
+namespace qabot::test_support {
 
 class TempDir {
  public:
@@ -43,4 +43,4 @@ inline std::string read_all(const std::filesystem::path& p) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-}  // namespace qabot::testing
+}  // namespace qabot::test_support

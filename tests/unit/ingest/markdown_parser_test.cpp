@@ -84,11 +84,13 @@ TEST(MarkdownParserTest, SeedAnswersAndLines) {
   const auto notes = parse_file(std::string(QABOT_SOURCE_DIR) + "/data/interview-notes.md");
   ASSERT_EQ(notes.size(), 24u);
   EXPECT_EQ(notes.front().line, 7);
-  EXPECT_EQ(notes.front().question,
-            "精确率（Precision）和召回率（Recall）以及F1分数（F1 score）计算方式，且表达了什么内容");
+  EXPECT_EQ(
+      notes.front().question,
+      "精确率（Precision）和召回率（Recall）以及F1分数（F1 score）计算方式，且表达了什么内容");
   EXPECT_TRUE(notes.front().answer.starts_with(" 精确率/查准率"));
 
-  const Note& unanswered = find(notes, "深度学习中算法创新和增加数据你更偏向哪个？具体是怎么思考的呢？");
+  const Note& unanswered =
+      find(notes, "深度学习中算法创新和增加数据你更偏向哪个？具体是怎么思考的呢？");
   EXPECT_EQ(unanswered.answer, "");
   EXPECT_EQ(unanswered.category.back(), "开放题");
   const Note& last = notes.back();
@@ -96,8 +98,12 @@ TEST(MarkdownParserTest, SeedAnswersAndLines) {
   EXPECT_TRUE(contains(last.answer, "分割网络：Mask RCNN"));
 
   const Note& pooling = find(notes, "Pooling层怎么反向传播");
-  EXPECT_TRUE(contains(pooling.answer, "![img](https://upload-images.jianshu.io/upload_images/17624987-9de749ff8ff95a88.png"));
-  EXPECT_TRUE(contains(pooling.answer, "![img](https://upload-images.jianshu.io/upload_images/17624987-e3b309cbe999aae4.png"));
+  EXPECT_TRUE(contains(
+      pooling.answer,
+      "![img](https://upload-images.jianshu.io/upload_images/17624987-9de749ff8ff95a88.png"));
+  EXPECT_TRUE(contains(
+      pooling.answer,
+      "![img](https://upload-images.jianshu.io/upload_images/17624987-e3b309cbe999aae4.png"));
 
   const Note& with = find(notes, "With打开文件做了什么操作");
   EXPECT_EQ(with.answer, "```python\ntry:\n    pass\nexcept:\n    pass\nfinally:\n    pass\n```");
@@ -171,22 +177,33 @@ TEST(MarkdownParserTest, ChapterIntroTocSeparatorsAndReferencesAreSkipped) {
 }
 
 TEST(MarkdownParserTest, LinesOfHashesAreNotHeadings) {
-  const auto notes = MarkdownParser{}.parse("#\n\n##########\n\n## 问题一\n\n答案一\n\n#\n\n## 问题二\n\n答案二\n");
+  const auto notes = MarkdownParser{}.parse(
+      "#\n\n##########\n\n## 问题一\n\n答案一\n\n#\n\n## 问题二\n\n答案二\n");
   EXPECT_EQ(questions(notes), (std::vector<std::string>{"问题一", "问题二"}));
   EXPECT_EQ(notes[0].answer, "答案一");
 }
 
 TEST(MarkdownParserTest, MergeMarkerDoesNotMakeAHeading) {
-  const auto notes = MarkdownParser{}.parse("## 过拟合\n\n正则化\n=======\n\n## 欠拟合\n\n加大模型\n");
+  const auto notes =
+      MarkdownParser{}.parse("## 过拟合\n\n正则化\n=======\n\n## 欠拟合\n\n加大模型\n");
   EXPECT_EQ(questions(notes), (std::vector<std::string>{"过拟合", "欠拟合"}));
   EXPECT_EQ(notes[0].answer, "正则化\n=======");
 }
 
 TEST(MarkdownParserTest, RepeatedTitlesCarryTheirCategory) {
   const auto notes = MarkdownParser{}.parse(
-      "# 经典网络\n## 4.1 LeNet-5\n### 4.1.1 模型介绍\nLeNet\n## 4.2 AlexNet\n### 4.2.1 模型介绍\nAlexNet\n");
+      "# 经典网络\n## 4.1 LeNet-5\n### 4.1.1 模型介绍\nLeNet\n## 4.2 AlexNet\n### 4.2.1 "
+      "模型介绍\nAlexNet\n");
   EXPECT_EQ(questions(notes), (std::vector<std::string>{"LeNet-5 模型介绍", "AlexNet 模型介绍"}));
   EXPECT_EQ(notes[1].category, (Path{"经典网络", "AlexNet"}));
+}
+
+TEST(MarkdownParserTest, InlineCodeInTitlesKeepsItsBackticks) {
+  const auto notes =
+      MarkdownParser{}.parse("## 3. `is`和`==`的区别 👶\n\n`is` 比较身份，`==` 比较值。\n");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].question, "`is`和`==`的区别");
+  EXPECT_EQ(notes[0].answer, "`is` 比较身份，`==` 比较值。");
 }
 
 TEST(MarkdownParserTest, CrlfAndBomParseLikeLf) {
@@ -214,27 +231,32 @@ TEST(MarkdownParserTest, CrlfAndBomParseLikeLf) {
 
 TEST(MarkdownParserTest, BoldLineQuestions) {
   const auto notes = parse_fixture("bold_lines.md");
-  EXPECT_EQ(questions(notes), (std::vector<std::string>{
-                                  "What is supervised machine learning?",
-                                  "What is regression? Which models can you use to solve a regression problem?",
-                                  "What is gradient descent? How does it work?",
-                                  "Which regularization techniques do you know?",
-                                  "Coding",
-                                  "FizzBuzz. Print numbers from 1 to 100",
-                                  "The number of active ads.",
-                                  "Factorial. Calculate a factorial of a number",
-                                  "讲讲对Attention的理解？",
-                                  "Attention的计算步骤",
-                              }));
-  const Note& regression = find(notes, "What is regression? Which models can you use to solve a regression problem?");
-  EXPECT_EQ(regression.answer, "Regression is a part of supervised ML.\n\n* Linear regression\n* Neural networks");
-  EXPECT_EQ(regression.category, (Path{"Theoretical interview questions", "Supervised machine learning"}));
+  EXPECT_EQ(questions(notes),
+            (std::vector<std::string>{
+                "What is supervised machine learning?",
+                "What is regression? Which models can you use to solve a regression problem?",
+                "What is gradient descent? How does it work?",
+                "Which regularization techniques do you know?",
+                "Coding",
+                "FizzBuzz. Print numbers from 1 to 100",
+                "The number of active ads.",
+                "Factorial. Calculate a factorial of a number",
+                "讲讲对Attention的理解？",
+                "Attention的计算步骤",
+            }));
+  const Note& regression =
+      find(notes, "What is regression? Which models can you use to solve a regression problem?");
+  EXPECT_EQ(regression.answer,
+            "Regression is a part of supervised ML.\n\n* Linear regression\n* Neural networks");
+  EXPECT_EQ(regression.category,
+            (Path{"Theoretical interview questions", "Supervised machine learning"}));
   EXPECT_EQ(regression.line, 20);
 }
 
 TEST(MarkdownParserTest, BoldLineEmptyAnswersAndNonQuestions) {
   const auto notes = parse_fixture("bold_lines.md");
-  EXPECT_EQ(find(notes, "What is gradient descent? How does it work?").answer, "");  // "Answer here"
+  EXPECT_EQ(find(notes, "What is gradient descent? How does it work?").answer,
+            "");  // "Answer here"
   EXPECT_EQ(find(notes, "Which regularization techniques do you know?").answer, "");
   for (const Note& n : notes) {
     EXPECT_FALSE(contains(n.question, "Bias"));
@@ -260,7 +282,8 @@ TEST(MarkdownParserTest, NumberedBoldLeadIns) {
 }
 
 TEST(MarkdownParserTest, BoldQuestionWithAnswerOnTheSameLine) {
-  const auto notes = MarkdownParser{}.parse("## Basics\n\n**What is AUC?** The area under the ROC curve.\nIt ranks.\n\n**Why?**\n");
+  const auto notes = MarkdownParser{}.parse(
+      "## Basics\n\n**What is AUC?** The area under the ROC curve.\nIt ranks.\n\n**Why?**\n");
   ASSERT_EQ(notes.size(), 2u);
   EXPECT_EQ(notes[0].question, "What is AUC?");
   EXPECT_EQ(notes[0].answer, " The area under the ROC curve.\nIt ranks.");
@@ -290,11 +313,14 @@ TEST(MarkdownParserTest, QuestionAnswerPairs) {
   EXPECT_EQ(notes[0].answer, "当变量是大量独立因素之和时。");
   EXPECT_EQ(notes[0].category, (Path{"概率统计", "分布"}));
   EXPECT_EQ(notes[0].line, 5);
-  EXPECT_EQ(notes[1].answer, "独立同分布的随机变量之和近似服从正态分布。\n\n公式：$\\bar{X} \\sim N(\\mu, \\sigma^2/n)$");
+  EXPECT_EQ(
+      notes[1].answer,
+      "独立同分布的随机变量之和近似服从正态分布。\n\n公式：$\\bar{X} \\sim N(\\mu, \\sigma^2/n)$");
   EXPECT_EQ(notes[2].answer, "单位时间内随机事件发生的次数。");  // quote markers removed
   EXPECT_EQ(notes[3].answer, "事件间隔服从指数分布。");
   EXPECT_EQ(notes[4].answer, "A range that contains the true value with a given probability.");
-  EXPECT_EQ(notes[5].answer, "The probability of data at least this extreme under the null hypothesis.");
+  EXPECT_EQ(notes[5].answer,
+            "The probability of data at least this extreme under the null hypothesis.");
   EXPECT_EQ(notes[6].answer, "");
 }
 
@@ -302,13 +328,14 @@ TEST(MarkdownParserTest, QuestionAnswerPairs) {
 
 TEST(MarkdownParserTest, DetailsSummaryQuestions) {
   const auto notes = parse_fixture("details.md");
-  ASSERT_EQ(questions(notes), (std::vector<std::string>{"What is the bias-variance tradeoff?",
-                                                        "Why do we need a validation set?",
-                                                        "What is precision?"}));
+  ASSERT_EQ(questions(notes),
+            (std::vector<std::string>{"What is the bias-variance tradeoff?",
+                                      "Why do we need a validation set?", "What is precision?"}));
   EXPECT_EQ(notes[0].answer,
             "Bias is error from wrong assumptions; variance is error from sensitivity to noise.");
   EXPECT_EQ(notes[1].answer,
-            "To tune hyperparameters without touching the test set.\n\n```python\ntrain, val = split(data)\n```");
+            "To tune hyperparameters without touching the test set.\n\n```python\ntrain, val = "
+            "split(data)\n```");
   // <summary>Answer</summary> wraps the answer of the heading above it.
   EXPECT_TRUE(contains(notes[2].answer, "TP / (TP + FP)"));
 }
@@ -318,7 +345,8 @@ TEST(MarkdownParserTest, DetailsSummaryQuestions) {
 TEST(MarkdownParserTest, TaggedListItems) {
   const auto notes = parse_fixture("tagged_list.md");
   ASSERT_EQ(notes.size(), 3u);
-  EXPECT_EQ(notes[0].question, "What's the geometric interpretation of the dot product of two vectors?");
+  EXPECT_EQ(notes[0].question,
+            "What's the geometric interpretation of the dot product of two vectors?");
   EXPECT_EQ(notes[0].category, (Path{"Math", "Vectors", "Dot product"}));
   EXPECT_EQ(notes[0].answer, "");
   EXPECT_EQ(notes[1].answer, "Take $$v = u / \\|u\\|$$.");
@@ -332,11 +360,11 @@ TEST(MarkdownParserTest, TaggedListItems) {
 TEST(MarkdownParserTest, EmptyAnswersAreKept) {
   const auto notes = parse_fixture("empty_answers.md");
   ASSERT_EQ(notes.size(), 5u);
-  EXPECT_EQ(find(notes, "What is dropout?").answer, "");               // - [ ] TODO
-  EXPECT_EQ(find(notes, "What is batch normalization?").answer, "");   // next heading follows
-  EXPECT_EQ(find(notes, "Why does ResNet work?").answer, "");          // "Answer here"
+  EXPECT_EQ(find(notes, "What is dropout?").answer, "");              // - [ ] TODO
+  EXPECT_EQ(find(notes, "What is batch normalization?").answer, "");  // next heading follows
+  EXPECT_EQ(find(notes, "Why does ResNet work?").answer, "");         // "Answer here"
   EXPECT_EQ(find(notes, "What is weight decay?").answer, "L2 penalty on the weights.");
-  EXPECT_EQ(find(notes, "What is label smoothing?").answer, "");        // end of file
+  EXPECT_EQ(find(notes, "What is label smoothing?").answer, "");  // end of file
 }
 
 TEST(MarkdownParserTest, EmptyInputGivesNothing) {

@@ -26,7 +26,8 @@ std::string encode(const char* charset, const std::string& utf8) {
 }
 
 const std::string kChineseNote =
-    "# 面试题\n\n## 深度学习\n\n### BN有什么作用？\n\n加速训练；防止过拟合；缓解梯度消失“爆炸”。\n\n"
+    "# 面试题\n\n## 深度学习\n\n### "
+    "BN有什么作用？\n\n加速训练；防止过拟合；缓解梯度消失“爆炸”。\n\n"
     "### 激活函数的用处\n\n提供了非线性单元，使得整个网络变为非线性。\n";
 
 }  // namespace
@@ -99,7 +100,10 @@ TEST(TextDecoderTest, TruncatedUtf8SequenceIsAnError) {
 }
 
 TEST(TextDecoderTest, PngRenamedToMarkdownIsAnError) {
-  const std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0\x1f\xf3\xff" "a", 33);
+  const std::string png(
+      "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0\x1f\xf3\xff"
+      "a",
+      33);
   const DecodeResult r = TextDecoder{}.decode(png);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error->offset, 0u);
@@ -140,7 +144,8 @@ TEST(TextDecoderTest, RemovesZeroWidthCharacters) {
 }
 
 TEST(TextDecoderTest, SpaceEntitiesAndWideSpacesBecomeSpaces) {
-  EXPECT_EQ(TextDecoder::normalize("a&nbsp;b&ensp;c&emsp;d&#x20;e\xC2\xA0" "f\xE3\x80\x80g"),
+  EXPECT_EQ(TextDecoder::normalize("a&nbsp;b&ensp;c&emsp;d&#x20;e\xC2\xA0"
+                                   "f\xE3\x80\x80g"),
             "a b c d e f g");
 }
 
@@ -171,8 +176,8 @@ TEST(TextDecoderTest, CodeFencesAreLeftUntouched) {
 TEST(TextDecoderTest, FirstInvalidUtf8) {
   EXPECT_FALSE(TextDecoder::first_invalid_utf8("plain ascii").has_value());
   EXPECT_FALSE(TextDecoder::first_invalid_utf8("中文 😀").has_value());
-  EXPECT_EQ(TextDecoder::first_invalid_utf8("ab\xC0\xAF"), 2u);         // overlong '/'
-  EXPECT_EQ(TextDecoder::first_invalid_utf8("a\xED\xA0\x80"), 1u);      // surrogate
-  EXPECT_EQ(TextDecoder::first_invalid_utf8("\xF4\x90\x80\x80"), 0u);   // above U+10FFFF
-  EXPECT_EQ(TextDecoder::first_invalid_utf8("ok\x80"), 2u);             // lone continuation
+  EXPECT_EQ(TextDecoder::first_invalid_utf8("ab\xC0\xAF"), 2u);        // overlong '/'
+  EXPECT_EQ(TextDecoder::first_invalid_utf8("a\xED\xA0\x80"), 1u);     // surrogate
+  EXPECT_EQ(TextDecoder::first_invalid_utf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(TextDecoder::first_invalid_utf8("ok\x80"), 2u);            // lone continuation
 }

@@ -30,7 +30,8 @@ TEST(TitleCleanerTest, CleansTitles) {
       {"第四章 经典网络解读", "经典网络解读"},
       {"What is regression? 👶", "What is regression?"},
       {"What is gradient descent? ⭐️", "What is gradient descent?"},
-      {"Which regularization techniques do you know? 🚀", "Which regularization techniques do you know?"},
+      {"Which regularization techniques do you know? 🚀",
+       "Which regularization techniques do you know?"},
       {"Softmax 定义及作用 ⭐️⭐️", "Softmax 定义及作用"},
       {"🔥 Transformer", "Transformer"},
       {"  多余   空格\t的标题 ", "多余 空格 的标题"},
@@ -41,6 +42,8 @@ TEST(TitleCleanerTest, CleansTitles) {
       {"1x1卷积的作用", "1x1卷积的作用"},
       {"ResNet50", "ResNet50"},
       {"**加粗的标题**", "加粗的标题"},
+      {"__init__", "__init__"},
+      {"`is`和`==`的区别", "`is`和`==`的区别"},
   };
   for (const auto& [input, expected] : cases) {
     EXPECT_EQ(TitleCleaner::clean(input), expected) << "input: " << input;

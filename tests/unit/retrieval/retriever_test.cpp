@@ -18,7 +18,7 @@ namespace {
 class RetrieverTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new testing::TempDir();
+    dir_ = new test_support::TempDir();
     store::IndexBuilder(*dir_ / "bank.db").build({std::filesystem::path(QABOT_SOURCE_DIR) / "data"});
     bank_ = new store::QuestionBank(*dir_ / "bank.db");
     auto loaded = retrieval::Synonyms::load(std::filesystem::path(QABOT_SOURCE_DIR) / "data/synonyms.txt");
@@ -45,13 +45,13 @@ class RetrieverTest : public ::testing::Test {
     EXPECT_FALSE(r.matched) << query << " → " << (r.hits.empty() ? "-" : r.hits[0].question);
   }
 
-  static testing::TempDir* dir_;
+  static test_support::TempDir* dir_;
   static store::QuestionBank* bank_;
   static retrieval::Synonyms* synonyms_;
   std::unique_ptr<retrieval::Retriever> retriever_;
 };
 
-testing::TempDir* RetrieverTest::dir_ = nullptr;
+test_support::TempDir* RetrieverTest::dir_ = nullptr;
 store::QuestionBank* RetrieverTest::bank_ = nullptr;
 retrieval::Synonyms* RetrieverTest::synonyms_ = nullptr;
 

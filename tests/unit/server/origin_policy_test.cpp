@@ -18,13 +18,15 @@ TEST(OriginPolicyTest, SameHostAndPortIsAllowed) {
   EXPECT_TRUE(allows(p, "http://example.com", "example.com"));
   EXPECT_TRUE(allows(p, "http://example.com", "example.com:80"));
   EXPECT_TRUE(allows(p, "http://[::1]:9000", "[::1]:9000"));
+  // Behind a TLS-terminating proxy the Host has no port and the page is https.
+  EXPECT_TRUE(allows(p, "https://example.com", "example.com"));
 }
 
 TEST(OriginPolicyTest, ForeignOriginsAreRefused) {
   OriginPolicy p;
   EXPECT_FALSE(allows(p, "http://evil.example:8080", "127.0.0.1:8080"));
   EXPECT_FALSE(allows(p, "http://127.0.0.1:8081", "127.0.0.1:8080"));
-  EXPECT_FALSE(allows(p, "https://example.com", "example.com"));  // 443 vs 80
+  EXPECT_FALSE(allows(p, "https://example.com", "example.com:8080"));
   EXPECT_FALSE(allows(p, "null", "127.0.0.1:8080"));
   EXPECT_FALSE(allows(p, "", "127.0.0.1:8080"));
   EXPECT_FALSE(allows(p, "http://127.0.0.1:8080@evil", "127.0.0.1:8080"));

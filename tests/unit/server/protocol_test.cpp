@@ -25,7 +25,8 @@ ProtocolError error_of(std::string_view frame) {
 }
 
 TEST(ProtocolTest, ParsesAskWithDefaults) {
-  const auto& ask = as<AskRequest>(parse_client_message(R"({"type":"ask","text":"BN有什么作用"})"));
+  const auto m = parse_client_message(R"({"type":"ask","text":"BN有什么作用"})");
+  const auto& ask = as<AskRequest>(m);
   EXPECT_FALSE(ask.id.has_value());
   EXPECT_EQ(ask.text, "BN有什么作用");
   EXPECT_EQ(ask.top_k, 3);
@@ -41,7 +42,8 @@ TEST(ProtocolTest, ParsesAskWithEveryField) {
 }
 
 TEST(ProtocolTest, NullOptionalFieldsMeanDefaults) {
-  const auto& ask = as<AskRequest>(parse_client_message(R"({"type":"ask","id":null,"text":"x","top_k":null})"));
+  const auto m = parse_client_message(R"({"type":"ask","id":null,"text":"x","top_k":null})");
+  const auto& ask = as<AskRequest>(m);
   EXPECT_FALSE(ask.id.has_value());
   EXPECT_EQ(ask.top_k, 3);
 }

@@ -11,7 +11,7 @@
 #include "support/temp_dir.hpp"
 
 using namespace qabot;
-using qabot::testing::TempDir;
+using qabot::test_support::TempDir;
 
 namespace {
 constexpr const char* kNotes = "# Notes\n\n## ML\n\n### What is dropout?\n\nRandomly zeroes activations.\n\n"
@@ -40,7 +40,7 @@ TEST(IndexBuilderTest, IdsSurviveReindexing) {
   dir.write("notes/a.md", kNotes);
   store::IndexBuilder(dir / "q.db").build({dir / "notes"});
   auto before = store::QuestionBank(dir / "q.db").all();
-  dir.write("notes/a.md", std::string("# Preface\n\nnew text\n\n") + kNotes);  // lines move
+  dir.write("notes/a.md", std::string("<!-- moved down -->\n\n\n") + kNotes);  // lines move
   store::IndexBuilder(dir / "q.db").build({dir / "notes"});
   auto after = store::QuestionBank(dir / "q.db").all();
   ASSERT_EQ(before.size(), after.size());
@@ -98,7 +98,7 @@ TEST(IndexBuilderTest, RefusesToReplaceAForeignFile) {
   dir.write("notes/a.md", kNotes);
   auto precious = dir.write("precious.db", "this is not an index");
   EXPECT_THROW(store::IndexBuilder(precious).build({dir / "notes"}), std::runtime_error);
-  EXPECT_EQ(testing::read_all(precious), "this is not an index");
+  EXPECT_EQ(test_support::read_all(precious), "this is not an index");
 }
 
 TEST(IndexBuilderTest, WrongSchemaVersionIsAClearError) {
@@ -134,7 +134,7 @@ TEST(IndexBuilderTest, TruncatedIndexIsAClearError) {
   TempDir dir;
   dir.write("notes/a.md", kNotes);
   store::IndexBuilder(dir / "q.db").build({dir / "notes"});
-  auto bytes = testing::read_all(dir / "q.db");
+  auto bytes = test_support::read_all(dir / "q.db");
   dir.write("q.db", bytes.substr(0, bytes.size() / 3));
   EXPECT_THROW(store::QuestionBank bank(dir / "q.db"), std::runtime_error);
 }
@@ -143,7 +143,7 @@ TEST(IndexBuilderTest, FailedBuildLeavesOldIndexIntact) {
   TempDir dir;
   dir.write("notes/a.md", kNotes);
   store::IndexBuilder(dir / "q.db").build({dir / "notes"});
-  const auto before = testing::read_all(dir / "q.db");
+  const auto before = test_support::read_all(dir / "q.db");
   // A file-size limit makes every write past 64 KiB fail, as a full disk would.
   std::string big;
   for (int i = 0; i < 3000; ++i) big += "### Question " + std::to_string(i) + "\n\nanswer text " + std::to_string(i) + "\n\n";
@@ -156,7 +156,7 @@ TEST(IndexBuilderTest, FailedBuildLeavesOldIndexIntact) {
   setrlimit(RLIMIT_FSIZE, &small);
   EXPECT_THROW(store::IndexBuilder(dir / "q.db").build({dir / "notes"}), std::exception);
   setrlimit(RLIMIT_FSIZE, &old);
-  EXPECT_EQ(testing::read_all(dir / "q.db"), before);
+  EXPECT_EQ(test_support::read_all(dir / "q.db"), before);
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
 }

@@ -94,10 +94,10 @@ TEST(AnalyzerTest, NormalizeFoldsSimplifiesAndDropsInvisibles) {
 
 TEST(AnalyzerTest, TraditionalBecomesSimplifiedWithOriginalOffsets) {
   EXPECT_EQ(rows("過擬合"), (std::vector<Row>{{"过拟", 0, 6, 0},
-                                             {"过", 0, 3, 0},
-                                             {"拟合", 3, 9, 1},
-                                             {"拟", 3, 6, 1},
-                                             {"合", 6, 9, 2}}));
+                                              {"过", 0, 3, 0},
+                                              {"拟合", 3, 9, 1},
+                                              {"拟", 3, 6, 1},
+                                              {"合", 6, 9, 2}}));
   EXPECT_EQ(terms("過擬合怎麼辦"), terms("过拟合怎么办"));
 }
 
@@ -109,7 +109,8 @@ TEST(AnalyzerTest, ZeroWidthCharactersAreDroppedButKeepOffsets) {
 }
 
 TEST(AnalyzerTest, NonBreakingAndIdeographicSpacesSeparate) {
-  EXPECT_EQ(rows("bn\u00A0ln"), (std::vector<Row>{{"bn", 0, 2, 0}, {"bnln", 0, 6, 0}, {"ln", 4, 6, 1}}));
+  EXPECT_EQ(rows("bn\u00A0ln"),
+            (std::vector<Row>{{"bn", 0, 2, 0}, {"bnln", 0, 6, 0}, {"ln", 4, 6, 1}}));
   EXPECT_EQ(rows("过\u3000拟"), (std::vector<Row>{{"过", 0, 3, 0}, {"拟", 6, 9, 1}}));
 }
 
@@ -127,19 +128,19 @@ TEST(AnalyzerTest, InvalidUtf8OnlySeparates) {
 
 TEST(AnalyzerTest, HanRunGetsBigramsWithColocatedUnigrams) {
   EXPECT_EQ(rows("过拟合怎么办"), (std::vector<Row>{{"过拟", 0, 6, 0},
-                                                   {"过", 0, 3, 0},
-                                                   {"拟合", 3, 9, 1},
-                                                   {"拟", 3, 6, 1},
-                                                   {"合怎", 6, 12, 2},
-                                                   {"合", 6, 9, 2},
-                                                   {"怎么", 9, 15, 3},
-                                                   {"怎", 9, 12, 3},
-                                                   {"么办", 12, 18, 4},
-                                                   {"么", 12, 15, 4},
-                                                   {"办", 15, 18, 5}}));
-  EXPECT_EQ(kinds("过拟合"),
-            (std::vector<TokenKind>{TokenKind::CjkBigram, TokenKind::CjkUnigram, TokenKind::CjkBigram,
-                                    TokenKind::CjkUnigram, TokenKind::CjkUnigram}));
+                                                    {"过", 0, 3, 0},
+                                                    {"拟合", 3, 9, 1},
+                                                    {"拟", 3, 6, 1},
+                                                    {"合怎", 6, 12, 2},
+                                                    {"合", 6, 9, 2},
+                                                    {"怎么", 9, 15, 3},
+                                                    {"怎", 9, 12, 3},
+                                                    {"么办", 12, 18, 4},
+                                                    {"么", 12, 15, 4},
+                                                    {"办", 15, 18, 5}}));
+  EXPECT_EQ(kinds("过拟合"), (std::vector<TokenKind>{TokenKind::CjkBigram, TokenKind::CjkUnigram,
+                                                     TokenKind::CjkBigram, TokenKind::CjkUnigram,
+                                                     TokenKind::CjkUnigram}));
 }
 
 TEST(AnalyzerTest, SingleHanCharacterIsAUnigram) {
@@ -149,11 +150,11 @@ TEST(AnalyzerTest, SingleHanCharacterIsAUnigram) {
 
 TEST(AnalyzerTest, PunctuationEndsAHanRun) {
   EXPECT_EQ(rows("加速，防止"), (std::vector<Row>{{"加速", 0, 6, 0},
-                                                 {"加", 0, 3, 0},
-                                                 {"速", 3, 6, 1},
-                                                 {"防止", 9, 15, 2},
-                                                 {"防", 9, 12, 2},
-                                                 {"止", 12, 15, 3}}));
+                                                  {"加", 0, 3, 0},
+                                                  {"速", 3, 6, 1},
+                                                  {"防止", 9, 15, 2},
+                                                  {"防", 9, 12, 2},
+                                                  {"止", 12, 15, 3}}));
 }
 
 TEST(AnalyzerTest, KanaJoinsTheCjkRun) {
@@ -164,31 +165,31 @@ TEST(AnalyzerTest, KanaJoinsTheCjkRun) {
 
 TEST(AnalyzerTest, SplitsLatinInsideHan) {
   EXPECT_EQ(rows("激活函数relu不好在哪"), (std::vector<Row>{{"激活", 0, 6, 0},
-                                                          {"激", 0, 3, 0},
-                                                          {"活函", 3, 9, 1},
-                                                          {"活", 3, 6, 1},
-                                                          {"函数", 6, 12, 2},
-                                                          {"函", 6, 9, 2},
-                                                          {"数", 9, 12, 3},
-                                                          {"relu", 12, 16, 4},
-                                                          {"不好", 16, 22, 5},
-                                                          {"不", 16, 19, 5},
-                                                          {"好在", 19, 25, 6},
-                                                          {"好", 19, 22, 6},
-                                                          {"在哪", 22, 28, 7},
-                                                          {"在", 22, 25, 7},
-                                                          {"哪", 25, 28, 8}}));
+                                                            {"激", 0, 3, 0},
+                                                            {"活函", 3, 9, 1},
+                                                            {"活", 3, 6, 1},
+                                                            {"函数", 6, 12, 2},
+                                                            {"函", 6, 9, 2},
+                                                            {"数", 9, 12, 3},
+                                                            {"relu", 12, 16, 4},
+                                                            {"不好", 16, 22, 5},
+                                                            {"不", 16, 19, 5},
+                                                            {"好在", 19, 25, 6},
+                                                            {"好", 19, 22, 6},
+                                                            {"在哪", 22, 28, 7},
+                                                            {"在", 22, 25, 7},
+                                                            {"哪", 25, 28, 8}}));
 }
 
 TEST(AnalyzerTest, SplitsOperatorInsideHan) {
   EXPECT_EQ(rows("is与==的不同"), (std::vector<Row>{{"is", 0, 2, 0},
-                                                   {"与", 2, 5, 1},
-                                                   {"==", 5, 7, 2},
-                                                   {"的不", 7, 13, 3},
-                                                   {"的", 7, 10, 3},
-                                                   {"不同", 10, 16, 4},
-                                                   {"不", 10, 13, 4},
-                                                   {"同", 13, 16, 5}}));
+                                                    {"与", 2, 5, 1},
+                                                    {"==", 5, 7, 2},
+                                                    {"的不", 7, 13, 3},
+                                                    {"的", 7, 10, 3},
+                                                    {"不同", 10, 16, 4},
+                                                    {"不", 10, 13, 4},
+                                                    {"同", 13, 16, 5}}));
 }
 
 TEST(AnalyzerTest, SplitsAcronymBeforeHan) {
@@ -208,8 +209,8 @@ TEST(AnalyzerTest, StemsEnglishWords) {
 
 TEST(AnalyzerTest, KeepsAlphanumericsWholeAndUnstemmed) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"F1", "f1"}, {"L2", "l2"}, {"1x1", "1x1"}, {"0.5", "0.5"}, {"v1.2.3", "v1.2.3"},
-      {"3", "3"},   {"Ｆ１", "f1"}};
+      {"F1", "f1"},         {"L2", "l2"}, {"1x1", "1x1"}, {"0.5", "0.5"},
+      {"v1.2.3", "v1.2.3"}, {"3", "3"},   {"Ｆ１", "f1"}};
   for (const auto& [input, term] : cases) {
     const std::vector<Row> got = rows(input);
     ASSERT_EQ(got.size(), 1u) << input;
@@ -232,11 +233,13 @@ TEST(AnalyzerTest, KeepsLanguageNamesWithSymbols) {
 }
 
 TEST(AnalyzerTest, TellsPostfixFromPrefixIncrement) {
-  EXPECT_EQ(rows("i++和++i"), (std::vector<Row>{{"i++", 0, 3, 0}, {"和", 3, 6, 1}, {"++", 6, 8, 2}, {"i", 8, 9, 3}}));
+  EXPECT_EQ(rows("i++和++i"),
+            (std::vector<Row>{{"i++", 0, 3, 0}, {"和", 3, 6, 1}, {"++", 6, 8, 2}, {"i", 8, 9, 3}}));
 }
 
 TEST(AnalyzerTest, SplitsHyphenatedAlphanumerics) {
-  EXPECT_EQ(rows("x86-64"), (std::vector<Row>{{"x86", 0, 3, 0}, {"x8664", 0, 6, 0}, {"64", 4, 6, 1}}));
+  EXPECT_EQ(rows("x86-64"),
+            (std::vector<Row>{{"x86", 0, 3, 0}, {"x8664", 0, 6, 0}, {"64", 4, 6, 1}}));
   EXPECT_TRUE(has_term("ResNet-50", "resnet50"));
 }
 
@@ -259,7 +262,8 @@ TEST(AnalyzerTest, SplitsHyphenatedWordsWithCompound) {
 }
 
 TEST(AnalyzerTest, SplitsCamelCaseWithCompound) {
-  EXPECT_EQ(rows("ResNet"), (std::vector<Row>{{"res", 0, 3, 0}, {"resnet", 0, 6, 0}, {"net", 3, 6, 1}}));
+  EXPECT_EQ(rows("ResNet"),
+            (std::vector<Row>{{"res", 0, 3, 0}, {"resnet", 0, 6, 0}, {"net", 3, 6, 1}}));
   EXPECT_EQ(rows("maxPooling"),
             (std::vector<Row>{{"max", 0, 3, 0}, {"maxpool", 0, 10, 0}, {"pool", 3, 10, 1}}));
   EXPECT_EQ(rows("HTTPServer"),
@@ -273,8 +277,8 @@ TEST(AnalyzerTest, CamelCaseKeepsShortHumpsWhole) {
 }
 
 TEST(AnalyzerTest, CompoundSpellingsShareATerm) {
-  for (const char* spelling : {"Batch_Size", "batch size", "batchsize", "BatchSize", "batch-size",
-                               "BATCH_SIZE"}) {
+  for (const char* spelling :
+       {"Batch_Size", "batch size", "batchsize", "BatchSize", "batch-size", "BATCH_SIZE"}) {
     EXPECT_TRUE(has_term(spelling, "batchsiz")) << spelling;
   }
   for (const char* spelling :
@@ -292,10 +296,10 @@ TEST(AnalyzerTest, AdjacentWordsGetAPairCompound) {
 
 TEST(AnalyzerTest, PairCompoundsJoinOnlyTwoWords) {
   EXPECT_EQ(rows("max pooling layer"), (std::vector<Row>{{"max", 0, 3, 0},
-                                                        {"maxpool", 0, 11, 0},
-                                                        {"pool", 4, 11, 1},
-                                                        {"poolinglay", 4, 17, 1},
-                                                        {"layer", 12, 17, 2}}));
+                                                         {"maxpool", 0, 11, 0},
+                                                         {"pool", 4, 11, 1},
+                                                         {"poolinglay", 4, 17, 1},
+                                                         {"layer", 12, 17, 2}}));
 }
 
 TEST(AnalyzerTest, PunctuationAndFunctionWordsBlockPairCompounds) {
@@ -318,11 +322,12 @@ TEST(AnalyzerTest, PluralAcronymsLoseTheirS) {
 // ---- symbols -------------------------------------------------------------------------------
 
 TEST(AnalyzerTest, OperatorsAreSymbolTokens) {
-  for (const char* op : {"==", "!=", "+=", "-=", "->", "::", "**", "//", "<=", ">=", "<<", ">>",
-                         "&&", "||", "@", "%", "===", "=>", "&", "^"}) {
+  for (const char* op : {"==", "!=", "+=", "-=", "->", "::", "**",  "//", "<=", ">=",
+                         "<<", ">>", "&&", "||", "@",  "%",  "===", "=>", "&",  "^"}) {
     const std::string text = std::string("a ") + op + " b";
     const int end = 2 + static_cast<int>(std::string_view(op).size());
-    EXPECT_EQ(rows(text), (std::vector<Row>{{"a", 0, 1, 0}, {op, 2, end, 1}, {"b", end + 1, end + 2, 2}}))
+    EXPECT_EQ(rows(text),
+              (std::vector<Row>{{"a", 0, 1, 0}, {op, 2, end, 1}, {"b", end + 1, end + 2, 2}}))
         << op;
   }
   EXPECT_EQ(kinds("=="), std::vector<TokenKind>{TokenKind::Symbol});

@@ -17,7 +17,8 @@ namespace {
 fts5_api* fts5_api_of(sqlite3* db) {
   fts5_api* api = nullptr;
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr) != SQLITE_OK) return nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr) != SQLITE_OK)
+    return nullptr;
   sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
   sqlite3_step(statement);
   sqlite3_finalize(statement);
@@ -61,7 +62,8 @@ class Fts5TokenizerTest : public ::testing::Test {
     }
     sqlite3_bind_text(statement, 1, query.data(), static_cast<int>(query.size()), SQLITE_TRANSIENT);
     int rc = SQLITE_ROW;
-    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(statement, 0));
+    while ((rc = sqlite3_step(statement)) == SQLITE_ROW)
+      ids.push_back(sqlite3_column_int64(statement, 0));
     sqlite3_finalize(statement);
     if (rc != SQLITE_DONE) return {-1};
     return ids;
@@ -70,8 +72,8 @@ class Fts5TokenizerTest : public ::testing::Test {
   std::string highlight(std::string_view query) {
     sqlite3_stmt* statement = nullptr;
     std::string result;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?1", -1,
-                                 &statement, nullptr),
+    EXPECT_EQ(sqlite3_prepare_v2(db_, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?1",
+                                 -1, &statement, nullptr),
               SQLITE_OK);
     sqlite3_bind_text(statement, 1, query.data(), static_cast<int>(query.size()), SQLITE_TRANSIENT);
     if (sqlite3_step(statement) == SQLITE_ROW) {
@@ -147,7 +149,9 @@ TEST_F(Fts5TokenizerTest, AnalysesMarkerInDocuments) {
 }
 
 TEST_F(Fts5TokenizerTest, PreAnalyzedStringDoublesQuotes) {
-  EXPECT_EQ(pre_analyzed_string("a\"b"), "\"\xEE\x80\x80" "a\"\"b\"");
+  EXPECT_EQ(pre_analyzed_string("a\"b"),
+            "\"\xEE\x80\x80"
+            "a\"\"b\"");
   EXPECT_EQ(pre_analyzed_string("=="), "\"\xEE\x80\x80==\"");
 }
 
@@ -187,7 +191,8 @@ struct Collected {
 int collect(void* context, int flags, const char* token, int length, int /*start*/, int /*end*/) {
   auto* collected = static_cast<Collected*>(context);
   collected->tokens.emplace_back(std::string(token, static_cast<std::size_t>(length)), flags);
-  if (static_cast<int>(collected->tokens.size()) == collected->stop_after) return collected->stop_code;
+  if (static_cast<int>(collected->tokens.size()) == collected->stop_after)
+    return collected->stop_code;
   return SQLITE_OK;
 }
 
@@ -208,8 +213,8 @@ class Fts5TokenizerContractTest : public Fts5TokenizerTest {
   }
 
   int tokenize(Collected& collected, int flags, std::string_view text) {
-    return methods_.xTokenize(tokenizer_, &collected, flags, text.data(), static_cast<int>(text.size()),
-                              collect);
+    return methods_.xTokenize(tokenizer_, &collected, flags, text.data(),
+                              static_cast<int>(text.size()), collect);
   }
 
   fts5_tokenizer methods_{};
