@@ -2,7 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <deque>
+#include <future>
+#include <optional>
+#include <thread>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -108,6 +113,44 @@ class TempFile {
   bool released_ = false;
 };
 
+// One note file, read and parsed off the connection's thread.
+struct Prepared {
+  std::string path;
+  std::string hash;
+  std::uintmax_t bytes = 0;
+  bool unchanged = false;
+  std::optional<std::string> error;
+  std::vector<ingest::Note> notes;
+  std::vector<std::pair<std::string, std::string>> mined;
+};
+
+Prepared prepare(const std::filesystem::path& file, const std::optional<std::string>& old_hash) {
+  Prepared p;
+  p.path = file.generic_string();
+  try {
+    const std::string bytes = read_file(file);
+    p.bytes = bytes.size();
+    p.hash = content_hash(bytes);
+    if (old_hash && *old_hash == p.hash) {
+      p.unchanged = true;
+      return p;
+    }
+    auto decoded = ingest::TextDecoder().decode(bytes);
+    if (decoded.error) {
+      p.error = "not valid text at byte " + std::to_string(decoded.error->offset) + ": " + decoded.error->message;
+      return p;
+    }
+    p.notes = ingest::MarkdownParser().parse(decoded.text);
+    const ingest::SynonymMiner miner;
+    for (const auto& note : p.notes)
+      for (auto& pair : miner.mine(note.question + "\n" + note.answer))
+        if (std::find(p.mined.begin(), p.mined.end(), pair) == p.mined.end()) p.mined.push_back(std::move(pair));
+  } catch (const std::exception& e) {
+    p.error = e.what();
+  }
+  return p;
+}
+
 }  // namespace
 
 std::int64_t question_id(std::string_view path, std::string_view question, int ordinal) {
@@ -170,43 +213,43 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
       }
     };
 
-    const ingest::MarkdownParser parser;
-    const ingest::TextDecoder decoder;
-    const ingest::SynonymMiner miner;
-    std::unordered_set<std::string> seen;
-    for (const auto& file : files) {
-      const std::string path = file.generic_string();
-      seen.insert(path);
-      std::string bytes;
-      try {
-        bytes = read_file(file);
-      } catch (const std::exception& e) {
-        report.errors.push_back({path, e.what()});
-        continue;
+    // Reading, decoding, parsing and mining are pure and run ahead on worker threads, a bounded
+    // window of files at a time; the connection stays on this thread and consumes results in file
+    // order, so the index is the same whatever the scheduling.
+    std::deque<std::future<Prepared>> window;
+    std::size_t next = 0;
+    const std::size_t ahead = std::max(2u, std::thread::hardware_concurrency()) * 2;
+    auto fill = [&] {
+      while (next < files.size() && window.size() < ahead) {
+        const auto file = files[next++];
+        std::optional<std::string> old_hash;
+        if (auto it = known.find(file.generic_string()); it != known.end()) old_hash = it->second;
+        window.push_back(std::async(std::launch::async, prepare, file, old_hash));
       }
-      report.bytes += bytes.size();
-      const std::string hash = content_hash(bytes);
-      if (auto it = known.find(path); it != known.end() && it->second == hash) {
+    };
+    std::unordered_set<std::string> seen;
+    fill();
+    while (!window.empty()) {
+      Prepared p = window.front().get();
+      window.pop_front();
+      fill();
+      const std::string& path = p.path;
+      seen.insert(path);
+      report.bytes += p.bytes;
+      if (p.error) {
+        report.errors.push_back({path, *p.error});
+        continue;  // whatever an earlier build had for this file stays
+      }
+      if (p.unchanged) {
         ++report.reused;
         continue;
       }
-      auto decoded = decoder.decode(bytes);
-      if (decoded.error) {
-        report.errors.push_back(
-            {path, "not valid text at byte " + std::to_string(decoded.error->offset) + ": " + decoded.error->message});
-        continue;  // whatever an earlier build had for this file stays
-      }
-      std::vector<ingest::Note> notes;
-      try {
-        notes = parser.parse(decoded.text);
-      } catch (const std::exception& e) {
-        report.errors.push_back({path, std::string("cannot parse: ") + e.what()});
-        continue;
-      }
+      const std::string& hash = p.hash;
+      const auto& notes = p.notes;
       ++report.parsed;
       forget(path);
       upsert_file.reset();
-      upsert_file.bind(1, path).bind(2, hash).bind(3, static_cast<std::int64_t>(bytes.size()));
+      upsert_file.bind(1, path).bind(2, hash).bind(3, static_cast<std::int64_t>(p.bytes));
       upsert_file.bind(4, static_cast<std::int64_t>(notes.size()));
       upsert_file.step();
       for (const auto& note : notes) {
@@ -224,11 +267,11 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         mark_fresh.reset();
         mark_fresh.bind(1, id);
         mark_fresh.step();
-        for (const auto& [a, b] : miner.mine(note.question + "\n" + note.answer)) {
-          insert_mined.reset();
-          insert_mined.bind(1, path).bind(2, a).bind(3, b);
-          insert_mined.step();
-        }
+      }
+      for (const auto& [a, b] : p.mined) {
+        insert_mined.reset();
+        insert_mined.bind(1, path).bind(2, a).bind(3, b);
+        insert_mined.step();
       }
     }
     for (const auto& [path, hash] : known) {

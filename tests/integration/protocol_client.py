@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import select
 import signal
 import subprocess
@@ -96,7 +97,8 @@ def main():
     parser.add_argument("--synonyms", default="")
     args = parser.parse_args()
 
-    if subprocess.run([args.qabot, "serve", "--help"], capture_output=True).returncode != 0:
+    usage = subprocess.run([args.qabot, "--help"], capture_output=True, text=True).stdout
+    if not re.search(r"^\s+serve\s", usage, re.MULTILINE):
         print("`qabot serve` is not wired into this binary yet: skipping", file=sys.stderr)
         return SKIP
 
