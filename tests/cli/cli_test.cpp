@@ -1,0 +1,137 @@
+// Runs the real qabot binary the way a user or a script does.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <sstream>
+#include <string>
+
+#include "support/temp_dir.hpp"
+
+using qabot::test_support::TempDir;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs `qabot ARGS` with stdin from a file, capturing stdout (stderr goes to a file beside it).
+Run run_qabot(const TempDir& dir, const std::string& args, const std::string& input = "") {
+  auto in = dir.write("stdin.txt", input);
+  std::string cmd = "cd " + quote(QABOT_SOURCE_DIR) + " && timeout 60 " + quote(QABOT_BIN) + " " + args + " < " +
+                    quote(in.string()) + " 2> " + quote((dir / "stderr.txt").string());
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (dir_ / "q.db").string();
+    auto r = run_qabot(dir_, "index data --db " + quote(db_));
+    ASSERT_EQ(r.status, 0) << r.out << qabot::test_support::read_all(dir_ / "stderr.txt");
+  }
+  TempDir dir_;
+  std::string db_;
+};
+
+}  // namespace
+
+TEST_F(CliTest, IndexReportsWhatItDid) {
+  auto r = run_qabot(dir_, "index data --db " + quote(db_));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("24 questions"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 unchanged"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, AskPrintsTheBnAnswer) {
+  auto r = run_qabot(dir_, "ask --db " + quote(db_) + " BN有什么作用");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("BN有什么作用"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("加速训练"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, JsonLinesFromStdin) {
+  auto r = run_qabot(dir_, "ask --json --top-k 2 --db " + quote(db_), "BN有什么作用\nhello\n\n");
+  ASSERT_EQ(r.status, 0);
+  std::istringstream lines(r.out);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    auto j = nlohmann::json::parse(line);
+    EXPECT_TRUE(j.contains("matched"));
+    EXPECT_TRUE(j["hits"].is_array());
+    EXPECT_LE(j["hits"].size(), 2u);
+    for (const auto& h : j["hits"]) {
+      for (const char* key : {"id", "question", "category", "score", "confidence", "source"})
+        EXPECT_TRUE(h.contains(key)) << key;
+    }
+    if (n == 0) {
+      EXPECT_TRUE(j["matched"].get<bool>());
+      EXPECT_EQ(j["hits"][0]["question"], "BN有什么作用");
+    } else if (n == 1) {
+      EXPECT_FALSE(j["matched"].get<bool>());
+    }
+    ++n;
+  }
+  EXPECT_EQ(n, 3);  // one line per input line, blank included
+}
+
+TEST_F(CliTest, HostileQueriesNeverFail) {
+  const std::string hostile =
+      "\"\n\"\"\"\n*\nNEAR(\nNEAR(bn pooling, 2)\nbn AND\nAND OR NOT\n-\n^bn\ncategory:bn\nquestion : BN\n((((\n"
+      "bn\" OR \"x\n😀🔥🎉\n" + std::string("a\0b", 3) + "\n" + std::string(10000, 'x') + "\n" + "是" +
+      std::string(3000, '?') + "\n'; DROP TABLE questions; --\n\\\n{bn}\n\xEE\x80\x80" "bn\n\xff\xfe invalid\n";
+  auto r = run_qabot(dir_, "ask --json --db " + quote(db_), hostile);
+  EXPECT_EQ(r.status, 0) << qabot::test_support::read_all(dir_ / "stderr.txt");
+  std::istringstream lines(r.out);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_TRUE(nlohmann::json::accept(line)) << line;
+    ++n;
+  }
+  EXPECT_EQ(n, 22);
+  EXPECT_EQ(qabot::test_support::read_all(dir_ / "stderr.txt"), "");
+}
+
+TEST_F(CliTest, MissingIndexIsAClearError) {
+  auto r = run_qabot(dir_, "ask --db " + quote((dir_ / "none.db").string()) + " hi");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(qabot::test_support::read_all(dir_ / "stderr.txt").find("qabot index"), std::string::npos);
+}
+
+TEST_F(CliTest, MissingNotesPathIsAClearError) {
+  auto r = run_qabot(dir_, "index /no/such/dir --db " + quote(db_));
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(qabot::test_support::read_all(dir_ / "stderr.txt").find("/no/such/dir"), std::string::npos);
+}
+
+TEST_F(CliTest, BadFileGivesExitTwoAndOthersAreIndexed) {
+  dir_.write("notes/good.md", "## T\n\n### 什么是dropout\n\n随机失活。\n");
+  dir_.write("notes/bad.md", std::string("### Q\n\n\x00\x01\xff", 10));
+  auto r = run_qabot(dir_, "index " + quote((dir_ / "notes").string()) + " --db " + quote((dir_ / "n.db").string()));
+  EXPECT_EQ(r.status, 2);
+  const auto err = qabot::test_support::read_all(dir_ / "stderr.txt");
+  EXPECT_NE(err.find("bad.md"), std::string::npos) << err;
+  EXPECT_NE(err.find("byte"), std::string::npos) << err;
+  auto a = run_qabot(dir_, "ask --json --db " + quote((dir_ / "n.db").string()) + " dropout");
+  EXPECT_NE(a.out.find("什么是dropout"), std::string::npos) << a.out;
+}
