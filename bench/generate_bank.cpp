@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -69,13 +70,43 @@ std::string fill(const std::string& tmpl, const std::string& a, const std::strin
   return out;
 }
 
+// Real banks name thousands of distinct things (models, papers, APIs); a bank of N questions gets
+// about N/5 topics: the real ones above as the head of the Zipf curve, then synthetic Chinese and
+// English terms built from syllables, so posting lists shrink down the tail as they do in practice.
+std::vector<std::string> make_topics(std::size_t questions, std::uint64_t seed) {
+  static const char* han[] = {"卷", "积", "池", "化", "残", "差", "注", "意", "力", "编", "码", "解", "归", "一", "损",
+                              "失", "梯", "度", "优", "器", "特", "征", "融", "合", "检", "测", "分", "割", "对", "齐",
+                              "蒸", "馏", "量", "剪", "枝", "采", "样", "增", "强", "预", "训", "练", "微", "调", "词",
+                              "向", "嵌", "入", "门", "控", "循", "环", "图", "谱", "聚", "类", "回", "归", "树", "林"};
+  static const char* syl[] = {"ka", "ro", "mi", "net", "tra", "lex", "vo", "zen", "dia", "qua", "bo", "sig", "ten",
+                              "flo", "gra", "pix", "nor", "mal", "ati", "con", "dec", "res", "den", "ser"};
+  std::mt19937_64 rng(seed ^ 0x5eed);
+  std::vector<std::string> topics = kTopics;
+  const std::size_t want = std::max(topics.size(), questions / 5);
+  while (topics.size() < want) {
+    std::string t;
+    if (rng() % 2) {
+      const int n = 2 + static_cast<int>(rng() % 3);
+      for (int i = 0; i < n; ++i) t += han[rng() % std::size(han)];
+    } else {
+      const int n = 2 + static_cast<int>(rng() % 2);
+      for (int i = 0; i < n; ++i) t += syl[rng() % std::size(syl)];
+      if (rng() % 3 == 0) t += std::to_string(rng() % 200);
+    }
+    topics.push_back(std::move(t));
+  }
+  return topics;
+}
+
 struct Generator {
   std::mt19937_64 rng;
-  Zipf topic{kTopics.size(), 1.0};
+  std::vector<std::string> topics;
+  Zipf topic;
   Zipf filler{kFiller.size(), 1.1};
-  explicit Generator(std::uint64_t seed) : rng(seed) {}
+  Generator(std::uint64_t seed, std::size_t questions)
+      : rng(seed), topics(make_topics(questions, seed)), topic(topics.size(), 1.0) {}
 
-  const std::string& pick_topic() { return kTopics[topic(rng)]; }
+  const std::string& pick_topic() { return topics[topic(rng)]; }
   std::string question() {
     const auto& t = kTemplates[std::uniform_int_distribution<std::size_t>(0, kTemplates.size() - 1)(rng)];
     return fill(t, pick_topic(), pick_topic());
@@ -102,17 +133,20 @@ struct Generator {
 
 int main(int argc, char** argv) {
   CLI::App app{"Generate a synthetic qabot question bank"};
-  std::size_t questions = 0, queries = 0, per_file = 1000;
+  std::size_t questions = 0, queries = 0, per_file = 1000, bank_size = 100000;
   std::uint64_t seed = 42;
   std::filesystem::path out;
   app.add_option("--questions", questions, "Questions to write");
   app.add_option("--queries", queries, "Instead: print this many queries, one per line");
   app.add_option("--out", out, "Output directory");
+  app.add_option("--bank-size", bank_size, "With --queries: the bank size whose vocabulary to draw from")
+      ->capture_default_str();
   app.add_option("--seed", seed)->capture_default_str();
   app.add_option("--per-file", per_file)->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  Generator g(seed);
+  // Queries are drawn over the topic vocabulary of a bank of the given size (default: 100k).
+  Generator g(seed, questions > 0 ? questions : bank_size);
   if (queries > 0) {
     for (std::size_t i = 0; i < queries; ++i) std::cout << g.question() << "\n";
     return 0;

@@ -240,7 +240,8 @@
     }
     const n = Number(msg.questions);
     if (Number.isFinite(n)) {
-      ui.bankSize.textContent = n + (n === 1 ? ' question' : ' questions') + ' in your notes';
+      ui.bankSize.replaceChildren(el('strong', { text: String(n) }), n === 1 ? ' question' : ' questions',
+        el('span', { className: 'bank-size-long', text: ' in your notes' }));
       // A changed count means the notes were re-indexed: refresh the browse view.
       if (conn.bankCount !== null && conn.bankCount !== n) loadQuestions();
       conn.bankCount = n;
@@ -390,6 +391,13 @@
       el('p', { className: 'followups-label', text: label }), list);
   }
 
+  // "/home/me/notes/ml/interview.md:23" → "interview.md:23"; the full path stays in the tooltip.
+  function shortSource(source) {
+    const text = String(source || '');
+    const cut = Math.max(text.lastIndexOf('/'), text.lastIndexOf('\\'));
+    return cut >= 0 ? text.slice(cut + 1) : text;
+  }
+
   function lastSegment(category) {
     const parts = String(category).split(' / ');
     return parts[parts.length - 1];
@@ -440,11 +448,13 @@
           meta.replaceChildren(
             el('span', { className: 'meta-cat', attrs: { title: top.category }, text: top.category }),
             el('span', { className: 'meta-source', attrs: { title: 'Source: ' + top.source } },
-              icon(ICONS.file, 'icon icon-small'), el('code', { text: top.source })),
+              icon(ICONS.file, 'icon icon-small'), el('code', { text: shortSource(top.source) })),
             confidenceMeter(top.confidence));
           meta.hidden = false;
           bubble.classList.add('is-matched');
         } else {
+          head.replaceChildren(el('span', { className: 'answer-head-label is-muted', text: 'No match' }));
+          head.hidden = false;
           bubble.classList.add('is-nomatch');
         }
       },
@@ -695,12 +705,13 @@
 
   ui.browseFilter.addEventListener('input', renderBrowse);
 
-  // A few starting points: the first answered question of the first categories.
+  // A few starting points: the shortest answered question of each of the first categories.
   function renderWelcomeChips() {
     const picks = [];
     for (const cat of bank.categories) {
-      const q = (cat.questions || []).find((x) => x.answered !== false);
-      if (q) picks.push({ question: q.question, category: cat.category });
+      const answered = (cat.questions || []).filter((x) => x.answered !== false && String(x.question).length <= 40);
+      answered.sort((a, b) => String(a.question).length - String(b.question).length);
+      if (answered.length) picks.push({ question: answered[0].question, category: cat.category });
       if (picks.length >= 4) break;
     }
     ui.welcomeChips.replaceChildren(...picks.map((hit) => questionChip(hit, true)));

@@ -5,7 +5,9 @@
 #include <iostream>
 
 #include "app/ask_command.hpp"
+#include "app/chat_command.hpp"
 #include "app/index_command.hpp"
+#include "app/serve_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"qabot — ask your interview notes"};
@@ -13,6 +15,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "qabot 0.1.0");
   qabot::app::add_index_command(app);
   qabot::app::add_ask_command(app);
+  qabot::app::add_serve_command(app);
+  qabot::app::add_chat_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

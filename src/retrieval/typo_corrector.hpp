@@ -19,7 +19,7 @@ class TypoCorrector {
   void add(std::string_view term, std::int64_t frequency);
 
   std::optional<std::string> correct(std::string_view word) const;
-  static int max_distance(std::size_t length) { return length <= 3 ? 0 : length <= 7 ? 1 : 2; }
+  static int max_distance(std::size_t length) { return length <= 4 ? 0 : length <= 7 ? 1 : 2; }
   // Optimal string alignment distance (adjacent transpositions cost 1); stops early past `limit`.
   static int distance(std::string_view a, std::string_view b, int limit);
 

@@ -79,11 +79,20 @@ function makeNotes(dir) {
   return notes;
 }
 
-function startServer(qabot, db) {
+function startServer(qabot, db, port = 0) {
   const synonyms = join(SOURCE_DIR, 'data', 'synonyms.txt');
-  // coreutils `timeout` is the watchdog: a crashed test cannot leave the server running.
+  // coreutils `timeout` is the watchdog: a crashed test cannot leave the server running. Its own
+  // process group lets the teardown kill `timeout` and the server together.
   const child = spawn('timeout', ['-s', 'KILL', String(SERVER_LIFETIME_S), qabot, 'serve', '--db', db,
-    '--synonyms', synonyms, '--host', '127.0.0.1', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    '--synonyms', synonyms, '--host', '127.0.0.1', '--port', String(port)],
+  { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
   const stderr = [];
   child.stderr.on('data', (chunk) => {
     stderr.push(chunk);
@@ -104,7 +113,7 @@ function startServer(qabot, db) {
       reject(new Error('server exited early (' + (code ?? signal) + '): ' + Buffer.concat(stderr).toString()));
     });
   });
-  return { child, url, stderr };
+  return { child, url, stderr, killGroup };
 }
 
 // ------------------------------------------------------------------ page helpers
@@ -150,19 +159,22 @@ describe('web chat page', { timeout: 160000 }, () => {
   const qabot = findQabot();
   const work = mkdtempSync(join(tmpdir(), 'qabot-browser-'));
   const db = join(work, 'q.db');
-  let server;
+  const servers = [];
   let baseUrl;
   let context;
   let page;
   const problems = [];     // console errors and page errors
   const frames = [];       // WebSocket frames the page received, parsed
+  let fresh;               // a second page, on a server with only data/interview-notes.md
+  let showcaseUrl;
+  let serverDown = false;
 
   before(async () => {
     const notes = makeNotes(work);
     execFileSync(qabot, ['index', notes, '--db', db], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60000 });
-    server = startServer(qabot, db);
-    process.on('exit', () => server?.child.kill('SIGKILL'));
-    baseUrl = await server.url;
+    process.on('exit', () => { for (const s of servers) s.killGroup('SIGKILL'); });
+    servers.push(startServer(qabot, db));
+    baseUrl = await servers[0].url;
 
     context = await chromium.launchPersistentContext(join(work, 'profile'), {
       executablePath: CHROMIUM,
@@ -193,14 +205,12 @@ describe('web chat page', { timeout: 160000 }, () => {
 
   after(async () => {
     await context?.close().catch(() => {});
-    if (server) {
-      server.child.kill('SIGTERM');
-      await new Promise((r) => {
-        const t = setTimeout(() => { server.child.kill('SIGKILL'); r(); }, 3000);
-        server.child.once('exit', () => { clearTimeout(t); r(); });
-        if (server.child.exitCode !== null) { clearTimeout(t); r(); }
-      });
-    }
+    await Promise.all(servers.map((server) => new Promise((r) => {
+      if (server.child.exitCode !== null || server.child.signalCode !== null) return r();
+      const t = setTimeout(() => { server.killGroup('SIGKILL'); r(); }, 3000);
+      server.child.once('exit', () => { clearTimeout(t); r(); });
+      server.killGroup('SIGTERM');
+    })));
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -210,7 +220,7 @@ describe('web chat page', { timeout: 160000 }, () => {
     const csp = response.headers()['content-security-policy'] || '';
     assert.match(csp, /default-src 'self'/, 'the server sends its CSP');
     await page.locator('#status[data-state="online"]').waitFor();
-    await page.waitForFunction(() => /\d+ questions? in your notes/.test(document.getElementById('bank-size').textContent));
+    await page.waitForFunction(() => /^\d+ questions? in your notes$/.test(document.getElementById('bank-size').textContent));
     const hello = frames.find((f) => f.type === 'hello');
     assert.ok(hello, 'hello frame received');
     assert.match(await page.locator('#bank-size').textContent(), new RegExp('^' + hello.questions + ' '));
@@ -253,7 +263,8 @@ describe('web chat page', { timeout: 160000 }, () => {
     assert.match(await answer.innerText(), /加速训练/);
     assert.equal(await bot.locator('.stream-text').count(), 0, 'streamed text replaced by the HTML');
     assert.equal(await bot.locator('.answer-head-question').textContent(), 'BN有什么作用');
-    assert.match(await bot.locator('.meta-source code').textContent(), /interview-notes\.md:\d+$/);
+    assert.match(await bot.locator('.meta-source code').textContent(), /^interview-notes\.md:\d+$/);
+    assert.match(await bot.locator('.meta-source').getAttribute('title'), /\/notes\/interview-notes\.md:\d+$/);
     assert.match(await bot.locator('.meta-cat').textContent(), /面试题/);
     assert.match(await bot.locator('.confidence-text').textContent(), /^\d{1,3}%$/);
     assert.ok(await bot.locator('.followups-related .chip').count() >= 1, 'related question chips');
@@ -310,10 +321,12 @@ describe('web chat page', { timeout: 160000 }, () => {
     assert.equal(result.matched, false);
     assert.ok(await bot.locator('.bubble.is-nomatch').count() === 1);
     assert.match(await bot.locator('.answer').innerText(), /no note/i);
-    assert.equal(await bot.locator('.answer-head').isHidden(), true, 'no "matched" header');
+    assert.equal(await bot.locator('.answer-head-question').count(), 0, 'no matched question');
+    assert.equal(await bot.locator('.answer-head-label').textContent(), 'No match');
     const chips = bot.locator('.followups-closest .chip');
     assert.equal(await chips.count(), result.hits.length);
     assert.ok(result.hits.length >= 1, 'the server offers closest questions');
+    await page.waitForTimeout(300);  // entry animations
     await page.screenshot({ path: join(ARTIFACTS, 'desktop-nomatch.png') });
   });
 
@@ -379,16 +392,27 @@ describe('web chat page', { timeout: 160000 }, () => {
   });
 
   test('screenshots: desktop, dark, phone, phone drawer', async () => {
-    // A clean conversation for the README.
-    const fresh = await context.newPage();
-    fresh.on('console', (msg) => { if (msg.type() === 'error') problems.push('console: ' + msg.text()); });
+    // A clean conversation for the README, on a server with only the shipped notes.
+    const showcaseDb = join(work, 'showcase.db');
+    execFileSync(qabot, ['index', join(SOURCE_DIR, 'data', 'interview-notes.md'), '--db', showcaseDb],
+      { stdio: ['ignore', 'ignore', 'inherit'], timeout: 60000 });
+    servers.push(startServer(qabot, showcaseDb));
+    showcaseUrl = await servers.at(-1).url;
+    fresh = await context.newPage();
+    fresh.on('console', (msg) => {
+      // While the server is down (reconnect test) chromium logs each refused WebSocket attempt.
+      if (msg.type() === 'error' && !(serverDown && /WebSocket connection to .* failed/.test(msg.text()))) {
+        problems.push('console: ' + msg.text());
+      }
+    });
     fresh.on('pageerror', (err) => problems.push('pageerror: ' + err.message));
-    await fresh.goto(baseUrl);
+    await fresh.goto(showcaseUrl);
     await fresh.locator('#status[data-state="online"]').waitFor();
     await fresh.locator('.q-item').first().waitFor();
     await fresh.screenshot({ path: join(ARTIFACTS, 'desktop-welcome.png') });
-    await askByKeyboard(fresh, 'BN有什么作用');
-    await askByKeyboard(fresh, 'With打开文件做了什么操作');
+    await askByKeyboard(fresh, 'what does batchnorm do');
+    const typo = await askByKeyboard(fresh, 'sigmod和relu');
+    assert.match(await typo.locator('.corrections').innerText(), /Showing results for sigmoid \(you typed “sigmod”\)/);
     await fresh.waitForTimeout(400);  // let the entry animations settle
     const desktop = join(ARTIFACTS, 'desktop.png');
     await fresh.screenshot({ path: desktop });
@@ -402,12 +426,17 @@ describe('web chat page', { timeout: 160000 }, () => {
     await fresh.screenshot({ path: join(ARTIFACTS, 'desktop-dark.png') });
     await fresh.emulateMedia({ colorScheme: 'light' });
 
-    // Phone: the long conversation of the main page at 360 px.
+    // Phone: the long conversation of the main page at 360 px (a background tab would not re-evaluate
+    // its media queries).
+    await page.bringToFront();
     await page.setViewportSize({ width: 360, height: 740 });
     await page.waitForTimeout(300);
     assert.equal(await page.locator('#browse').isHidden(), true, 'the drawer is closed on phones');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, 'no horizontal scrolling at 360 px (overflow ' + overflow + ' px)');
+    const overflow = await page.evaluate(() => ({
+      x: document.documentElement.scrollWidth - window.innerWidth,
+      y: document.documentElement.scrollHeight - window.innerHeight,
+    }));
+    assert.deepEqual(overflow, { x: 0, y: 0 }, 'the page itself never scrolls at 360 px; the message list does');
     await page.screenshot({ path: join(ARTIFACTS, 'phone.png') });
     await page.locator('#browse-toggle').click();
     await page.locator('#browse').waitFor();
@@ -415,10 +444,60 @@ describe('web chat page', { timeout: 160000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'phone-browse.png') });
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('#browse').isHidden(), true, 'Escape closes the drawer');
+    await fresh.bringToFront();
     await fresh.setViewportSize({ width: 360, height: 740 });
     await fresh.emulateMedia({ colorScheme: 'dark' });
     await fresh.waitForTimeout(300);
     await fresh.screenshot({ path: join(ARTIFACTS, 'phone-dark.png') });
+    await fresh.emulateMedia({ colorScheme: 'light' });
+    await fresh.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  test('too many messages at once: rate_limited is shown as a "slow down" notice', async () => {
+    const n = await botCount(fresh);
+    // The server allows a burst of 40 messages per connection; 50 asks in one go exceed it.
+    await fresh.evaluate(() => {
+      const input = document.getElementById('composer-input');
+      for (let i = 0; i < 50; i++) {
+        input.value = 'AP计算方式 ' + i;
+        document.getElementById('composer').requestSubmit();
+      }
+    });
+    await waitForAnswer(fresh, n + 50);
+    await fresh.waitForFunction((k) => [...document.querySelectorAll('.msg-bot')].slice(k)
+      .every((m) => m.getAttribute('aria-busy') === 'false'), n);
+    const limited = fresh.locator('.error-text[data-code="rate_limited"]');
+    assert.ok(await limited.count() >= 1, 'some asks were refused with rate_limited');
+    assert.match(await limited.first().textContent(), /Slow down/);
+    assert.match(await fresh.locator('#notice-text').textContent(), /Slow down/);
+    assert.equal(await fresh.locator('#notice').isVisible(), true);
+    // Each refused ask offers to ask again.
+    assert.ok(await fresh.locator('.chip-retry').count() >= await limited.count());
+  });
+
+  test('reconnects after the server restarts, and sends what was asked meanwhile', async () => {
+    const server = servers.at(-1);
+    const port = new URL(showcaseUrl).port;
+    serverDown = true;
+    await new Promise((r) => {
+      server.child.once('exit', r);
+      server.killGroup('SIGTERM');
+    });
+    await fresh.locator('#status[data-state="offline"]').waitFor();
+    assert.match(await fresh.locator('#status-text').textContent(), /retrying in \d+ s/);
+    // Asked while offline: it waits, then goes out on the new connection.
+    const n = await botCount(fresh);
+    await fresh.locator('#composer-input').fill('BN有什么作用');
+    await fresh.keyboard.press('Enter');
+    assert.match(await fresh.locator('.msg-bot').nth(n).locator('.waiting-text').textContent(), /Waiting/);
+
+    const restarted = startServer(qabot, join(work, 'showcase.db'), port);
+    servers.push(restarted);
+    await restarted.url;
+    await fresh.locator('#status[data-state="online"]').waitFor({ timeout: 15000 });
+    serverDown = false;
+    const bot = await waitForAnswer(fresh, n + 1);
+    assert.equal(await bot.locator('.answer-head-question').textContent(), 'BN有什么作用');
     await fresh.close();
   });
 

@@ -40,3 +40,10 @@ TEST(TypoCorrectorTest, DistanceCountsTranspositionOnce) {
   EXPECT_EQ(TypoCorrector::distance("kitten", "sitting", 5), 3);
   EXPECT_GT(TypoCorrector::distance("kitten", "sitting", 1), 1);
 }
+
+TEST(TypoCorrectorTest, LeavesFourLetterWordsAlone) {
+  // "best" is not a typo of "bst", nor "rice" of "rico": at four letters one edit is another word.
+  TypoCorrector c({{"bst", 3}, {"rico", 2}});
+  EXPECT_FALSE(c.correct("best").has_value());
+  EXPECT_FALSE(c.correct("rice").has_value());
+}

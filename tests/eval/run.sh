@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Retrieval quality on every query set we have: the shared dev set (bundled notes), our own
+# paraphrases of the bundled notes, and queries over the two real note files in ../shared.
+# Usage: tests/eval/run.sh [build/qabot]   (prints one RESULT line per set; -v lists misses)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bin=${1:-build/qabot}
+verbose=${VERBOSE:+-v}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$bin" index data --db "$tmp/seed.db" -q
+real=../shared/fixtures/real-notes
+"$bin" index "$real/data-science-interviews-technical.md" "$real/deeplearning-500-questions-ch04.md" --db "$tmp/real.db" -q
+run() { printf '%-22s ' "$1"; python3 ../shared/eval/run_eval.py "$2" $verbose -- "$bin" ask --db "$3" --json --top-k 10 | grep -E "MISS|RESULT"; }
+run dev ../shared/eval/dev-queries.jsonl "$tmp/seed.db"
+run seed-paraphrases tests/eval/seed-paraphrases.jsonl "$tmp/seed.db"
+run real-notes tests/eval/real-notes-queries.jsonl "$tmp/real.db"
