@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "store/rank_function.hpp"
@@ -95,8 +96,22 @@ bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, co
 Database::Database(const std::filesystem::path& file, Mode mode) {
   int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   // NOMUTEX: every connection is confined to one thread by design.
-  flags |= SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  flags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+  // An index file is never changed in place: IndexBuilder writes a new file and renames it over the
+  // old one, and an open connection keeps reading the old inode. So readers can tell SQLite the file
+  // is immutable, which skips the file locks every query would otherwise take and release.
+  std::string uri = "file:";
+  for (char c : file.string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+      uri += hex;
+    } else {
+      uri += c;
+    }
+  }
+  if (mode == Mode::ReadOnly) uri += "?immutable=1";
+  if (sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
