@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Configures and builds qabot into build/ (incremental: a no-op build takes a second).
+# Configures (once) and builds qabot into build/: `scripts/build.sh [TARGET...]` (default: everything).
+# Incremental: with nothing changed it takes a second or two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build_type=${QABOT_BUILD_TYPE:-RelWithDebInfo}
 if [[ ! -f build/CMakeCache.txt ]]; then
-  cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" -DQABOT_WERROR=ON "$@"
+  cmake -S . -B build -DCMAKE_BUILD_TYPE="${QABOT_BUILD_TYPE:-RelWithDebInfo}" -DQABOT_WERROR=ON
 fi
-cmake --build build -j"$(nproc)"
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build build -j"$(nproc)" "${targets[@]}"

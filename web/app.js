@@ -313,6 +313,7 @@
   // The socket closed. Asks that had no reply yet are sent again on the next connection; an answer cut
   // off mid-stream is marked as such (with a retry button).
   function connectionLost() {
+    const hadAsks = asks.size > 0;
     const resend = [];
     for (const a of asks.values()) {
       if (a.state === 'pending') {
@@ -324,7 +325,7 @@
     }
     conn.outbox = [];
     for (const a of resend) sendFrame({ type: 'ask', id: a.id, text: a.text, top_k: TOP_K, stream: true });
-    if (asks.size > 0 || resend.length > 0) showNotice('Connection lost. Reconnecting…', 'warn');
+    if (hadAsks) showNotice('Connection lost. Reconnecting…', 'warn');
   }
 
   function stopAll() {
@@ -428,6 +429,7 @@
         body.replaceChildren(typingDots(), el('span', { className: 'waiting-text', text }));
       },
       setResult(result) {
+        if (body.querySelector('.waiting-text')) body.replaceChildren(typingDots());
         const hits = Array.isArray(result.hits) ? result.hits : [];
         const fixes = Array.isArray(result.corrections) ? result.corrections : [];
         if (fixes.length) {
@@ -541,8 +543,13 @@
         }
       }
     }
-    for (const a of frag.querySelectorAll('a[href]')) {
-      if (a.getAttribute('href').startsWith('#')) continue;
+    for (const a of frag.querySelectorAll('a')) {
+      const href = (a.getAttribute('href') || '').trim();
+      if (!href) {  // the sanitiser blanks unsafe links: keep their text only
+        a.replaceWith(...a.childNodes);
+        continue;
+      }
+      if (href.startsWith('#')) continue;
       a.target = '_blank';
       a.rel = 'noopener noreferrer nofollow';
     }

@@ -348,6 +348,7 @@ describe('web chat page', { timeout: 160000 }, () => {
       jsLinks: [...document.querySelectorAll('#messages a[href]')]
         .filter((a) => a.getAttribute('href').trim().toLowerCase().startsWith('javascript:')).length,
     }));
+    assert.match(await bot.locator('.answer').innerText(), /click me/, 'the unsafe link keeps its text');
     await page.waitForTimeout(300);  // an onerror would fire after the failed load
     assert.deepEqual(unsafe, { pwned: undefined, scripts: 0, handlers: 0, images: 0, jsLinks: 0 });
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
@@ -453,7 +454,7 @@ describe('web chat page', { timeout: 160000 }, () => {
     await fresh.setViewportSize({ width: 1280, height: 800 });
   });
 
-  test('too many messages at once: rate_limited is shown as a "slow down" notice', async () => {
+  test('too many messages at once: rate_limited is shown as a "slow down" notice', async (t) => {
     const n = await botCount(fresh);
     // The server allows a burst of 40 messages per connection (refilled at 20/s): 120 asks sent in
     // one go exceed it even on a slow machine.
@@ -466,6 +467,7 @@ describe('web chat page', { timeout: 160000 }, () => {
       }
       return performance.now() - start;
     });
+    t.diagnostic('120 asks sent in ' + Math.round(took) + ' ms');
     await waitForAnswer(fresh, n + 120);
     await fresh.waitForFunction((k) => [...document.querySelectorAll('.msg-bot')].slice(k)
       .every((m) => m.getAttribute('aria-busy') === 'false'), n);
