@@ -10,6 +10,7 @@
   const BACKOFF_FIRST_MS = 500;
   const BACKOFF_CAP_MS = 10000;
   const STICKY_BOTTOM_PX = 120;        // closer than this to the bottom: keep following new text
+  const KEEPALIVE_MS = 100000;         // the server closes connections idle for 300 s
 
   const $ = (id) => document.getElementById(id);
   const ui = {
@@ -211,6 +212,11 @@
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') reconnectNow();
   });
+
+  // While the page is visible, a ping now and then keeps the idle connection open.
+  setInterval(() => {
+    if (conn.open && document.visibilityState === 'visible') conn.ws.send(JSON.stringify({ type: 'ping' }));
+  }, KEEPALIVE_MS);
 
   function sendFrame(obj) {
     const frame = JSON.stringify(obj);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <variant>
+#include <vector>
 
 #include "retrieval/retriever.hpp"
 #include "store/question_bank.hpp"
@@ -111,17 +112,52 @@ nlohmann::json to_json(const retrieval::Result& r) {
   return out;
 }
 
+namespace {
+
+// Raw HTML in a note becomes visible text: a note that mentions <script> shows it, as the notes'
+// author wrote it, and nothing in it runs. (cmark-gfm's safe mode would drop it silently.)
+void escape_raw_html(cmark_node* root) {
+  std::vector<cmark_node*> raw;
+  cmark_iter* it = cmark_iter_new(root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node* node = cmark_iter_get_node(it);
+    const auto type = cmark_node_get_type(node);
+    if (ev == CMARK_EVENT_ENTER && (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE)) raw.push_back(node);
+  }
+  cmark_iter_free(it);
+  for (cmark_node* node : raw) {
+    const char* literal = cmark_node_get_literal(node);
+    std::string text = literal ? literal : "";
+    if (cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK) {
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      cmark_node* para = cmark_node_new(CMARK_NODE_PARAGRAPH);
+      cmark_node* content = cmark_node_new(CMARK_NODE_CODE);
+      cmark_node_set_literal(content, text.c_str());
+      cmark_node_append_child(para, content);
+      cmark_node_replace(node, para);
+    } else {
+      cmark_node* content = cmark_node_new(CMARK_NODE_TEXT);
+      cmark_node_set_literal(content, text.c_str());
+      cmark_node_replace(node, content);
+    }
+    cmark_node_free(node);
+  }
+}
+
+}  // namespace
+
 std::string render_html(std::string_view markdown) {
   static std::once_flag registered;
   std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
-  // Without CMARK_OPT_UNSAFE, raw HTML and javascript: links are dropped from the output: a note
-  // containing <script> renders as nothing runnable.
+  // No CMARK_OPT_UNSAFE: javascript:/vbscript:/file: links lose their target. Raw HTML is turned
+  // into text before rendering (escape_raw_html), so nothing from a note is ever markup.
   const int options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_GITHUB_PRE_LANG;
   cmark_parser* parser = cmark_parser_new(options);
   for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"})
     if (auto* ext = cmark_find_syntax_extension(name)) cmark_parser_attach_syntax_extension(parser, ext);
   cmark_parser_feed(parser, markdown.data(), markdown.size());
   cmark_node* doc = cmark_parser_finish(parser);
+  escape_raw_html(doc);
   char* html = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser));
   std::string out = html ? html : "";
   std::free(html);

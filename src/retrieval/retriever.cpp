@@ -28,6 +28,7 @@ constexpr double kAbsentKnownTermFactor = 1.0;
 // A concept in more than this share of a bank (and more than this many rows) finds too many rows to
 // score them all; it only refines the ranking of rows found through rarer concepts.
 constexpr double kCommonShare = 0.05;
+constexpr double kMinHitConfidence = 0.05;
 constexpr double kCommonMinRows = 200;
 
 bool alphabetic(std::string_view s) {
@@ -267,6 +268,8 @@ Result Retriever::search(std::string_view text, int top_k) {
     double confidence = std::clamp(scored[i].coverage * (0.8 + 0.2 * std::min(1.0, margin * 5)), 0.0, 1.0);
     // A hit ranked below another is never the more likely answer.
     if (!result.hits.empty()) confidence = std::min(confidence, result.hits.back().confidence);
+    // A hit with next to no confidence is noise, not a suggestion.
+    if (confidence < kMinHitConfidence) break;
     auto q = impl_->bank.get(scored[i].row->id);
     if (!q) continue;
     Hit h;

@@ -315,17 +315,24 @@ describe('web chat page', { timeout: 160000 }, () => {
     await page.waitForFunction((el) => el.complete && el.naturalWidth === 1, await img.elementHandle());
   });
 
-  test('an off-topic question gets the no-match reply with the closest questions as chips', async () => {
-    const bot = await askByKeyboard(page, '今天天气怎么样');
-    const result = frames.filter((f) => f.type === 'result').at(-1);
+  test('an off-topic question gets the no-match reply; a near miss offers the closest questions as chips', async () => {
+    // Nothing in the notes is close: an honest "no note", no made-up suggestions.
+    let bot = await askByKeyboard(page, '今天天气怎么样');
+    let result = frames.filter((f) => f.type === 'result').at(-1);
     assert.equal(result.matched, false);
     assert.ok(await bot.locator('.bubble.is-nomatch').count() === 1);
     assert.match(await bot.locator('.answer').innerText(), /no note/i);
     assert.equal(await bot.locator('.answer-head-question').count(), 0, 'no matched question');
     assert.equal(await bot.locator('.answer-head-label').textContent(), 'No match');
+    assert.equal(await bot.locator('.followups-closest .chip').count(), result.hits.length);
+    // A Python question the notes do not answer: the Python notes are offered instead.
+    bot = await askByKeyboard(page, 'python装饰器是什么');
+    result = frames.filter((f) => f.type === 'result').at(-1);
+    assert.equal(result.matched, false);
+    assert.match(await bot.locator('.answer').innerText(), /no note/i);
     const chips = bot.locator('.followups-closest .chip');
-    assert.equal(await chips.count(), result.hits.length);
     assert.ok(result.hits.length >= 1, 'the server offers closest questions');
+    assert.equal(await chips.count(), result.hits.length);
     await page.waitForTimeout(300);  // entry animations
     await page.screenshot({ path: join(ARTIFACTS, 'desktop-nomatch.png') });
   });
