@@ -4,7 +4,7 @@
 //   QABOT_BIN=build/qabot QABOT_SOURCE_DIR=$PWD node --test tests/browser/chat.test.mjs
 //
 // Needs `cd tests/browser && npm ci` once. Screenshots go to tests/browser/artifacts/, and one
-// desktop screenshot to docs/screenshot.png (QABOT_UPDATE_SCREENSHOT=0 skips that copy).
+// desktop screenshot to docs/screenshot.png when QABOT_UPDATE_SCREENSHOT=1 (the tree stays clean otherwise).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -424,7 +424,7 @@ describe('web chat page', { timeout: 160000 }, () => {
     await fresh.waitForTimeout(400);  // let the entry animations settle
     const desktop = join(ARTIFACTS, 'desktop.png');
     await fresh.screenshot({ path: desktop });
-    if (process.env.QABOT_UPDATE_SCREENSHOT !== '0') {
+    if (process.env.QABOT_UPDATE_SCREENSHOT === '1') {
       copyFileSync(desktop, join(SOURCE_DIR, 'docs', 'screenshot.png'));
       assert.ok(statSync(desktop).size < 400 * 1024, 'screenshot stays small');
     }
