@@ -6,6 +6,8 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <functional>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -16,6 +18,7 @@
 
 namespace {
 std::string g_db, g_synonyms, g_queries;
+int g_slowest = 0;  // print this many slowest queries (with their time) to stderr
 std::vector<std::string> load_queries(const std::string& path) {
   std::vector<std::string> out;
   std::ifstream in(path);
@@ -33,6 +36,7 @@ void BM_Ask(benchmark::State& state) {
   }
   for (std::size_t i = 0; i < std::min<std::size_t>(queries.size(), 50); ++i) answerer.ask(queries[i], 3);  // warm-up
   std::vector<double> micros;
+  std::vector<std::pair<double, std::size_t>> by_query(queries.size(), {0.0, 0});
   std::size_t i = 0, matched = 0;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -41,6 +45,12 @@ void BM_Ask(benchmark::State& state) {
     matched += a.result.matched;
     benchmark::DoNotOptimize(a);
     micros.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    by_query[(i - 1) % queries.size()] = {micros.back(), (i - 1) % queries.size()};
+  }
+  if (g_slowest > 0) {
+    std::sort(by_query.begin(), by_query.end(), std::greater<>());
+    for (int k = 0; k < g_slowest && k < static_cast<int>(by_query.size()); ++k)
+      std::cerr << static_cast<long>(by_query[k].first) << " us\t" << queries[by_query[k].second] << "\n";
   }
   std::sort(micros.begin(), micros.end());
   auto pct = [&](double p) { return micros[std::min(micros.size() - 1, static_cast<std::size_t>(p * micros.size()))]; };
@@ -60,6 +70,7 @@ int main(int argc, char** argv) {
     if (a == "--db" && i + 1 < argc) g_db = argv[++i];
     else if (a == "--queries" && i + 1 < argc) g_queries = argv[++i];
     else if (a == "--synonyms" && i + 1 < argc) g_synonyms = argv[++i];
+    else if (a == "--slowest" && i + 1 < argc) g_slowest = std::atoi(argv[++i]);
     else rest.push_back(argv[i]);
   }
   if (g_db.empty() || g_queries.empty()) {

@@ -188,7 +188,7 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
   // score of rows found that way (as Lucene's common-terms query does), so a query never makes
   // FTS5 score most of a large index. When only common concepts are left, rows are found through
   // their question titles, which are short and few; only then do template words find rows.
-  std::vector<std::size_t> required, common, optional;
+  std::vector<std::size_t> required, straddling, common, optional;
   for (std::size_t i = 0; i < query.concepts.size(); ++i) {
     const auto& c = query.concepts[i];
     if (c.absent) continue;
@@ -196,14 +196,27 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
       optional.push_back(i);
     else if (c.common)
       common.push_back(i);
+    else if (c.straddles_words)
+      straddling.push_back(i);  // segmentation noise: finds rows only when nothing better does
     else
       required.push_back(i);
   }
+  if (required.empty()) std::swap(required, straddling);
+  optional.insert(optional.end(), straddling.begin(), straddling.end());
   bool all_in_title = false;
   if (required.empty() && !common.empty()) {
-    std::swap(required, common);
-    e.titles_only = common_terms != CommonTerms::AnyColumn;
-    all_in_title = common_terms == CommonTerms::AllInTitle && required.size() > 1;
+    // Only common concepts: titles holding all of them, else titles holding the rarest, else any
+    // column holding the rarest. The others still score the rows found.
+    std::stable_sort(common.begin(), common.end(),
+                     [&](auto a, auto b) { return query.concepts[a].rows < query.concepts[b].rows; });
+    e.titles_only = common_terms != CommonTerms::RarestAnyColumn;
+    all_in_title = common_terms == CommonTerms::AllInTitle && common.size() > 1;
+    if (all_in_title) {
+      std::swap(required, common);
+    } else {
+      required.push_back(common.front());
+      common.erase(common.begin());
+    }
   }
   optional.insert(optional.end(), common.begin(), common.end());
   if (required.empty()) std::swap(required, optional);

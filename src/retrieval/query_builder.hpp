@@ -31,7 +31,7 @@ class QueryBuilder {
   // Topic and aspect concepts must match; template concepts only add to the score of rows that do,
   // so a very common word (什么, "the") never pulls most of the index into the ranking.
   // How rows are found when every concept left is common (see expression()).
-  enum class CommonTerms { AllInTitle, AnyInTitle, AnyColumn };
+  enum class CommonTerms { AllInTitle, RarestInTitle, RarestAnyColumn };
   static Expression expression(const Query& query, CommonTerms common_terms = CommonTerms::AllInTitle);
   static std::string quote(std::string_view term);  // one pre-analysed FTS5 string
 

@@ -27,7 +27,7 @@ constexpr double kAbsentFactor = 0.5;
 constexpr double kAbsentKnownTermFactor = 1.0;
 // A concept in more than this share of a bank (and more than this many rows) finds too many rows to
 // score them all; it only refines the ranking of rows found through rarer concepts.
-constexpr double kCommonShare = 0.05;
+constexpr double kCommonShare = 0.01;
 constexpr double kMinHitConfidence = 0.05;
 constexpr double kCommonMinRows = 200;
 
@@ -91,12 +91,14 @@ struct Retriever::Impl {
                                             [&](const Phrase& p) { return phrase_df(p) == 0; }),
                              c.alternatives.end());
       const auto n = concept_df(c);
+      c.rows = n;
       c.absent = n == 0;
       c.common = static_cast<double>(n) > std::max(kCommonMinRows, kCommonShare * documents);
       if (c.absent && c.from_synonym && c.alternatives.front().size() > 1) {
         for (const auto& term : c.alternatives.front()) {
           Concept part = builder.word_concept(term);
-          part.absent = df(term) == 0;
+          part.rows = df(term);
+          part.absent = part.rows == 0;
           out.push_back(std::move(part));
         }
         continue;
@@ -197,7 +199,7 @@ Result Retriever::search(std::string_view text, int top_k) {
 
   impl_->collect(expr.match, collector);
   // Only common concepts: try titles holding all of them, then any of them, then any column.
-  for (auto fallback : {QueryBuilder::CommonTerms::AnyInTitle, QueryBuilder::CommonTerms::AnyColumn}) {
+  for (auto fallback : {QueryBuilder::CommonTerms::RarestInTitle, QueryBuilder::CommonTerms::RarestAnyColumn}) {
     if (!collector.best.empty() || !expr.titles_only) break;
     expr = QueryBuilder::expression(query, fallback);
     collector.params.phrase_concept.assign(expr.phrase_concept.begin(), expr.phrase_concept.end());

@@ -20,7 +20,7 @@ struct RetrieverOptions {
   double match_threshold = 0.3;   // confidence at or above which the best hit is an answer (tuned on tests/eval)
   double clarify_margin = 0.08;   // top two confidences closer than this (and neither sure) → clarify
   double sure = 0.75;             // a hit this confident is answered even when another is close
-  int max_scored_rows = 20000;    // matching rows scored per ask at most
+  int max_scored_rows = 2000;    // matching rows scored per ask at most
 };
 
 class Retriever {
