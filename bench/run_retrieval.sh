@@ -16,9 +16,7 @@ trap 'rm -rf "$work"' EXIT
 row() {  # name db queries markdown_bytes index_seconds
   local out p50 p99 mean
   out=$("$lat" --db "$2" --queries "$3" --synonyms data/synonyms.txt --benchmark_format=json 2>/dev/null)
-  p50=$(python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print(f"{b[\"p50_us\"]:.0f}")' <<<"$out")
-  p99=$(python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print(f"{b[\"p99_us\"]:.0f}")' <<<"$out")
-  mean=$(python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print(f"{b[\"real_time\"]:.0f}")' <<<"$out")
+  read -r p50 p99 mean < <(python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print("%.0f %.0f %.0f" % (b["p50_us"], b["p99_us"], b["real_time"]))' <<<"$out")
   local mbs
   mbs=$(python3 -c "print(f'{$4/1e6/$5:.1f}')")
   echo "| $1 | $(python3 -c "print(f'{$4/1e6:.1f}')") MB | $5 s | $mbs MB/s | $p50 | $p99 | $mean |"
