@@ -12,6 +12,9 @@ gen=build/bench/generate_bank
 lat=build/bench/ask_latency
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+plots=build/bench/retrieval
+mkdir -p "$plots"
+: >"$plots/scale.dat"  # questions, index seconds, ask p50 µs, ask p99 µs: bench/retrieval_plots.gp draws it
 
 row() {  # name db queries markdown_bytes index_seconds
   local out p50 p99 mean
@@ -20,6 +23,7 @@ row() {  # name db queries markdown_bytes index_seconds
   local mbs
   mbs=$(python3 -c "print(f'{$4/1e6/$5:.1f}')")
   echo "| $1 | $(python3 -c "print(f'{$4/1e6:.1f}')") MB | $5 s | $mbs MB/s | $p50 | $p99 | $mean |"
+  if [[ -n "${6:-}" ]]; then echo "$6 $5 $p50 $p99" >>"$plots/scale.dat"; fi
 }
 
 timed_index() {  # prints seconds
@@ -41,9 +45,13 @@ for n in "${sizes[@]}"; do
   "$gen" --questions "$n" --out "$work/bank$n"
   "$gen" --queries 3000 --seed 7 --bank-size "$n" >"$work/q$n.txt"
   secs=$(timed_index "$work/bank$n" "$work/b$n.db")
-  row "generated $n" "$work/b$n.db" "$work/q$n.txt" "$(du -cb "$work/bank$n" | tail -1 | cut -f1)" "$secs"
-  rm -rf "$work/bank$n"
+  row "generated $n" "$work/b$n.db" "$work/q$n.txt" "$(du -cb "$work/bank$n" | tail -1 | cut -f1)" "$secs" "$n"
+  rm -rf "$work/b$n.db" "$work/bank$n"
 done
+if command -v gnuplot >/dev/null && [[ $(wc -l <"$plots/scale.dat") -gt 1 ]]; then
+  gnuplot -e "dat='$plots/scale.dat'; out='$plots/scale.png'" bench/retrieval_plots.gp
+  echo "curves: $plots/scale.png"
+fi
 echo
 echo "Retrieval quality (tests/eval/run.sh):"
 tests/eval/run.sh "$bin"

@@ -8,10 +8,17 @@ packages=(
   libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
   libicu-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev libbenchmark-dev
+  libpq-dev  # the PostgreSQL state store (src/state)
 )
 if [[ "${QABOT_WITH_TEST_DEPS:-0}" == 1 ]]; then
   # Independent clients for the integration and browser tests.
   packages+=(python3 python3-websockets chromium fonts-noto-cjk)
+  # The fuzz targets (tests/fuzz): clang 14 and its runtimes (libFuzzer, ASan, UBSan), which clang
+  # itself does not pull in.
+  packages+=(clang libclang-rt-14-dev)
+  # The PostgreSQL tests and the scale-out test start their own throwaway server and nginx
+  # (tests/support/pg_temp.sh, tests/deploy): only the binaries are needed, not the services.
+  packages+=(postgresql-15 nginx)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
@@ -25,5 +32,17 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # postgresql-15 and nginx start their services on install. Tests need neither service, and in a
+  # container without systemd (or with port 80 taken) that start fails the whole install: tell
+  # invoke-rc.d not to start anything while we install, unless the machine already has a policy.
+  own_policy=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  ((own_policy)) && rm -f /usr/sbin/policy-rc.d
+  trap - EXIT
 fi

@@ -34,6 +34,8 @@
     input: $('composer-input'),
     send: $('send-button'),
     stop: $('stop-button'),
+    quizButton: $('quiz-button'),
+    progressButton: $('progress-button'),
   };
 
   // ---------------------------------------------------------------- DOM helpers
@@ -231,6 +233,9 @@
       case 'delta': return withAsk(msg, onDelta);
       case 'done': return withAsk(msg, onDone);
       case 'error': return onError(msg);
+      case 'quiz_question': return onQuizQuestion(msg);
+      case 'quiz_result': return onQuizResult(msg);
+      case 'progress': return onProgress(msg);
       default: return undefined;  // pong and future message types
     }
   }
@@ -255,6 +260,7 @@
   }
 
   function onError(msg) {
+    if (typeof msg.id === 'string' && quizRequests.has(msg.id)) return onQuizError(msg);
     const text = errorText(msg.code, msg.message);
     const ask = typeof msg.id === 'string' ? asks.get(msg.id) : undefined;
     if (ask) {
@@ -282,7 +288,8 @@
     const id = 'a' + (++askSeq);
     const a = { id, text, state: 'pending', result: null, streamed: '', view: addBotMessage() };
     asks.set(id, a);
-    sendFrame({ type: 'ask', id, text, top_k: TOP_K, stream: true });
+    // `user`: a typed "考考我" starts this page's quiz (the server answers it with quiz_question).
+    sendFrame({ type: 'ask', id, text, top_k: TOP_K, stream: true, user: quizUser });
     if (!conn.open) a.view.setWaiting('Waiting for the connection…');
     updateStop();
     scrollToBottom();
@@ -330,7 +337,7 @@
       }
     }
     conn.outbox = [];
-    for (const a of resend) sendFrame({ type: 'ask', id: a.id, text: a.text, top_k: TOP_K, stream: true });
+    for (const a of resend) sendFrame({ type: 'ask', id: a.id, text: a.text, top_k: TOP_K, stream: true, user: quizUser });
     if (hadAsks) showNotice('Connection lost. Reconnecting…', 'warn');
   }
 
@@ -418,11 +425,12 @@
   // One bot reply: its DOM and the transitions pending → streaming → done / failed.
   function addBotMessage() {
     const corrections = el('p', { className: 'corrections', attrs: { hidden: true } });
+    const followup = el('p', { className: 'followup-note', attrs: { hidden: true } });
     const head = el('div', { className: 'answer-head', attrs: { hidden: true } });
     const body = el('div', { className: 'answer' }, typingDots());
     const meta = el('footer', { className: 'answer-meta', attrs: { hidden: true } });
     const bubble = el('div', { className: 'bubble bubble-bot' }, head, body, meta);
-    const main = el('div', { className: 'msg-main' }, corrections, bubble);
+    const main = el('div', { className: 'msg-main' }, followup, corrections, bubble);
     const article = el('article', { className: 'msg msg-bot', attrs: { 'aria-label': 'qabot', 'aria-busy': 'true' } },
       el('div', { className: 'avatar', attrs: { 'aria-hidden': 'true' }, text: 'Q' }), main);
     ui.messages.append(article);
@@ -448,7 +456,18 @@
           });
           corrections.hidden = false;
         }
-        if (result.matched && hits.length) {
+        if (result.followup && Array.isArray(result.followup.carried)) {
+          // Said so, because an answer about the previous topic must not look like a misreading.
+          followup.replaceChildren(el('span', { className: 'followup-icon', attrs: { 'aria-hidden': 'true' }, text: '↩' }),
+            'Read as a follow-up of “' + String(result.followup.previous || '') + '”: ',
+            el('strong', { text: result.followup.carried.map(String).join(', ') }));
+          followup.hidden = false;
+        }
+        if (result.matched && result.clarify && hits.length > 1) {
+          head.replaceChildren(el('span', { className: 'answer-head-label', text: 'Which one?' }));
+          head.hidden = false;
+          bubble.classList.add('is-clarify');
+        } else if (result.matched && hits.length) {
           const top = hits[0];
           head.replaceChildren(el('span', { className: 'answer-head-label', text: 'Matched' }),
             el('span', { className: 'answer-head-question', text: top.question }));
@@ -484,8 +503,10 @@
           return;
         }
         if (result.clarify) {
-          main.append(chipGroup('Did you mean…?', hits.slice(0, 3), 'clarify') || '');
-          const rest = chipGroup('Related questions', hits.slice(3), 'related');
+          // done.answer is the "Did you mean: A, or B?" question; the chips answer it in one click.
+          const n = Math.max(2, Number(result.choices) || 2);
+          main.append(chipGroup('Did you mean…?', hits.slice(0, n), 'clarify') || '');
+          const rest = chipGroup('Related questions', hits.slice(n), 'related');
           if (rest) main.append(rest);
         } else {
           const related = chipGroup('Related questions', hits.slice(1), 'related');
@@ -712,6 +733,7 @@
       items.hidden = !nowOpen;
       if (nowOpen) expanded.add(name);
       else expanded.delete(name);
+      browseCategory = nowOpen ? name : (browseCategory === name ? '' : browseCategory);
     });
     return el('section', { className: 'cat' }, toggle, items);
   }
@@ -730,6 +752,181 @@
     ui.welcomeChips.replaceChildren(...picks.map((hit) => questionChip(hit, true)));
   }
 
+
+  // ---------------------------------------------------------------- quiz
+
+  // The quiz user: a random id kept in this browser, so progress survives reloads (docs/protocol.md,
+  // "Quizzes"). Not a secret and not an account: anyone with the id shares its progress.
+  const quizUser = (() => {
+    const fresh = () => {
+      const bytes = new Uint8Array(12);
+      crypto.getRandomValues(bytes);
+      return 'web-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    };
+    try {
+      let id = localStorage.getItem('qabot-quiz-user');
+      if (!id || id.length > 128) {
+        id = fresh();
+        localStorage.setItem('qabot-quiz-user', id);
+      }
+      return id;
+    } catch (e) {
+      return fresh();  // storage blocked: progress lasts as long as the page
+    }
+  })();
+
+  const quizRequests = new Map();  // id → {kind, view}
+  let quizSeq = 0;
+  let quizPending = null;          // the question the next message answers, or null
+  let browseCategory = '';         // the category opened last in the question bank
+
+  function quizBubble(label) {
+    const body = el('div', { className: 'answer quiz-body' }, typingDots());
+    const bubble = el('div', { className: 'bubble bubble-bot bubble-quiz' },
+      el('div', { className: 'answer-head' }, el('span', { className: 'answer-head-label', text: label })), body);
+    const article = el('article', { className: 'msg msg-bot msg-quiz', attrs: { 'aria-label': 'qabot quiz', 'aria-busy': 'true' } },
+      el('div', { className: 'avatar', attrs: { 'aria-hidden': 'true' }, text: 'Q' }),
+      el('div', { className: 'msg-main' }, bubble));
+    ui.messages.append(article);
+    return {
+      article,
+      body,
+      show(...children) {
+        body.replaceChildren(...children);
+        article.setAttribute('aria-busy', 'false');
+      },
+    };
+  }
+
+  function quizRequest(kind, frame, label) {
+    ui.welcome.hidden = true;
+    const id = 'z' + (++quizSeq);
+    const view = quizBubble(label);
+    quizRequests.set(id, { kind, view });
+    sendFrame(Object.assign({ id, user: quizUser }, frame));
+    scrollToBottom();
+    return id;
+  }
+
+  function startQuiz() {
+    const category = browseCategory;
+    addUserMessage(category ? 'Quiz me on ' + lastSegment(category) : 'Quiz me');
+    quizRequest('quiz', category ? { type: 'quiz', category } : { type: 'quiz' }, 'Quiz');
+  }
+
+  function answerQuiz(text) {
+    if (byteLength(text) > MAX_QUESTION_BYTES) {
+      showNotice(ERROR_TEXT.too_large);
+      return false;
+    }
+    addUserMessage(text);
+    quizPending = null;
+    setQuizMode(false);
+    quizRequest('quiz_answer', { type: 'quiz_answer', text }, 'Quiz result');
+    return true;
+  }
+
+  function setQuizMode(on) {
+    ui.input.placeholder = on ? 'Your answer… (Esc: skip the quiz and ask instead)' : 'Ask a question… / 问一个问题';
+    ui.composer.classList.toggle('is-quiz', on);
+  }
+
+  function takeQuizView(msg) {
+    const id = typeof msg.id === 'string' ? msg.id : '';
+    const req = quizRequests.get(id);
+    if (req) {
+      quizRequests.delete(id);
+      return req.view;
+    }
+    // A typed quiz request ("考考我") came back as a quiz: its answer bubble becomes the quiz.
+    const a = asks.get(id);
+    if (a) {
+      asks.delete(id);
+      a.view.article.remove();
+      updateStop();
+    }
+    return quizBubble('Quiz');
+  }
+
+  function onQuizQuestion(msg) {
+    const view = takeQuizView(msg);
+    const q = msg.question || {};
+    quizPending = q;
+    const counts = 'Box ' + String(msg.box) + ' · ' + String(msg.due) + ' due · ' + String(msg.new) + ' new left';
+    follow(() => view.show(
+      q.category ? el('p', { className: 'quiz-category', text: String(q.category) }) : '',
+      el('p', { className: 'quiz-question', text: String(q.question || '') }),
+      el('p', { className: 'quiz-hint', text: 'Type your answer below: it is graded against your note. ' + counts }),
+      el('div', { className: 'chips' },
+        el('button', { type: 'button', className: 'chip', onClick: () => { quizPending = null; setQuizMode(false); startQuiz(); } },
+          el('span', { className: 'chip-text', text: 'Skip' })))));
+    setQuizMode(true);
+    ui.input.focus();
+  }
+
+  function pointList(items, className, mark) {
+    const list = el('ul', { className: 'quiz-points ' + className });
+    for (const item of items) list.append(el('li', {}, el('span', { className: 'quiz-mark', attrs: { 'aria-hidden': 'true' }, text: mark }), String(item)));
+    return list;
+  }
+
+  function onQuizResult(msg) {
+    const view = takeQuizView(msg);
+    const hit = Array.isArray(msg.hit) ? msg.hit : [];
+    const missed = Array.isArray(msg.missed) ? msg.missed : [];
+    const score = Math.round(Number(msg.score) * 100);
+    const days = Math.round((Number(msg.next_due) - Date.now() / 1000) / 86400);
+    const answer = el('div', { className: 'quiz-answer' });
+    renderAnswerHtml(answer, msg.answer && msg.answer.html, msg.answer && msg.answer.markdown);
+    follow(() => view.show(
+      el('p', { className: 'quiz-verdict ' + (msg.passed ? 'is-pass' : 'is-miss'),
+        text: (msg.passed ? 'Passed' : 'Not yet') + ' · ' + String(score) + '% of the key points' }),
+      el('p', { className: 'quiz-question', text: String((msg.question && msg.question.question) || '') }),
+      hit.length ? el('p', { className: 'quiz-label', text: 'You covered' }) : '',
+      hit.length ? pointList(hit, 'is-hit', '✓') : '',
+      missed.length ? el('p', { className: 'quiz-label', text: 'You missed' }) : '',
+      missed.length ? pointList(missed, 'is-missed', '✗') : '',
+      el('p', { className: 'quiz-label', text: 'Your note' }), answer,
+      el('p', { className: 'quiz-hint', text: days < 1 ? 'It comes back in a few minutes.' : 'Next review in ' + days + (days === 1 ? ' day.' : ' days.') }),
+      el('div', { className: 'chips' },
+        el('button', { type: 'button', className: 'chip', onClick: startQuiz }, el('span', { className: 'chip-text', text: 'Next question' })),
+        el('button', { type: 'button', className: 'chip', onClick: showProgress }, el('span', { className: 'chip-text', text: 'Progress' })))));
+  }
+
+  function showProgress() {
+    quizRequest('progress', { type: 'progress' }, 'Progress');
+  }
+
+  function onProgress(msg) {
+    const view = takeQuizView(msg);
+    const boxes = Array.isArray(msg.boxes) ? msg.boxes.map(Number) : [];
+    const most = Math.max(1, ...boxes);
+    const bars = el('ol', { className: 'quiz-boxes', attrs: { 'aria-label': 'Questions per box' } });
+    boxes.forEach((n, i) => bars.append(el('li', { attrs: { title: 'Box ' + i + ': ' + n } },
+      el('span', { className: 'quiz-box-bar' }), el('span', { className: 'quiz-box-label', text: 'Box ' + i + ': ' + n }))));
+    for (const [i, li] of [...bars.children].entries()) li.firstChild.style.width = Math.round((boxes[i] / most) * 100) + '%';
+    follow(() => view.show(
+      el('p', { className: 'quiz-question', text: 'Seen ' + String(msg.seen) + ' of ' + String(msg.total) + ' questions · ' + String(msg.due) + ' due now' }),
+      el('p', { className: 'quiz-hint', text: String(msg.correct) + ' of ' + String(msg.reviews) + ' answers passed' }),
+      bars));
+  }
+
+  function onQuizError(msg) {
+    const req = quizRequests.get(msg.id);
+    quizRequests.delete(msg.id);
+    if (req.kind === 'quiz_answer' || msg.code === 'no_quiz') {
+      quizPending = null;
+      setQuizMode(false);
+    }
+    const text = msg.code === 'no_quiz' ? 'No quiz question is waiting for an answer: press Quiz for one.'
+      : msg.code === 'state_unavailable' ? 'Quiz progress is unavailable on this server right now.'
+        : errorText(msg.code, msg.message);
+    follow(() => req.view.show(el('p', { className: 'error-text', attrs: { 'data-code': msg.code || '' }, text })));
+  }
+
+  ui.quizButton.addEventListener('click', () => { startQuiz(); ui.input.focus(); });
+  ui.progressButton.addEventListener('click', () => { showProgress(); ui.input.focus(); });
+
   // ---------------------------------------------------------------- composer
 
   function autosize() {
@@ -743,6 +940,14 @@
   }
 
   function submit() {
+    const text = ui.input.value.trim();
+    if (quizPending && text) {
+      if (answerQuiz(text)) {
+        ui.input.value = '';
+        autosize();
+      }
+      return;
+    }
     if (ask(ui.input.value)) {
       ui.input.value = '';
       autosize();
@@ -760,6 +965,10 @@
     if (e.key === 'Enter' && !e.shiftKey && !e.ctrlKey && !e.altKey && !e.metaKey) {
       e.preventDefault();
       submit();
+    } else if (e.key === 'Escape' && quizPending) {
+      e.preventDefault();
+      quizPending = null;
+      setQuizMode(false);
     } else if (e.key === 'Escape' && !ui.stop.hidden) {
       e.preventDefault();
       stopAll();
@@ -784,6 +993,8 @@
     value: Object.freeze({
       get connected() { return conn.open; },
       get inFlight() { return asks.size; },
+      get quizUser() { return quizUser; },
+      get quizPending() { return quizPending !== null; },
     }),
   });
 })();

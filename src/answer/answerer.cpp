@@ -11,8 +11,10 @@
 #include <variant>
 #include <vector>
 
+#include "answer/highlighter.hpp"
 #include "retrieval/retriever.hpp"
 #include "store/question_bank.hpp"
+#include "text/analyzer.hpp"
 
 namespace qabot::answer {
 
@@ -45,12 +47,34 @@ std::string no_match_message(const retrieval::Result& r) {
   return text;
 }
 
+// A question title inside our own markdown: its punctuation stays text ("is和==的区别", "__init__").
+std::string escape_markdown(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("\\`*_[]<>#|~!").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string clarify_message(const retrieval::Result& r) {
+  const std::size_t n = std::min(std::max<std::size_t>(r.choices, 2), r.hits.size());
+  std::string text = "Did you mean: ";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) text += i + 1 == n ? ", or " : ", ";
+    text += "**" + escape_markdown(r.hits[i].question) + "**";
+  }
+  text += "?\n";
+  return text;
+}
 
 struct Answerer::Impl {
   store::QuestionBank bank;
   retrieval::Synonyms synonyms;
   retrieval::Retriever retriever;
+  text::Analyzer analyzer;  // cuts answers for highlighting, as the index cut them
   Impl(const std::filesystem::path& db, const std::filesystem::path& syn)
       : bank(db), synonyms(load_synonyms(syn)), retriever(bank, synonyms) {}
 };
@@ -62,17 +86,23 @@ Answerer::~Answerer() = default;
 
 retrieval::Result Answerer::search(std::string_view text, int top_k) { return impl_->retriever.search(text, top_k); }
 
-Answer Answerer::ask(std::string_view text, int top_k) {
+Answer Answerer::ask(std::string_view text, int top_k, retrieval::Conversation* conversation) {
   Answer a;
-  a.result = impl_->retriever.search(text, top_k);
-  if (a.result.matched) {
+  a.result = impl_->retriever.search(text, top_k, conversation);
+  bool from_notes = false;
+  if (a.result.matched && a.result.clarify) {
+    // Two notes fit about equally well: asking which one costs the user a click, answering the
+    // wrong one costs them reading a whole answer to a question they did not ask.
+    a.markdown = clarify_message(a.result);
+  } else if (a.result.matched) {
     if (auto q = impl_->bank.get(a.result.hits.front().id)) {
+      from_notes = !q->answer.empty();
       a.markdown = q->answer.empty() ? "*This question has no answer in your notes yet.*\n" : q->answer;
     }
   } else {
     a.markdown = no_match_message(a.result);
   }
-  a.html = render_html(a.markdown);
+  a.html = from_notes ? render_html(a.markdown, &impl_->analyzer, a.result.terms) : render_html(a.markdown);
   return a;
 }
 
@@ -94,6 +124,10 @@ nlohmann::json Answerer::questions_by_category() const {
   return {{"questions", impl_->bank.question_count()}, {"categories", std::move(categories)}};
 }
 
+nlohmann::json followup_json(const retrieval::FollowUp& f) {
+  return {{"previous", f.previous}, {"carried", f.carried}, {"kind", f.kind}};
+}
+
 nlohmann::json to_json(const retrieval::Result& r) {
   nlohmann::json hits = nlohmann::json::array();
   for (const auto& h : r.hits)
@@ -104,6 +138,8 @@ nlohmann::json to_json(const retrieval::Result& r) {
                     {"confidence", h.confidence},
                     {"source", h.source}});
   nlohmann::json out = {{"query", r.query}, {"matched", r.matched}, {"clarify", r.clarify}, {"hits", std::move(hits)}};
+  if (r.clarify) out["choices"] = r.choices;
+  if (r.followup) out["followup"] = followup_json(*r.followup);
   if (!r.corrections.empty()) {
     nlohmann::json c = nlohmann::json::array();
     for (const auto& x : r.corrections) c.push_back({{"from", x.from}, {"to", x.to}});
@@ -146,7 +182,8 @@ void escape_raw_html(cmark_node* root) {
 
 }  // namespace
 
-std::string render_html(std::string_view markdown) {
+std::string render_html(std::string_view markdown, const text::Analyzer* analyzer,
+                        const std::vector<std::string>& highlight) {
   static std::once_flag registered;
   std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
   // No CMARK_OPT_UNSAFE: javascript:/vbscript:/file: links lose their target. Raw HTML is turned
@@ -158,6 +195,7 @@ std::string render_html(std::string_view markdown) {
   cmark_parser_feed(parser, markdown.data(), markdown.size());
   cmark_node* doc = cmark_parser_finish(parser);
   escape_raw_html(doc);
+  if (analyzer && !highlight.empty()) Highlighter(*analyzer, highlight).apply(doc);
   char* html = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser));
   std::string out = html ? html : "";
   std::free(html);

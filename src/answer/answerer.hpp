@@ -6,17 +6,25 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "retrieval/conversation.hpp"
 #include "retrieval/result.hpp"
+
+namespace qabot::text {
+class Analyzer;
+}
 
 namespace qabot::answer {
 
 struct Answer {
   retrieval::Result result;
-  std::string markdown;  // the best answer's markdown, or a helpful no-match message naming the closest questions
-  std::string html;      // `markdown` rendered by cmark-gfm with raw HTML escaped
+  // The best answer's markdown; when the top hits are a near-tie, a short "Did you mean: A, or B?";
+  // when nothing matched, a helpful message naming the closest questions.
+  std::string markdown;
+  std::string html;  // `markdown` rendered by cmark-gfm with raw HTML escaped, matched words in <mark>
 };
 
 class Answerer {
@@ -26,7 +34,9 @@ class Answerer {
   ~Answerer();
 
   retrieval::Result search(std::string_view text, int top_k);  // retrieval only
-  Answer ask(std::string_view text, int top_k);                  // retrieval + answer text + html
+  // Retrieval + answer text + html. With a conversation, the question may be read as a follow-up of
+  // the earlier ones, and is remembered in it (retrieval::Retriever::search).
+  Answer ask(std::string_view text, int top_k, retrieval::Conversation* conversation = nullptr);
   std::int64_t question_count() const;
   std::string explain(std::string_view text);  // how the query was understood (debugging aid)
   nlohmann::json questions_by_category() const;  // for GET /api/questions
@@ -38,7 +48,15 @@ class Answerer {
 
 // The JSON shape shared by `qabot ask --json`, protocol v1 results and /api/ask:
 // {"query", "matched", "hits": [{"id","question","category","score","confidence","source"}], ...}
+// plus "choices" when clarify is set and "followup": {"previous","carried","kind"} when the
+// question was read as a follow-up.
 nlohmann::json to_json(const retrieval::Result& result);
-std::string render_html(std::string_view markdown);  // cmark-gfm, raw HTML escaped, GFM tables
+nlohmann::json followup_json(const retrieval::FollowUp& followup);
+// cmark-gfm, raw HTML escaped, GFM tables; with an analyzer, tokens whose analysed term is in
+// `highlight` are wrapped in <mark> (text only: never in code, links or attributes).
+std::string render_html(std::string_view markdown, const text::Analyzer* analyzer = nullptr,
+                        const std::vector<std::string>& highlight = {});
+// The clarifying question asked instead of an answer when the top hits are a near-tie.
+std::string clarify_message(const retrieval::Result& result);
 
 }  // namespace qabot::answer

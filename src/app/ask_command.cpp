@@ -17,6 +17,7 @@ struct AskOptions {
   int top_k = 3;
   bool json = false;
   bool explain = false;
+  bool conversation = false;
   std::string query;
 };
 
@@ -27,7 +28,14 @@ void print_human(const answer::Answer& a) {
     for (const auto& c : r.corrections) std::cout << " " << c.from << " → " << c.to;
     std::cout << ")\n";
   }
-  if (r.matched) {
+  if (r.followup) {
+    std::cout << "(follow-up of \"" << r.followup->previous << "\": carried";
+    for (const auto& t : r.followup->carried) std::cout << " " << t;
+    std::cout << ")\n";
+  }
+  if (r.matched && r.clarify) {
+    std::cout << a.markdown;
+  } else if (r.matched) {
     const auto& h = r.hits.front();
     std::cout << "Q: " << h.question << "\n";
     std::cout << "   [" << h.category << "]  " << h.source << "  confidence " << h.confidence << "\n\n";
@@ -52,15 +60,19 @@ void add_ask_command(CLI::App& app) {
   cmd->add_option("-k,--top-k", options->top_k, "Hits to return")->check(CLI::Range(1, 50))->capture_default_str();
   cmd->add_flag("--json", options->json, "One JSON object per line");
   cmd->add_flag("--explain", options->explain, "Also print how each query was understood (to stderr)");
+  cmd->add_flag("--conversation", options->conversation,
+                "Read stdin lines as the turns of one conversation (follow-ups resolved); a blank line starts a new one");
   cmd->callback([options, cmd] {
     answer::Answerer answerer(options->db, options->synonyms);
+    retrieval::Conversation conversation;
+    retrieval::Conversation* context = options->conversation ? &conversation : nullptr;
     auto one = [&](const std::string& q) {
       if (options->explain) std::cerr << answerer.explain(q);
       if (options->json) {
-        auto a = answerer.search(q, options->top_k);
+        auto a = context ? answerer.ask(q, options->top_k, context).result : answerer.search(q, options->top_k);
         std::cout << answer::to_json(a).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       } else {
-        print_human(answerer.ask(q, options->top_k));
+        print_human(answerer.ask(q, options->top_k, context));
       }
     };
     if (cmd->count("query")) {
@@ -69,6 +81,10 @@ void add_ask_command(CLI::App& app) {
     }
     std::string line;
     while (std::getline(std::cin, line)) {
+      if (context && line.find_first_not_of(" \t\r") == std::string::npos) {
+        conversation = {};
+        continue;
+      }
       one(line);
       std::cout.flush();
     }

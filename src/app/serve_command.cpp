@@ -8,7 +8,9 @@
 #include <spdlog/spdlog.h>
 
 #include "app/defaults.hpp"
+#include "integrations/integrations_config.hpp"
 #include "server/server.hpp"
+#include "state/state_store.hpp"
 #include "store/index_builder.hpp"
 
 namespace qabot::app {
@@ -30,7 +32,6 @@ int run_serve(const ServeOptions& options) {
   spdlog::set_level(spdlog::level::from_str(options.log_level));
 
   try {
-    if (options.watch && options.notes.empty()) throw std::runtime_error("--watch needs --notes PATH");
     for (const auto& p : options.notes) {
       if (!std::filesystem::exists(p)) throw std::runtime_error("--notes: no such file or directory: " + p.string());
     }
@@ -51,11 +52,40 @@ int run_serve(const ServeOptions& options) {
     config.max_connections = options.max_connections;
     config.rate_per_second = options.rate_limit;
     config.rate_burst = options.rate_burst;
+    config.header_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.header_timeout * 1000));
     config.handle_signals = true;
     if (!options.notes.empty()) {
       config.rebuild_index = [notes = options.notes](const std::filesystem::path& out) { build_index(out, notes); };
     }
-    if (options.watch) config.watch_paths = options.notes;
+    if (options.watch) {
+      config.watch_paths = options.notes;  // may be empty: then only the index file is watched
+      config.watch_index = true;
+    }
+
+    config.integrations = integrations::load_integrations_config(options.integrations_config);
+    // Which integrations are on, never with what: secrets are not logged.
+    if (config.integrations.slack_enabled()) {
+      spdlog::info("Slack integration on: POST /integrations/slack/command and /integrations/slack/interactive");
+      // ServerConfig::slack_delivery defaults to the production options: the server POSTs button-click
+      // answers to hooks.slack.com itself.
+      spdlog::info("Slack button clicks are answered over HTTPS to hooks.slack.com (outbound port 443)");
+    }
+    if (config.integrations.discord_enabled()) spdlog::info("Discord integration on: POST /integrations/discord/interactions");
+
+    const std::string state_spec = options.state.empty() ? default_state_spec(options.db) : options.state;
+    try {
+      config.state = state::open_state_store(state_spec);
+      // The engine, never the spec: a postgres:// URI may carry a password.
+      spdlog::info("state store: {}{}", config.state->engine(),
+                   config.state->engine() == "sqlite" ? " (" + state_spec + ")" : std::string());
+    } catch (const state::StateError& e) {
+      // A --state asked for must work; the default beside a read-only index only costs the quiz and
+      // the gaps log, so the server still answers.
+      if (!options.state.empty()) throw;
+      spdlog::warn("no state store ({}): quizzes are off and unanswered questions are not logged", e.what());
+    }
+    config.log_gaps = !options.no_gaps_log;
+    if (!config.log_gaps) spdlog::info("gaps log off (--no-gaps-log)");
 
     server::Server server(std::move(config));
     server.start();
@@ -66,6 +96,10 @@ int run_serve(const ServeOptions& options) {
     std::cerr << "qabot serve: " << e.what() << "\n";
     return 1;
   }
+}
+
+std::string default_state_spec(const std::filesystem::path& db) {
+  return (db.parent_path() / "qabot-state.db").string();
 }
 
 void add_serve_command(CLI::App& app) {
@@ -79,7 +113,7 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--port", options->port, "Port (0: any free port; the chosen one is printed)")
       ->capture_default_str();
   cmd->add_option("--threads", options->threads, "I/O threads (default: one per core)");
-  cmd->add_flag("--watch", options->watch, "Re-index when the --notes change, without a restart");
+  cmd->add_flag("--watch", options->watch, "Re-index when the --notes change, and adopt a new index file moved over --db, without a restart");
   cmd->add_option("--allow-origin", options->allow_origins,
                   "Browser origin allowed to open the WebSocket besides the server's own (\"*\": any)");
   cmd->add_option("--pace-ms", options->pace_ms, "Milliseconds between streamed chunks (0: no pacing)")
@@ -94,9 +128,21 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--rate-burst", options->rate_burst, "Messages a connection may send at once")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--header-timeout", options->header_timeout,
+                  "Seconds a client may take to send a request's header (slower ones are disconnected)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0));
   cmd->add_option("--log-level", options->log_level, "trace, debug, info, warn, error")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  cmd->add_option("--integrations-config", options->integrations_config,
+                  "File with QABOT_SLACK_SIGNING_SECRET=… / QABOT_DISCORD_PUBLIC_KEY=… lines (chmod 600); "
+                  "the same variables are read from the environment (docs/integrations.md)");
+  cmd->add_option("--state", options->state,
+                  "Quiz progress and gaps log: sqlite:PATH, PATH or postgres://… (default: qabot-state.db next to "
+                  "--db)");
+  cmd->add_flag("--no-gaps-log", options->no_gaps_log,
+                "Do not record unanswered questions (the gaps log is local and never sent anywhere)");
   cmd->callback([options] {
     if (const int rc = run_serve(*options); rc != 0) throw CLI::RuntimeError(rc);
   });

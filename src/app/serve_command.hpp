@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,18 @@ struct ServeOptions {
   std::size_t max_connections = 10000;
   double rate_limit = 20;
   double rate_burst = 40;
+  double header_timeout = 30;  // seconds for a request's header to arrive (slow clients are cut off)
   std::string log_level = "info";
+  // Slack/Discord secrets: QABOT_SLACK_SIGNING_SECRET / QABOT_DISCORD_PUBLIC_KEY, or this file (mode 600).
+  std::optional<std::filesystem::path> integrations_config;
+  // Quiz progress and the gaps log: "sqlite:PATH", a plain PATH or "postgres://…"; empty:
+  // qabot-state.db in the directory of --db.
+  std::string state;
+  bool no_gaps_log = false;
 };
+
+// The --state default: qabot-state.db next to the index file.
+std::string default_state_spec(const std::filesystem::path& db);
 
 // Runs until SIGINT/SIGTERM; returns the exit code (start-up failures print a message and return 1).
 int run_serve(const ServeOptions& options);

@@ -2,8 +2,11 @@
 // What one ask returns: the ranked hits and whether the best one is trusted.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "retrieval/conversation.hpp"
 
 namespace qabot::retrieval {
 
@@ -27,6 +30,9 @@ struct Result {
   bool clarify = false;   // the top hits are too close to pick one: ask the user
   std::vector<Hit> hits;  // best first, at most top_k
   std::vector<Correction> corrections;  // typo corrections applied to the query
+  std::optional<FollowUp> followup;     // set when the question was read as a follow-up
+  std::size_t choices = 0;              // when clarify: hits[0, choices) are the near-tied candidates
+  std::vector<std::string> terms;       // analysed terms the query matched with (for highlighting answers)
 };
 
 }  // namespace qabot::retrieval

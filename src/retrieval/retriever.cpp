@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "retrieval/follow_up_resolver.hpp"
 #include "retrieval/query_builder.hpp"
 #include "retrieval/synonym_index.hpp"
 #include "retrieval/typo_corrector.hpp"
@@ -30,6 +31,7 @@ constexpr double kAbsentKnownTermFactor = 1.0;
 constexpr double kCommonShare = 0.01;
 constexpr double kMinHitConfidence = 0.05;
 constexpr double kCommonMinRows = 200;
+constexpr std::size_t kMaxChoices = 3;  // a "did you mean" longer than this is no longer a question
 
 bool alphabetic(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
@@ -43,6 +45,7 @@ struct Retriever::Impl {
   text::Analyzer analyzer;
   SynonymIndex synonyms;
   QueryBuilder builder;
+  FollowUpResolver follow_ups;
   store::Statement rank;
   std::optional<TypoCorrector> typos;  // loaded on first need: the vocabulary scan is not free
   std::unordered_map<std::string, std::int64_t> df_cache;
@@ -53,6 +56,7 @@ struct Retriever::Impl {
         options(o),
         synonyms(rules, analyzer, b.mined_synonyms()),
         builder(analyzer, synonyms),
+        follow_ups(analyzer),
         rank(b.database().prepare(
             "SELECT qabot_rank(questions_fts, ?2) FROM questions_fts WHERE questions_fts MATCH ?1")),
         documents(static_cast<double>(std::max<std::int64_t>(b.question_count(), 1))) {}
@@ -161,7 +165,7 @@ std::string Retriever::explain(std::string_view text) {
     const auto n = impl_->concept_df(c);
     out += std::string(roles[static_cast<int>(c.role)]) + " df=" + std::to_string(n) +
            " factor=" + std::to_string(c.factor).substr(0, 4) + (c.absent ? " absent" : "") +
-           (c.straddles_words ? " straddles" : "") + (c.function_word ? " function-word" : "") + " :";
+           (c.straddles_words ? " straddles" : "") + (c.carried ? " carried" : "") + (c.function_word ? " function-word" : "") + " :";
     for (const auto& p : c.alternatives) {
       out += " [";
       for (std::size_t i = 0; i < p.size(); ++i) out += (i ? " " : "") + p[i];
@@ -172,11 +176,17 @@ std::string Retriever::explain(std::string_view text) {
   return out;
 }
 
-Result Retriever::search(std::string_view text, int top_k) {
+Result Retriever::search(std::string_view text, int top_k, Conversation* conversation) {
   Result result;
   result.query = std::string(text);
   top_k = std::clamp(top_k, 1, 50);
   Query query = parse(text, &result.corrections);
+  if (conversation) {
+    auto resolved = impl_->follow_ups.resolve(*conversation, text, std::move(query));
+    query = std::move(resolved.query);
+    result.followup = std::move(resolved.follow_up);
+    if (resolved.turn) conversation->add(std::move(*resolved.turn));
+  }
   impl_->mark_absent(query);
 
   // Concept weights: idf of the concept's most common alternative (what a matching row most likely
@@ -285,10 +295,28 @@ Result Retriever::search(std::string_view text, int top_k) {
   }
   if (result.hits.empty()) return result;
   result.matched = result.hits[0].confidence >= impl_->options.match_threshold;
-  if (result.hits.size() >= 2) {
-    const double gap = result.hits[0].confidence - result.hits[1].confidence;
-    result.clarify = result.hits[1].confidence >= impl_->options.match_threshold &&
-                     gap < impl_->options.clarify_margin && result.hits[0].confidence < impl_->options.sure;
+  // A near-tie: trusted, about as confident as the best, and ranked about as high.
+  auto tied = [&](const Hit& h) {
+    const auto& best = result.hits[0];
+    return h.confidence >= impl_->options.match_threshold &&
+           best.confidence - h.confidence < impl_->options.clarify_margin &&
+           best.score - h.score < impl_->options.clarify_rank_margin * best.score;
+  };
+  if (result.hits.size() >= 2)
+    result.clarify = tied(result.hits[1]) && result.hits[0].confidence < impl_->options.sure;
+  if (result.clarify) {
+    // The choices: every hit tied with the best like the runner-up, a handful at most.
+    result.choices = 1;
+    while (result.choices < std::min(kMaxChoices, result.hits.size()) && tied(result.hits[result.choices]))
+      ++result.choices;
+  }
+  // What the answer can show as matched: the spellings of what the user asked about that the bank
+  // has. Scaffolding, function words and segmentation noise would mark half of any answer.
+  for (const auto& c : query.concepts) {
+    if (c.role == ConceptRole::Template || c.absent || c.straddles_words || c.function_word) continue;
+    for (const auto& p : c.alternatives)
+      for (const auto& t : p)
+        if (std::find(result.terms.begin(), result.terms.end(), t) == result.terms.end()) result.terms.push_back(t);
   }
   return result;
 }

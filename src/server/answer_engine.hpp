@@ -12,23 +12,45 @@
 
 #include <nlohmann/json.hpp>
 
+namespace qabot::retrieval {
+struct Conversation;
+}
+namespace qabot::quiz {
+class QuizMaster;
+}
+
 namespace qabot::server {
+
+// A conversation snapshot (ConversationStore::Value); null: a question on its own.
+using ConversationPtr = std::shared_ptr<const retrieval::Conversation>;
 
 struct AskOutcome {
   bool matched = false;
   bool clarify = false;
   nlohmann::json hits = nlohmann::json::array();         // exactly answer::to_json(result)["hits"]
   nlohmann::json corrections = nlohmann::json::array();  // [{"from": "...", "to": "..."}]
-  std::string markdown;  // best answer, or the helpful no-match message
+  std::string markdown;  // best answer, the "Did you mean" question, or the helpful no-match message
   std::string html;
+  std::size_t choices = 0;                 // when clarify: hits[0, choices) are the candidates
+  nlohmann::json followup;                 // {"previous","carried","kind"} or null
+  ConversationPtr conversation;            // the conversation after this ask; null: leave it as it was
 };
 
 class AnswerEngine {
  public:
   virtual ~AnswerEngine() = default;
   virtual AskOutcome ask(std::string_view text, int top_k) = 0;
+  // The same question read against a conversation (follow-ups). Engines without conversations
+  // answer it on its own.
+  virtual AskOutcome ask_in_conversation(std::string_view text, int top_k, const ConversationPtr& conversation) {
+    (void)conversation;
+    return ask(text, top_k);
+  }
   virtual std::int64_t question_count() const = 0;
   virtual nlohmann::json questions_by_category() const = 0;
+  // Quizzes over this engine's bank, built on first use (it analyses every answer once); null when
+  // the engine has no bank to quiz from (scripted test engines). Owned by the engine.
+  virtual quiz::QuizMaster* quiz_master() { return nullptr; }
 };
 
 // Opens an engine on an index file; throws std::runtime_error when the index cannot be used.

@@ -1,19 +1,53 @@
 // AnswerEngine over answer::Answerer: the only file of the server that knows about retrieval types.
 
+#include <algorithm>
 #include <utility>
 
 #include "answer/answerer.hpp"
+#include "quiz/quiz_master.hpp"
 #include "server/answer_engine.hpp"
+#include "store/question_bank.hpp"
+#include "text/analyzer.hpp"
 
 namespace qabot::server {
 namespace {
 
 class AnswererEngine final : public AnswerEngine {
  public:
-  AnswererEngine(const std::filesystem::path& db, const std::filesystem::path& synonyms) : answerer_(db, synonyms) {}
+  AnswererEngine(const std::filesystem::path& db, const std::filesystem::path& synonyms)
+      : answerer_(db, synonyms), db_(db) {}
 
-  AskOutcome ask(std::string_view text, int top_k) override {
-    answer::Answer a = answerer_.ask(text, top_k);
+  AskOutcome ask(std::string_view text, int top_k) override { return outcome(answerer_.ask(text, top_k)); }
+
+  AskOutcome ask_in_conversation(std::string_view text, int top_k, const ConversationPtr& conversation) override {
+    auto next = conversation ? std::make_shared<retrieval::Conversation>(*conversation)
+                             : std::make_shared<retrieval::Conversation>();
+    AskOutcome out = outcome(answerer_.ask(text, top_k, next.get()));
+    out.conversation = std::move(next);
+    return out;
+  }
+
+  std::int64_t question_count() const override { return answerer_.question_count(); }
+  nlohmann::json questions_by_category() const override { return answerer_.questions_by_category(); }
+
+  quiz::QuizMaster* quiz_master() override {
+    if (!quiz_) {
+      // Its own read-only connection: the grader asks the bank for term frequencies while grading.
+      quiz_analyzer_ = std::make_unique<text::Analyzer>();
+      quiz_bank_ = std::make_unique<store::QuestionBank>(db_);
+      const store::QuestionBank* bank = quiz_bank_.get();
+      const double size = static_cast<double>(std::max<std::int64_t>(1, bank->question_count()));
+      auto grader = std::make_unique<quiz::QuizGrader>(
+          *quiz_analyzer_,
+          [bank, size](std::string_view term) { return static_cast<double>(bank->document_frequency(term)) / size; },
+          static_cast<std::size_t>(bank->question_count()));
+      quiz_ = std::make_unique<quiz::QuizMaster>(bank->all(), std::move(grader));
+    }
+    return quiz_.get();
+  }
+
+ private:
+  static AskOutcome outcome(answer::Answer a) {
     AskOutcome out;
     nlohmann::json j = answer::to_json(a.result);
     out.matched = a.result.matched;
@@ -22,14 +56,16 @@ class AnswererEngine final : public AnswerEngine {
     for (const auto& c : a.result.corrections) out.corrections.push_back({{"from", c.from}, {"to", c.to}});
     out.markdown = std::move(a.markdown);
     out.html = std::move(a.html);
+    out.choices = a.result.choices;
+    if (a.result.followup) out.followup = answer::followup_json(*a.result.followup);
     return out;
   }
 
-  std::int64_t question_count() const override { return answerer_.question_count(); }
-  nlohmann::json questions_by_category() const override { return answerer_.questions_by_category(); }
-
- private:
   answer::Answerer answerer_;
+  std::filesystem::path db_;
+  std::unique_ptr<text::Analyzer> quiz_analyzer_;
+  std::unique_ptr<store::QuestionBank> quiz_bank_;
+  std::unique_ptr<quiz::QuizMaster> quiz_;  // after quiz_bank_ and quiz_analyzer_: destroyed first
 };
 
 }  // namespace

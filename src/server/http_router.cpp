@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "answer/answerer.hpp"
+
 namespace qabot::server {
 namespace {
 
@@ -46,11 +48,60 @@ bool is_get_or_head(const Request& req) {
   return req.method() == http::verb::get || req.method() == http::verb::head;
 }
 
+constexpr std::string_view kSlackCommandPath = "/integrations/slack/command";
+constexpr std::string_view kSlackInteractivePath = "/integrations/slack/interactive";
+constexpr std::string_view kDiscordPath = "/integrations/discord/interactions";
+
+// The engine's outcome as the answer type the integrations build messages from.
+answer::Answer to_answer(std::string_view query, AskOutcome out) {
+  answer::Answer a;
+  a.result.query = std::string(query);
+  a.result.matched = out.matched;
+  a.result.clarify = out.clarify;
+  a.result.choices = out.choices;
+  for (const auto& h : out.hits) {
+    retrieval::Hit hit;
+    hit.id = h.value("id", std::int64_t{0});
+    hit.question = h.value("question", "");
+    hit.category = h.value("category", "");
+    hit.score = h.value("score", 0.0);
+    hit.confidence = h.value("confidence", 0.0);
+    hit.source = h.value("source", "");
+    a.result.hits.push_back(std::move(hit));
+  }
+  for (const auto& c : out.corrections) a.result.corrections.push_back({c.value("from", ""), c.value("to", "")});
+  a.markdown = std::move(out.markdown);
+  a.html = std::move(out.html);
+  return a;
+}
+
 }  // namespace
+
+bool is_integration_path(std::string_view path) {
+  return path == kSlackCommandPath || path == kSlackInteractivePath || path == kDiscordPath;
+}
 
 std::string_view target_path(std::string_view target) {
   const auto q = target.find_first_of("?#");
   return q == std::string_view::npos ? target : target.substr(0, q);
+}
+
+bool has_ambiguous_length(const http::fields& fields) {
+  if (fields.count(http::field::content_length) > 1) return true;
+  const auto it = fields.find(http::field::content_length);
+  return it != fields.end() && it->value().find(',') != std::string_view::npos;
+}
+
+bool is_valid_websocket_key(std::string_view key) {
+  if (key.size() != 24 || !key.ends_with("==")) return false;
+  // The last data character carries only 2 bits of the 16th byte: its low 4 bits must be zero.
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t i = 0; i < 22; ++i) {
+    const auto pos = kAlphabet.find(key[i]);
+    if (pos == std::string_view::npos) return false;
+    if (i == 21 && (pos & 0x0F) != 0) return false;
+  }
+  return true;
 }
 
 HttpRouter::HttpRouter(RouterContext context) : context_(std::move(context)) {}
@@ -67,12 +118,16 @@ Response HttpRouter::error_response(http::status status, ErrorCode code, std::st
 
 bool HttpRouter::needs_engine(const Request& req) const {
   const auto path = target_path(req.target());
+  if (req.method() == http::verb::post && is_integration_path(path)) {
+    return path == kDiscordPath ? context_.discord != nullptr : context_.slack != nullptr;
+  }
   return (path == "/api/ask" && req.method() == http::verb::post) || (path == "/api/questions" && is_get_or_head(req));
 }
 
 Response HttpRouter::handle(const Request& req, AnswerEngine* engine) const {
   const std::string_view path = target_path(req.target());
 
+  if (is_integration_path(path)) return integration(req, engine, path);
   if (path == "/api/ask") {
     if (req.method() != http::verb::post) return method_not_allowed(req, "POST");
     if (!engine) return error_response(http::status::internal_server_error, ErrorCode::Internal, "no engine",
@@ -135,18 +190,93 @@ Response HttpRouter::answer(const Request& req, AnswerEngine& engine) const {
     return error_response(status, err->code, err->message, req.version(), req.keep_alive());
   }
   try {
-    AskOutcome out = engine.ask(ask.text, ask.top_k);
-    return json_response(req, {{"matched", out.matched},
-                               {"hits", std::move(out.hits)},
-                               {"answer", std::move(out.markdown)},
-                               {"html", std::move(out.html)},
-                               {"clarify", out.clarify},
-                               {"corrections", std::move(out.corrections)}});
+    // With a "session", the ask is read against that session's earlier ones (follow-ups).
+    ConversationPtr conversation;
+    if (ask.session && context_.conversations) conversation = context_.conversations->get("api:" + *ask.session);
+    AskOutcome out = ask.session && context_.conversations
+                         ? engine.ask_in_conversation(ask.text, ask.top_k, conversation)
+                         : engine.ask(ask.text, ask.top_k);
+    if (ask.session && context_.conversations && out.conversation)
+      context_.conversations->put("api:" + *ask.session, std::move(out.conversation));
+    if (context_.gaps) context_.gaps->record(ask.text, out, "api");
+    json reply = {{"matched", out.matched},
+                  {"hits", std::move(out.hits)},
+                  {"answer", std::move(out.markdown)},
+                  {"html", std::move(out.html)},
+                  {"clarify", out.clarify},
+                  {"corrections", std::move(out.corrections)}};
+    if (out.clarify) reply["choices"] = out.choices;
+    if (!out.followup.is_null()) reply["followup"] = std::move(out.followup);
+    return json_response(req, reply);
   } catch (const std::exception& e) {
     spdlog::error("POST /api/ask failed: {}", e.what());
     return error_response(http::status::internal_server_error, ErrorCode::Internal, "could not answer",
                           req.version(), req.keep_alive());
   }
+}
+
+Response HttpRouter::integration(const Request& req, AnswerEngine* engine, std::string_view path) const {
+  const bool on = path == kDiscordPath ? context_.discord != nullptr : context_.slack != nullptr;
+  if (!on) {
+    return error_response(http::status::not_found, ErrorCode::BadRequest, "not found", req.version(), req.keep_alive());
+  }
+  if (req.method() != http::verb::post) return method_not_allowed(req, "POST");
+  if (!engine) {
+    return error_response(http::status::internal_server_error, ErrorCode::Internal, "no engine", req.version(),
+                          req.keep_alive());
+  }
+  const auto header = [&req](std::string_view name) {
+    const auto it = req.find(name);
+    return it == req.end() ? std::string_view() : std::string_view(it->value());
+  };
+  const std::string_view channel = path == kDiscordPath ? "discord" : "slack";
+  const integrations::AskFunction ask = [this, engine, channel](std::string_view question, int top_k,
+                                                                std::string_view session) {
+    AskOutcome out;
+    if (!context_.conversations || session.empty()) {
+      out = engine->ask(question, top_k);
+    } else {
+      const std::string key = "chat:" + std::string(session);
+      out = engine->ask_in_conversation(question, top_k, context_.conversations->get(key));
+      if (out.conversation) context_.conversations->put(key, std::move(out.conversation));
+    }
+    if (context_.gaps) context_.gaps->record(question, out, channel);
+    return to_answer(question, std::move(out));
+  };
+  integrations::QuizFunction quiz;
+  if (context_.quiz) {
+    quiz = [this, engine](const integrations::QuizCommand& command) { return context_.quiz->chat(engine, command); };
+  }
+  integrations::WebhookResponse out;
+  try {
+    if (path == kDiscordPath) {
+      out = context_.discord->interactions(
+          {req.body(), header("X-Signature-Timestamp"), header("X-Signature-Ed25519")}, ask, quiz);
+    } else {
+      const integrations::WebhookRequest webhook{req.body(), header("X-Slack-Request-Timestamp"),
+                                                 header("X-Slack-Signature")};
+      out = path == kSlackCommandPath ? context_.slack->command(webhook, ask, quiz)
+                                      : context_.slack->interactive(webhook, ask);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("POST {} failed: {}", path, e.what());
+    return error_response(http::status::internal_server_error, ErrorCode::Internal, "could not answer",
+                          req.version(), req.keep_alive());
+  }
+  if (out.status != 200) {
+    // The reason names the check that failed, never a secret or a signature.
+    if (out.status == 401) spdlog::warn("POST {}: refused: {}", path, out.message);
+    else spdlog::info("POST {}: {} {}", path, out.status, out.message);
+    return error_response(static_cast<http::status>(out.status), ErrorCode::BadRequest, out.message, req.version(),
+                          req.keep_alive());
+  }
+  if (!out.message.empty()) spdlog::info("POST {}: {}", path, out.message);
+  if (out.follow_up) {
+    if (context_.slack_follow_up) context_.slack_follow_up(std::move(*out.follow_up));
+    else spdlog::warn("POST {}: no transport for Slack follow-ups: the answer to a button click is dropped", path);
+  }
+  if (out.json.empty()) return make_response(req, http::status::ok, "text/plain; charset=utf-8", "");
+  return make_response(req, http::status::ok, "application/json; charset=utf-8", std::move(out.json));
 }
 
 }  // namespace qabot::server

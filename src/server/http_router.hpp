@@ -5,12 +5,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
+#include "integrations/discord_endpoint.hpp"
+#include "integrations/slack_endpoint.hpp"
 #include "server/answer_engine.hpp"
+#include "server/conversation_store.hpp"
 #include "server/net.hpp"
+#include "server/gap_recorder.hpp"
 #include "server/protocol.hpp"
+#include "server/quiz_service.hpp"
 #include "server/static_assets.hpp"
 
 namespace qabot::server {
@@ -26,7 +32,20 @@ struct RouterContext {
   std::function<std::string()> metrics_text;
   std::function<const StaticAsset*(std::string_view)> find_asset = &server::find_asset;
   ProtocolLimits limits;
+  // Chat integrations; null when off (their routes answer 404).
+  std::shared_ptr<const integrations::SlackEndpoint> slack;
+  std::shared_ptr<const integrations::DiscordEndpoint> discord;
+  std::function<void(integrations::FollowUp)> slack_follow_up;
+  // Follow-up context of POST /api/ask sessions and chat-integration users; null: none kept.
+  std::shared_ptr<ConversationStore> conversations;
+  // Asks without a confident answer (POST /api/ask, Slack, Discord) are logged here; null: none.
+  std::shared_ptr<const GapRecorder> gaps;
+  // Slack `/quiz` and the Discord `quiz` command; null: they answer that quizzes are off.
+  std::shared_ptr<const QuizService> quiz;
 };
+
+// POST routes of the chat integrations: verified against the raw body, answered on a worker.
+bool is_integration_path(std::string_view path);
 
 class HttpRouter {
  public:
@@ -45,6 +64,7 @@ class HttpRouter {
 
  private:
   Response answer(const Request& req, AnswerEngine& engine) const;
+  Response integration(const Request& req, AnswerEngine* engine, std::string_view path) const;
 
   RouterContext context_;
 };
@@ -52,5 +72,14 @@ class HttpRouter {
 // The path part of a request target ("/a?b" → "/a"); no percent-decoding: paths are compared
 // byte for byte with the known routes, so "%2e%2e" and "/../" simply match nothing.
 std::string_view target_path(std::string_view target);
+
+// Request smuggling: Beast refuses conflicting lengths and chunked + Content-Length, but accepts
+// repeated identical Content-Length fields and lists ("5, 5"), as RFC 9112 §6.3 allows. A proxy in
+// front may count differently, so anything but exactly one plain length is refused: true here.
+bool has_ambiguous_length(const http::fields& fields);
+
+// RFC 6455 §4.2.1: the key is 16 random bytes in base64 (24 characters ending in "=="). Beast only
+// checks that it is present and not longer than 24 characters.
+bool is_valid_websocket_key(std::string_view key);
 
 }  // namespace qabot::server

@@ -1,5 +1,6 @@
 #include "server/http_session.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -42,8 +43,27 @@ void HttpSession::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(state_->config().max_header_bytes));
   parser_->body_limit(state_->config().max_body_bytes);
   // A connection over the limit gets a short deadline: it only waits for one request to refuse.
-  stream_.expires_after(slot_ ? state_->config().http_timeout : std::chrono::seconds(5));
+  stream_.expires_after(slot_ ? state_->config().header_timeout
+                              : std::min<std::chrono::milliseconds>(state_->config().header_timeout,
+                                                                    std::chrono::seconds(5)));
   reading_ = true;
+  // The header first: the body limit depends on the route (chat integrations get a larger one).
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read(ec, bytes);
+  stream_.expires_after(state_->config().http_timeout);  // the header made it in time: now the body
+  if (has_ambiguous_length(parser_->get())) {
+    state_->metrics().error(ErrorCode::BadRequest);
+    return send(HttpRouter::error_response(http::status::bad_request, ErrorCode::BadRequest,
+                                           "more than one Content-Length", parser_->get().version(), false));
+  }
+  if (is_integration_path(target_path(parser_->get().target()))) {
+    parser_->body_limit(std::max<std::uint64_t>(state_->config().max_body_bytes,
+                                                state_->config().max_integration_body_bytes));
+  }
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
@@ -126,6 +146,18 @@ void HttpSession::upgrade(Request req) {
     state_->metrics().origin_refused();
     spdlog::info("websocket upgrade refused for origin {}", origin);
     return error(http::status::forbidden, ErrorCode::BadRequest, "origin not allowed");
+  }
+  // Checked here rather than left to Beast, which answers a bad version with a body-less 400 and
+  // takes any short key: RFC 6455 §4.2.1 wants 426 plus the version we speak, and a 16-byte key.
+  if (req[http::field::sec_websocket_version] != "13") {
+    state_->metrics().error(ErrorCode::BadRequest);
+    auto res = HttpRouter::error_response(http::status::upgrade_required, ErrorCode::BadRequest,
+                                          "unsupported WebSocket version: this server speaks 13", req.version(), false);
+    res.set(http::field::sec_websocket_version, "13");
+    return send(std::move(res));
+  }
+  if (!is_valid_websocket_key(req[http::field::sec_websocket_key])) {
+    return error(http::status::bad_request, ErrorCode::BadRequest, "Sec-WebSocket-Key must be 16 bytes in base64");
   }
   if (state_->draining()) {
     return error(http::status::service_unavailable, ErrorCode::Overloaded, "the server is shutting down");

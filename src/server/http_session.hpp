@@ -26,6 +26,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
 
  private:
   void do_read();
+  void on_header(beast::error_code ec, std::size_t bytes);
   void on_read(beast::error_code ec, std::size_t bytes);
   void handle(Request req);
   void upgrade(Request req);

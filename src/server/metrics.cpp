@@ -7,8 +7,9 @@ namespace {
 
 constexpr auto relaxed = std::memory_order_relaxed;
 
-constexpr std::array<ErrorCode, 6> kAllCodes = {ErrorCode::BadJson,     ErrorCode::BadRequest, ErrorCode::TooLarge,
-                                                ErrorCode::RateLimited, ErrorCode::Overloaded, ErrorCode::Internal};
+constexpr std::array<ErrorCode, 8> kAllCodes = {ErrorCode::BadJson,     ErrorCode::BadRequest, ErrorCode::TooLarge,
+                                                ErrorCode::RateLimited, ErrorCode::Overloaded, ErrorCode::Internal,
+                                                ErrorCode::NoQuiz,      ErrorCode::StateUnavailable};
 
 }  // namespace
 

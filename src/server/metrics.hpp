@@ -36,7 +36,7 @@ class Metrics {
                                                              0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
 
  private:
-  static constexpr std::size_t kErrorCodes = 6;
+  static constexpr std::size_t kErrorCodes = 8;
   static constexpr std::size_t kStatusClasses = 6;  // 1xx..5xx, index by status / 100
 
   std::atomic<std::int64_t> http_open_{0};

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -14,7 +15,9 @@ namespace qabot::server {
 
 inline constexpr int kProtocolVersion = 1;
 
-enum class ErrorCode { BadJson, BadRequest, TooLarge, RateLimited, Overloaded, Internal };
+// NoQuiz: a quiz_answer with no question pending. StateUnavailable: the state store (quiz progress,
+// pending questions) failed for that one request; asks are not affected.
+enum class ErrorCode { BadJson, BadRequest, TooLarge, RateLimited, Overloaded, Internal, NoQuiz, StateUnavailable };
 
 std::string_view to_string(ErrorCode code);
 
@@ -31,6 +34,32 @@ struct AskRequest {
   std::string text;
   int top_k = 3;
   bool stream = true;
+  // A relay's conversation key (≤ max_id_chars): asks with the same session share follow-up
+  // context, each apart from the connection's own and from other sessions. Absent: the connection's.
+  std::optional<std::string> session;
+  // Whose quiz an ask that is a quiz request ("考考我", "quiz me on python") starts; absent: the
+  // connection's own id.
+  std::optional<std::string> user;
+};
+
+// {"type":"quiz"}: the next question for `user`, optionally within a category.
+struct QuizRequest {
+  std::optional<std::string> id;
+  std::string user;
+  std::string category;  // "" = any
+};
+
+// {"type":"quiz_answer"}: the user's reply to the pending question.
+struct QuizAnswerRequest {
+  std::optional<std::string> id;
+  std::string user;
+  std::string text;
+};
+
+// {"type":"progress"}
+struct ProgressRequest {
+  std::optional<std::string> id;
+  std::string user;
 };
 
 struct CancelRequest {
@@ -45,7 +74,11 @@ struct ProtocolError {
   std::optional<std::string> id;  // the request's id when it could be read
 };
 
-using ClientMessage = std::variant<AskRequest, CancelRequest, PingRequest, ProtocolError>;
+using ClientMessage = std::variant<AskRequest, CancelRequest, PingRequest, QuizRequest, QuizAnswerRequest,
+                                   ProgressRequest, ProtocolError>;
+
+// The id of any parsed message (cancel: the ask's id); nullopt for ping and id-less requests.
+std::optional<std::string> message_id(const ClientMessage& message);
 
 // Parses one client text frame. Never throws.
 ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits& limits = {});
@@ -60,13 +93,27 @@ bool is_blank(std::string_view text);
 
 // Reply builders: each returns one frame's JSON text.
 std::string make_hello(std::int64_t questions);
+// `choices` is written when clarify is set; `followup` when it is not null.
 std::string make_result(const std::optional<std::string>& id, bool matched, const nlohmann::json& hits, bool clarify,
-                        const nlohmann::json& corrections);
+                        const nlohmann::json& corrections, std::size_t choices = 0,
+                        const nlohmann::json& followup = nullptr);
 std::string make_delta(const std::optional<std::string>& id, std::string_view text);
 std::string make_done(const std::optional<std::string>& id, std::string_view answer, std::string_view html,
                       bool cancelled);
 std::string make_error(const std::optional<std::string>& id, ErrorCode code, std::string_view message);
 std::string make_pong();
+
+// Quiz replies (docs/protocol.md, "Quizzes"). `question` is {"id","question","category","source"}.
+nlohmann::json quiz_question_json(std::int64_t id, std::string_view question, std::string_view category,
+                                  std::string_view source);
+std::string make_quiz_question(const std::optional<std::string>& id, const nlohmann::json& question, int box,
+                               std::int64_t due, std::int64_t fresh);
+std::string make_quiz_result(const std::optional<std::string>& id, const nlohmann::json& question, double score,
+                             bool passed, const std::vector<std::string>& hit, const std::vector<std::string>& missed,
+                             std::string_view markdown, std::string_view html, int box, std::int64_t next_due);
+std::string make_progress(const std::optional<std::string>& id, std::int64_t total, std::int64_t seen,
+                          std::int64_t due, const std::vector<std::int64_t>& boxes, std::int64_t reviews,
+                          std::int64_t correct);
 
 // Serialises with invalid UTF-8 replaced rather than throwing: replies must always be sendable.
 std::string dump_json(const nlohmann::json& value);

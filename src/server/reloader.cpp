@@ -2,7 +2,10 @@
 
 #include <chrono>
 #include <exception>
+#include <utility>
 #include <system_error>
+
+#include <sys/stat.h>
 
 #include <spdlog/spdlog.h>
 
@@ -10,7 +13,11 @@ namespace qabot::server {
 namespace fs = std::filesystem;
 
 Reloader::Reloader(AnswerPool& pool, Metrics& metrics, Rebuild rebuild)
-    : pool_(pool), metrics_(metrics), rebuild_(std::move(rebuild)), thread_([this] { loop(); }) {}
+    : pool_(pool),
+      metrics_(metrics),
+      rebuild_(std::move(rebuild)),
+      serving_(identify(pool_.db())),
+      thread_([this] { loop(); }) {}
 
 Reloader::~Reloader() { stop(); }
 
@@ -28,6 +35,22 @@ void Reloader::request() {
   wake_.notify_one();
 }
 
+void Reloader::request_reopen() {
+  {
+    std::lock_guard lock(mutex_);
+    pending_reopen_ = true;
+  }
+  wake_.notify_one();
+}
+
+Reloader::FileIdentity Reloader::identify(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return {};
+  return {static_cast<std::uintmax_t>(st.st_dev), static_cast<std::uintmax_t>(st.st_ino),
+          static_cast<std::uintmax_t>(st.st_size),
+          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
 void Reloader::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -39,13 +62,16 @@ void Reloader::stop() {
 
 void Reloader::loop() {
   for (;;) {
+    bool rebuild = false, reopen = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || pending_; });
+      wake_.wait(lock, [this] { return stopping_ || pending_ || pending_reopen_; });
       if (stopping_) return;
-      pending_ = false;
+      rebuild = std::exchange(pending_, false);
+      reopen = std::exchange(pending_reopen_, false);
     }
-    reload_once();
+    if (rebuild) reload_once();
+    if (reopen) reopen_once();
   }
 }
 
@@ -57,7 +83,8 @@ void Reloader::reload_once() {
     fs::remove(tmp, ec);
     if (!rebuild_) throw std::runtime_error("no index builder configured");
     // Start from a copy of the current index so an incremental builder can reuse unchanged notes.
-    fs::copy_file(pool_.db(), tmp, fs::copy_options::overwrite_existing, ec);
+    // A failed copy (disk full) leaves a partial file the builder would refuse; build from scratch.
+    if (!fs::copy_file(pool_.db(), tmp, fs::copy_options::overwrite_existing, ec) || ec) fs::remove(tmp, ec);
     rebuild_(tmp);
     std::int64_t count = 0;
     {
@@ -66,6 +93,7 @@ void Reloader::reload_once() {
       count = engine->question_count();
     }
     fs::rename(tmp, pool_.db());  // atomic on one file system; open connections keep the old file
+    serving_ = identify(pool_.db());
     pool_.reload(count);
     succeeded_.fetch_add(1);
     metrics_.reload(true);
@@ -76,6 +104,33 @@ void Reloader::reload_once() {
     failed_.fetch_add(1);
     metrics_.reload(false);
     spdlog::error("re-index failed, still serving the previous index: {}", e.what());
+  }
+}
+
+void Reloader::reopen_once() {
+  const FileIdentity now = identify(pool_.db());
+  if (now == serving_) return;  // our own rename, or a change already adopted
+  if (now == FileIdentity{}) {
+    spdlog::warn("index file {} is gone: still serving the open index", pool_.db().string());
+    return;
+  }
+  try {
+    std::int64_t count = 0;
+    {
+      auto engine = pool_.factory()(pool_.db());
+      count = engine->question_count();
+    }
+    serving_ = now;
+    pool_.reload(count);
+    succeeded_.fetch_add(1);
+    metrics_.reload(true);
+    spdlog::info("index file replaced: now serving {} questions from {}", count, pool_.db().string());
+  } catch (const std::exception& e) {
+    // Not adopted: the next change (a good file moved into place) is checked again.
+    failed_.fetch_add(1);
+    metrics_.reload(false);
+    spdlog::error("index file {} was replaced by one that does not open, still serving the previous index: {}",
+                  pool_.db().string(), e.what());
   }
 }
 

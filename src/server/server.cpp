@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/follow_up_sender.hpp"
 #include "server/index_watcher.hpp"
 #include "server/listener.hpp"
 #include "server/reloader.hpp"
@@ -40,15 +41,31 @@ Server::Server(ServerConfig config)
       control_(net::make_strand(ioc_)),
       signals_(control_),
       drain_timer_(control_) {
+  if (config_.integrations.slack_enabled() && !config_.slack_follow_up && config_.slack_delivery) {
+    follow_ups_ = std::make_shared<FollowUpSender>(ioc_, *config_.slack_delivery);
+    // Weak: the config (and its copies) outlive ioc_, the sender must not.
+    config_.slack_follow_up = [weak = std::weak_ptr<FollowUpSender>(follow_ups_)](integrations::FollowUp f) {
+      if (auto sender = weak.lock()) sender->send(std::move(f));
+    };
+  }
   pool_ = std::make_unique<AnswerPool>(config_.engine_factory, config_.db, config_.workers, config_.max_queued_jobs);
   state_ = std::make_shared<SharedState>(config_, *pool_);
   listener_ = std::make_shared<Listener>(ioc_, resolve(ioc_, config_.host, config_.port), state_);
-  if (config_.rebuild_index) reloader_ = std::make_unique<Reloader>(*pool_, state_->metrics(), config_.rebuild_index);
+  if (config_.rebuild_index || config_.watch_index) {
+    reloader_ = std::make_unique<Reloader>(*pool_, state_->metrics(), config_.rebuild_index);
+  }
   if (!config_.watch_paths.empty()) {
-    if (!reloader_) throw std::invalid_argument("--watch needs an index builder");
+    if (!config_.rebuild_index) throw std::invalid_argument("--watch needs an index builder");
     std::vector<std::filesystem::path> ignore = {config_.db, reloader_->temporary_path()};
     watcher_ = std::make_shared<IndexWatcher>(ioc_, config_.watch_paths, ignore, config_.debounce,
                                               [this] { reload(); });
+  }
+  if (config_.watch_index) {
+    // The index file itself: a new one moved into place (or rewritten) is verified and adopted.
+    index_watcher_ = std::make_shared<IndexWatcher>(
+        ioc_, std::vector<std::filesystem::path>{config_.db},
+        std::vector<std::filesystem::path>{reloader_->temporary_path()}, config_.debounce,
+        [this] { reloader_->request_reopen(); });
   }
 }
 
@@ -80,6 +97,7 @@ void Server::start() {
   if (started_.exchange(true)) return;
   listener_->run();
   if (watcher_) watcher_->run();
+  if (index_watcher_) index_watcher_->run();
   if (config_.handle_signals) {
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
@@ -115,6 +133,7 @@ void Server::shutdown() {
     beast::error_code ec;
     signals_.cancel(ec);
     if (watcher_) watcher_->stop();
+    if (index_watcher_) index_watcher_->stop();
     drain_timer_.expires_after(config_.drain_timeout);
     drain_timer_.async_wait([this](beast::error_code wait_ec) {
       if (wait_ec) return;  // every session finished in time
@@ -122,6 +141,8 @@ void Server::shutdown() {
       state_->force_close_all();
     });
     state_->begin_drain([this] { net::post(control_, [this] { drain_timer_.cancel(); }); });
+    // Follow-ups already on their way get the same time as the connections, then are cancelled.
+    if (follow_ups_) follow_ups_->stop(config_.drain_timeout);
   });
 }
 

@@ -16,6 +16,7 @@
 
 namespace qabot::server {
 
+class FollowUpSender;
 class IndexWatcher;
 class Listener;
 class Metrics;
@@ -39,6 +40,8 @@ class Server {
   std::string url() const;  // "http://127.0.0.1:PORT/"
   void reload();            // re-index now, as --watch does on a change
   Metrics& metrics();
+  // The built-in Slack follow-up delivery; null when Slack is off or slack_follow_up was given.
+  FollowUpSender* follow_up_sender() const { return follow_ups_.get(); }
   const Reloader* reloader() const { return reloader_.get(); }
 
  private:
@@ -46,11 +49,14 @@ class Server {
 
   ServerConfig config_;
   net::io_context ioc_;
+  // After ioc_: destroyed before it (its timers belong to ioc_).
+  std::shared_ptr<FollowUpSender> follow_ups_;
   std::unique_ptr<AnswerPool> pool_;
   std::shared_ptr<SharedState> state_;
   std::shared_ptr<Listener> listener_;
   std::unique_ptr<Reloader> reloader_;
-  std::shared_ptr<IndexWatcher> watcher_;
+  std::shared_ptr<IndexWatcher> watcher_;        // the notes (--watch with --notes)
+  std::shared_ptr<IndexWatcher> index_watcher_;  // the index file (--watch)
   net::strand<net::io_context::executor_type> control_;
   net::signal_set signals_;
   net::steady_timer drain_timer_;

@@ -5,11 +5,17 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "integrations/integrations_config.hpp"
+#include "integrations/webhook.hpp"
 #include "server/answer_engine.hpp"
+#include "server/follow_up_options.hpp"
 #include "server/protocol.hpp"
+#include "state/state_store.hpp"
 
 namespace qabot::server {
 
@@ -37,7 +43,11 @@ struct ServerConfig {
   std::size_t max_queue_messages = 1024;
   std::size_t max_asks_in_flight = 64;  // per WebSocket; over → "overloaded"
   std::size_t max_queued_jobs = 4096;   // worker pool queue; over → "overloaded"
-  std::chrono::seconds http_timeout{30};  // whole request read, and keep-alive idle time
+  // A slow client (slowloris) holds a connection only this long: the request line and headers,
+  // counted from when the server starts waiting for them (so also an idle keep-alive connection),
+  // must arrive within header_timeout; the body then within http_timeout, as must each response write.
+  std::chrono::milliseconds header_timeout{30000};
+  std::chrono::seconds http_timeout{30};
   std::chrono::milliseconds drain_timeout{5000};
   bool handle_signals = false;  // SIGINT/SIGTERM → graceful shutdown
 
@@ -46,8 +56,29 @@ struct ServerConfig {
   std::vector<std::filesystem::path> watch_paths;
   std::function<void(const std::filesystem::path& out)> rebuild_index;
   std::chrono::milliseconds debounce{300};
+  // --watch: also adopt a new index file moved over `db` by someone else (a replica being rolled to
+  // a new index): it is opened once to prove it works, then the workers reopen.
+  bool watch_index = false;
 
   ProtocolLimits limits;
+
+  // Per-user state (quiz progress, pending questions, the gaps log), shared by every replica that
+  // opens the same store. Null: quiz requests answer state_unavailable and no gaps are logged.
+  std::shared_ptr<state::StateStore> state;
+  // Record asks without a confident answer in `state` (`qabot gaps`); --no-gaps-log turns it off.
+  bool log_gaps = true;
+
+  // Slack and Discord webhooks (docs/integrations.md): each off while its secret is empty, and its
+  // routes then answer 404. Their bodies may be larger than an ask: Slack echoes the clicked message.
+  integrations::IntegrationsConfig integrations;
+  std::size_t max_integration_body_bytes = 1024 * 1024;
+  // Slack button clicks are answered by an HTTPS POST to the click's response_url. With Slack on,
+  // the server delivers them itself (FollowUpSender on its io_context) with these options; nullopt
+  // turns delivery off (follow-ups are then logged and dropped).
+  std::optional<FollowUpOptions> slack_delivery = FollowUpOptions{};
+  // Replaces the built-in delivery when set (tests collect follow-ups this way). Called on a worker
+  // thread: must not block.
+  std::function<void(integrations::FollowUp)> slack_follow_up;
 };
 
 }  // namespace qabot::server

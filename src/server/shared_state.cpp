@@ -18,11 +18,25 @@ ConnectionSlot::~ConnectionSlot() {
 
 namespace {
 
-RouterContext make_router_context(SharedState& state, AnswerPool& pool, const ServerConfig& config) {
+RouterContext make_router_context(SharedState& state, AnswerPool& pool, const ServerConfig& config,
+                                  std::shared_ptr<const GapRecorder> gaps, std::shared_ptr<const QuizService> quiz) {
   RouterContext ctx;
+  ctx.gaps = std::move(gaps);
+  ctx.quiz = std::move(quiz);
   ctx.question_count = [&pool] { return pool.question_count(); };
   ctx.metrics_text = [&state] { return state.metrics().prometheus_text(); };
   ctx.limits = config.limits;
+  // Secrets stay in the endpoints; nothing here logs them. A malformed Discord key throws here,
+  // before the server listens.
+  if (config.integrations.slack_enabled()) {
+    ctx.slack = std::make_shared<integrations::SlackEndpoint>(config.integrations.slack_signing_secret);
+  }
+  if (config.integrations.discord_enabled()) {
+    ctx.discord = std::make_shared<integrations::DiscordEndpoint>(config.integrations.discord_public_key);
+  }
+  ctx.slack_follow_up = config.slack_follow_up;
+  // Server-wide, so bounded by count and age: every API session and chat user shares this cap.
+  ctx.conversations = std::make_shared<ConversationStore>(10000, std::chrono::minutes(30));
   return ctx;
 }
 
@@ -31,7 +45,9 @@ RouterContext make_router_context(SharedState& state, AnswerPool& pool, const Se
 SharedState::SharedState(ServerConfig config, AnswerPool& pool)
     : config_(std::move(config)),
       pool_(pool),
-      router_(make_router_context(*this, pool, config_)),
+      gaps_(std::make_shared<GapRecorder>(config_.state, config_.log_gaps)),
+      quiz_(std::make_shared<QuizService>(config_.state)),
+      router_(make_router_context(*this, pool, config_, gaps_, quiz_)),
       origins_(config_.allowed_origins) {}
 
 ConnectionSlot SharedState::try_open_connection() {

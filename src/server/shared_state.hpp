@@ -44,6 +44,8 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   const ServerConfig& config() const { return config_; }
   AnswerPool& pool() { return pool_; }
   Metrics& metrics() { return metrics_; }
+  const GapRecorder& gaps() const { return *gaps_; }
+  const QuizService& quiz() const { return *quiz_; }
   const HttpRouter& router() const { return router_; }
   const OriginPolicy& origins() const { return origins_; }
   std::int64_t question_count() const { return pool_.question_count(); }
@@ -69,6 +71,8 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
 
   ServerConfig config_;
   AnswerPool& pool_;
+  std::shared_ptr<const GapRecorder> gaps_;  // before router_, which shares them
+  std::shared_ptr<const QuizService> quiz_;
   Metrics metrics_;
   HttpRouter router_;
   OriginPolicy origins_;

@@ -1,18 +1,32 @@
 #include "server/websocket_session.hpp"
 
+#include <atomic>
 #include <exception>
 #include <utility>
 
 #include <spdlog/spdlog.h>
 
+#include "quiz/quiz_request.hpp"
 #include "server/utf8_chunker.hpp"
 
 namespace qabot::server {
+namespace {
+
+// Unique within this process: a connection's own quiz user lasts as long as the connection.
+std::string next_connection_user() {
+  static std::atomic<std::uint64_t> counter{0};
+  static const auto started =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return "connection:" + std::to_string(started) + "-" + std::to_string(counter.fetch_add(1));
+}
+
+}  // namespace
 
 struct WebSocketSession::Ask {
   explicit Ask(const net::any_io_executor& ex) : timer(ex) {}
   std::uint64_t seq = 0;
   std::optional<std::string> id;
+  std::string session;  // key into conversations_
   bool stream = true;
   bool cancelled = false;
   bool answered = false;  // the worker's outcome arrived and "result" was sent
@@ -31,6 +45,7 @@ WebSocketSession::WebSocketSession(tcp::socket&& socket, std::shared_ptr<SharedS
   beast::error_code ec;
   const auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
   if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  connection_user_ = next_connection_user();
   state_->metrics().connection_opened(Metrics::Connection::WebSocket);
 }
 
@@ -48,6 +63,8 @@ void WebSocketSession::fail(beast::error_code ec, const char* what) {
 
 void WebSocketSession::run(http::request<http::string_body> req) {
   state_->join(this, weak_from_this());
+  // Browsers always send an Origin; scripts and relays usually do not. Only labels the gaps log.
+  if (req.find(http::field::origin) != req.end()) channel_ = "web";
   // The HTTP timeout no longer applies: the websocket stream keeps its own.
   beast::get_lowest_layer(ws_).expires_never();
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -95,16 +112,34 @@ void WebSocketSession::on_message(std::string_view frame) {
   ClientMessage msg = parse_client_message(frame, state_->config().limits);
   // Every frame costs a token, malformed ones too: errors are replies and can be flooded as well.
   if (!limiter_.try_acquire()) {
-    std::optional<std::string> id;
-    if (auto* a = std::get_if<AskRequest>(&msg)) id = a->id;
-    if (auto* c = std::get_if<CancelRequest>(&msg)) id = c->id;
-    if (auto* e = std::get_if<ProtocolError>(&msg)) id = e->id;
-    return send_error(id, ErrorCode::RateLimited, "too many messages: slow down");
+    return send_error(message_id(msg), ErrorCode::RateLimited, "too many messages: slow down");
   }
   if (auto* err = std::get_if<ProtocolError>(&msg)) return send_error(err->id, err->code, err->message);
   if (std::holds_alternative<PingRequest>(msg)) return send(make_pong());
   if (auto* c = std::get_if<CancelRequest>(&msg)) return cancel(c->id);
-  start_ask(std::get<AskRequest>(std::move(msg)));
+  const QuizService& quiz = state_->quiz();
+  if (auto* q = std::get_if<QuizRequest>(&msg)) {
+    return start_quiz(q->id, [&quiz, user = q->user, category = q->category](AnswerEngine* engine) {
+      return quiz.start(engine, user, category);
+    });
+  }
+  if (auto* q = std::get_if<QuizAnswerRequest>(&msg)) {
+    return start_quiz(q->id, [&quiz, user = q->user, text = q->text](AnswerEngine* engine) {
+      return quiz.answer(engine, user, text);
+    });
+  }
+  if (auto* p = std::get_if<ProgressRequest>(&msg)) {
+    return start_quiz(p->id, [&quiz, user = p->user](AnswerEngine* engine) { return quiz.progress(engine, user); });
+  }
+  auto& ask = std::get<AskRequest>(msg);
+  // "考考我", "quiz me on python": answered as a quiz request rather than searched for.
+  if (auto category = quiz::parse_quiz_request(ask.text)) {
+    return start_quiz(ask.id, [&quiz, user = ask.user.value_or(connection_user_),
+                               category = std::move(*category)](AnswerEngine* engine) {
+      return quiz.start(engine, user, category);
+    });
+  }
+  start_ask(std::move(ask));
 }
 
 void WebSocketSession::send_error(const std::optional<std::string>& id, ErrorCode code, std::string_view message) {
@@ -121,21 +156,30 @@ void WebSocketSession::start_ask(AskRequest req) {
   ask->seq = next_ask_++;
   ask->id = req.id;
   ask->stream = req.stream;
+  ask->session = req.session.value_or(std::string());
+  ConversationPtr conversation = conversations_.get(ask->session);
 
   auto self = shared_from_this();
   auto ex = ws_.get_executor();
   Metrics* metrics = &state_->metrics();
+  const GapRecorder* gaps = &state_->gaps();
   const bool queued = state_->pool().submit(
-      [self, ask, ex, metrics, text = std::move(req.text), top_k = req.top_k](AnswerEngine* engine) mutable {
+      [self, ask, ex, metrics, gaps, channel = channel_, text = std::move(req.text), top_k = req.top_k,
+       conversation = std::move(conversation)](AnswerEngine* engine) mutable {
         AskOutcome outcome;
         std::optional<std::string> failure;
+        std::optional<AskOutcome> gap;  // recorded after the reply is on its way
         if (engine == nullptr) {
           failure = "the index is not available";
         } else {
           const auto start = std::chrono::steady_clock::now();
           try {
-            outcome = engine->ask(text, top_k);
+            outcome = engine->ask_in_conversation(text, top_k, conversation);
             metrics->ask_completed(std::chrono::steady_clock::now() - start);
+            if (gaps->enabled() && !outcome.matched && !outcome.clarify) {
+              gap.emplace();
+              gap->hits = outcome.hits;
+            }
           } catch (const std::exception& e) {
             spdlog::error("ask failed: {}", e.what());
             failure = "could not answer";
@@ -145,9 +189,34 @@ void WebSocketSession::start_ask(AskRequest req) {
                        failure = std::move(failure)]() mutable {
           self->on_answer(ask, std::move(outcome), std::move(failure));
         });
+        if (gap) gaps->record(text, *gap, channel);
       });
   if (!queued) return send_error(req.id, ErrorCode::Overloaded, "the server is busy: try again");
   asks_.emplace(ask->seq, std::move(ask));
+}
+
+void WebSocketSession::start_quiz(std::optional<std::string> id, std::function<QuizOutcome(AnswerEngine*)> call) {
+  if (draining_) return send_error(id, ErrorCode::Overloaded, "the server is shutting down");
+  if (asks_.size() + quizzes_in_flight_ >= state_->config().max_asks_in_flight) {
+    return send_error(id, ErrorCode::Overloaded, "too many requests in flight on this connection");
+  }
+  auto self = shared_from_this();
+  auto ex = ws_.get_executor();
+  const bool queued = state_->pool().submit([self, ex, id, call = std::move(call)](AnswerEngine* engine) {
+    QuizOutcome outcome = call(engine);
+    net::post(ex, [self, id, outcome = std::move(outcome)] {
+      --self->quizzes_in_flight_;
+      if (self->dead_) return;
+      if (const auto* e = std::get_if<ProtocolError>(&outcome)) {
+        self->send_error(id, e->code, e->message);
+      } else {
+        self->send(QuizService::frame(id, outcome));
+      }
+      self->maybe_close_when_drained();
+    });
+  });
+  if (!queued) return send_error(id, ErrorCode::Overloaded, "the server is busy: try again");
+  ++quizzes_in_flight_;
 }
 
 void WebSocketSession::cancel(const std::string& id) {
@@ -169,11 +238,13 @@ void WebSocketSession::on_answer(const std::shared_ptr<Ask>& ask, AskOutcome out
     return maybe_close_when_drained();
   }
   ask->answered = true;
-  send(make_result(ask->id, outcome.matched, outcome.hits, outcome.clarify, outcome.corrections));
+  if (outcome.conversation) conversations_.put(ask->session, std::move(outcome.conversation));
+  send(make_result(ask->id, outcome.matched, outcome.hits, outcome.clarify, outcome.corrections, outcome.choices,
+                   outcome.followup));
   ask->answer = std::move(outcome.markdown);
   ask->html = std::move(outcome.html);
-  // Only a matched answer is streamed; a no-match message comes whole in "done".
-  if (outcome.matched && ask->stream && !ask->cancelled) {
+  // Only an answer from the notes is streamed; a "did you mean" or no-match message comes whole in "done".
+  if (outcome.matched && !outcome.clarify && ask->stream && !ask->cancelled) {
     ask->chunks = utf8_chunks(ask->answer, state_->config().delta_chunks);
   }
   stream_next(ask);
@@ -245,7 +316,7 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t) {
 }
 
 void WebSocketSession::maybe_close_when_drained() {
-  if (draining_ && asks_.empty()) send_close();
+  if (draining_ && asks_.empty() && quizzes_in_flight_ == 0) send_close();
 }
 
 void WebSocketSession::abort_connection(std::string_view why) {

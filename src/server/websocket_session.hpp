@@ -6,14 +6,17 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "server/conversation_store.hpp"
 #include "server/net.hpp"
 #include "server/protocol.hpp"
+#include "server/quiz_service.hpp"
 #include "server/rate_limiter.hpp"
 #include "server/session.hpp"
 #include "server/shared_state.hpp"
@@ -43,6 +46,8 @@ class WebSocketSession : public Session, public std::enable_shared_from_this<Web
   void on_read(beast::error_code ec, std::size_t bytes);
   void on_message(std::string_view text);
   void start_ask(AskRequest req);
+  // Runs a quiz call on a worker and sends its one reply frame.
+  void start_quiz(std::optional<std::string> id, std::function<QuizOutcome(AnswerEngine*)> call);
   void cancel(const std::string& id);
   void on_answer(const std::shared_ptr<Ask>& ask, AskOutcome outcome, std::optional<std::string> failure);
   void stream_next(const std::shared_ptr<Ask>& ask);
@@ -73,7 +78,13 @@ class WebSocketSession : public Session, public std::enable_shared_from_this<Web
   bool accepted_ = false;
 
   std::map<std::uint64_t, std::shared_ptr<Ask>> asks_;  // in flight, by arrival
+  // Follow-up context: the connection's own ("") and one per relay "session", bounded so that a
+  // relay multiplexing many users cannot grow it without limit.
+  ConversationStore conversations_{256, std::chrono::minutes(30)};
   std::uint64_t next_ask_ = 0;
+  std::size_t quizzes_in_flight_ = 0;
+  std::string channel_ = "ws";  // "web" when the upgrade came from a page (it had an Origin)
+  std::string connection_user_;  // the quiz user of asks like "考考我" that name none
 };
 
 }  // namespace qabot::server

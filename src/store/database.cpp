@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <mutex>
+#include <cstring>
 #include <stdexcept>
 
 #include "store/rank_function.hpp"
@@ -11,8 +13,33 @@
 namespace qabot::store {
 
 namespace {
+
+// SQLite's message for a failed write is "disk I/O error" whatever the cause; the errno behind it
+// (EFBIG, ENOSPC, EROFS, EACCES…) is what tells a user what to do.
+std::string error_message(sqlite3* db) {
+  std::string message = sqlite3_errmsg(db);
+  const int primary = sqlite3_extended_errcode(db) & 0xFF;
+  const int os_error = sqlite3_system_errno(db);
+  if (os_error != 0 && (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+                        primary == SQLITE_READONLY)) {
+    message += " (";
+    message += std::strerror(os_error);
+    message += ")";
+  }
+  return message;
+}
+
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   throw std::runtime_error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// SQLite's default keeps allocation statistics behind one process-wide mutex taken on every malloc
+// and free; with a connection per worker thread that mutex is both overhead and contention, and
+// nothing here reads the statistics. It can only be switched off before SQLite initialises, so the
+// first connection does it (SQLITE_MISUSE, if something initialised SQLite earlier, is harmless).
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
 }
 }  // namespace
 
@@ -66,7 +93,7 @@ bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  std::string message = sqlite3_errmsg(db_);
+  std::string message = error_message(db_);
   sqlite3_reset(stmt_);
   throw std::runtime_error("query failed: " + message);
 }
@@ -94,6 +121,7 @@ std::string_view Statement::blob(int column) const {
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 Database::Database(const std::filesystem::path& file, Mode mode) {
+  configure_sqlite_once();
   int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   // NOMUTEX: every connection is confined to one thread by design.
   flags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
@@ -112,7 +140,7 @@ Database::Database(const std::filesystem::path& file, Mode mode) {
   }
   if (mode == Mode::ReadOnly) uri += "?immutable=1";
   if (sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    std::string message = db_ ? error_message(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
     throw std::runtime_error("cannot open " + file.string() + ": " + message);
@@ -135,6 +163,9 @@ void Database::exec(std::string_view sql) {
   if (sqlite3_exec(db_, owned.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : sqlite3_errmsg(db_);
     sqlite3_free(error);
+    if (const std::string detail = error_message(db_); detail.size() > message.size() && detail.starts_with(message)) {
+      message = detail;
+    }
     throw std::runtime_error(message);
   }
 }

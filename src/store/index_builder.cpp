@@ -78,7 +78,8 @@ OldIndex inspect(const std::filesystem::path& db) {
     return OldIndex::Usable;
   } catch (const std::exception& e) {
     // Never overwrite a file we did not write: it may be someone's database.
-    throw std::runtime_error("refusing to replace " + db.string() + ": it is not a qabot index (" + e.what() + ")");
+    throw std::runtime_error("refusing to replace " + db.string() + ": it is not a qabot index (" + e.what() +
+                             "); if it is a damaged index, delete it and index again, else choose another --db");
   }
 }
 
@@ -151,6 +152,21 @@ Prepared prepare(const std::filesystem::path& file, const std::optional<std::str
   return p;
 }
 
+// A write error as a user can act on it: which file, what happened, what to do. Database adds the
+// errno to SQLite's "disk I/O error"; std::filesystem says "No space left on device" / "File too large".
+std::string write_failure(const std::filesystem::path& db, const std::filesystem::path& temp, std::string_view what) {
+  std::string hint = "check that its directory is writable and has free space";
+  const auto has = [&](std::string_view s) { return what.find(s) != std::string_view::npos; };
+  if (has("disk is full") || has("No space left") || has("File too large") || has("Disk quota")) {
+    hint = "free some disk space (or raise the file size limit) and run it again";
+  } else if (has("readonly") || has("read-only") || has("Permission denied") || has("unable to open")) {
+    hint = "make " + (db.parent_path().empty() ? std::string(".") : db.parent_path().string()) +
+           " writable or choose another --db";
+  }
+  return "cannot write the index " + db.string() + " (writing " + temp.string() + " failed: " + std::string(what) +
+         "); " + hint + ". " + (std::filesystem::exists(db) ? "The previous index is unchanged." : "");
+}
+
 }  // namespace
 
 std::int64_t question_id(std::string_view path, std::string_view question, int ordinal) {
@@ -171,129 +187,139 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
   report.files = files.size();
 
   TempFile temp(db_.string() + ".tmp-" + std::to_string(::getpid()));
-  if (old == OldIndex::Usable) {
-    std::filesystem::copy_file(db_, temp.path(), std::filesystem::copy_options::overwrite_existing);
-  }
-  {
-    Database db(temp.path(), Database::Mode::ReadWriteCreate);
-    // The temporary file is private until the rename; durability comes from the fsync before it.
-    db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;");
-    db.exec("BEGIN");
-    if (old != OldIndex::Usable) {
-      db.exec(kSchemaSql);
-      db.exec("INSERT INTO meta(key, value) VALUES ('format', 'qabot')");
+  // Every failure while writing is reported with the file it concerns and what to do about it; the
+  // temporary file is removed and the index in place is never touched.
+  try {
+    if (old == OldIndex::Usable) {
+      std::filesystem::copy_file(db_, temp.path(), std::filesystem::copy_options::overwrite_existing);
     }
-
-    std::map<std::string, std::string> known;  // path → content hash from the previous build
     {
-      auto s = db.prepare("SELECT path, hash FROM files");
-      while (s.step()) known.emplace(s.text(0), s.text(1));
-    }
-    db.exec("CREATE TEMP TABLE fresh(id INTEGER PRIMARY KEY)");
-    auto unindex_questions = db.prepare(
-        "INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
-        "SELECT 'delete', id, question, answer, category FROM questions WHERE path = ?1");
-    auto delete_questions = db.prepare("DELETE FROM questions WHERE path = ?1");
-    auto mark_fresh = db.prepare("INSERT INTO temp.fresh(id) VALUES (?1)");
-    auto delete_mined = db.prepare("DELETE FROM mined_synonyms WHERE path = ?1");
-    auto delete_file = db.prepare("DELETE FROM files WHERE path = ?1");
-    auto upsert_file = db.prepare(
-        "INSERT INTO files(path, hash, bytes, questions) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes, questions = excluded.questions");
-    auto id_taken = db.prepare("SELECT 1 FROM questions WHERE id = ?1");
-    auto insert_question = db.prepare(
-        "INSERT INTO questions(id, path, line, category, question, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    auto insert_mined = db.prepare("INSERT INTO mined_synonyms(path, a, b) VALUES (?1, ?2, ?3)");
+      Database db(temp.path(), Database::Mode::ReadWriteCreate);
+      // The temporary file is private until the rename; durability comes from the fsync before it.
+      db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;");
+      db.exec("BEGIN");
+      if (old != OldIndex::Usable) {
+        db.exec(kSchemaSql);
+        db.exec("INSERT INTO meta(key, value) VALUES ('format', 'qabot')");
+      }
 
-    auto forget = [&](const std::string& path) {
-      for (auto* s : {&unindex_questions, &delete_questions, &delete_mined, &delete_file}) {
-        s->reset();
-        s->bind(1, path);
-        s->step();
+      std::map<std::string, std::string> known;  // path → content hash from the previous build
+      {
+        auto s = db.prepare("SELECT path, hash FROM files");
+        while (s.step()) known.emplace(s.text(0), s.text(1));
       }
-    };
+      db.exec("CREATE TEMP TABLE fresh(id INTEGER PRIMARY KEY)");
+      auto unindex_questions = db.prepare(
+          "INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
+          "SELECT 'delete', id, question, answer, category FROM questions WHERE path = ?1");
+      auto delete_questions = db.prepare("DELETE FROM questions WHERE path = ?1");
+      auto mark_fresh = db.prepare("INSERT INTO temp.fresh(id) VALUES (?1)");
+      auto delete_mined = db.prepare("DELETE FROM mined_synonyms WHERE path = ?1");
+      auto delete_file = db.prepare("DELETE FROM files WHERE path = ?1");
+      auto upsert_file = db.prepare(
+          "INSERT INTO files(path, hash, bytes, questions) VALUES (?1, ?2, ?3, ?4) "
+          "ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes, questions = excluded.questions");
+      auto id_taken = db.prepare("SELECT 1 FROM questions WHERE id = ?1");
+      auto insert_question = db.prepare(
+          "INSERT INTO questions(id, path, line, category, question, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      auto insert_mined = db.prepare("INSERT INTO mined_synonyms(path, a, b) VALUES (?1, ?2, ?3)");
 
-    // Reading, decoding, parsing and mining are pure and run ahead on worker threads, a bounded
-    // window of files at a time; the connection stays on this thread and consumes results in file
-    // order, so the index is the same whatever the scheduling.
-    std::deque<std::future<Prepared>> window;
-    std::size_t next = 0;
-    const std::size_t ahead = std::max(2u, std::thread::hardware_concurrency()) * 2;
-    auto fill = [&] {
-      while (next < files.size() && window.size() < ahead) {
-        const auto file = files[next++];
-        std::optional<std::string> old_hash;
-        if (auto it = known.find(file.generic_string()); it != known.end()) old_hash = it->second;
-        window.push_back(std::async(std::launch::async, prepare, file, old_hash));
-      }
-    };
-    std::unordered_set<std::string> seen;
-    fill();
-    while (!window.empty()) {
-      Prepared p = window.front().get();
-      window.pop_front();
-      fill();
-      const std::string& path = p.path;
-      seen.insert(path);
-      report.bytes += p.bytes;
-      if (p.error) {
-        report.errors.push_back({path, *p.error});
-        continue;  // whatever an earlier build had for this file stays
-      }
-      if (p.unchanged) {
-        ++report.reused;
-        continue;
-      }
-      const std::string& hash = p.hash;
-      const auto& notes = p.notes;
-      ++report.parsed;
-      forget(path);
-      upsert_file.reset();
-      upsert_file.bind(1, path).bind(2, hash).bind(3, static_cast<std::int64_t>(p.bytes));
-      upsert_file.bind(4, static_cast<std::int64_t>(notes.size()));
-      upsert_file.step();
-      for (const auto& note : notes) {
-        std::int64_t id = 0;
-        for (int ordinal = 0;; ++ordinal) {
-          id = question_id(path, note.question, ordinal);
-          id_taken.reset();
-          id_taken.bind(1, id);
-          if (!id_taken.step()) break;
+      auto forget = [&](const std::string& path) {
+        for (auto* s : {&unindex_questions, &delete_questions, &delete_mined, &delete_file}) {
+          s->reset();
+          s->bind(1, path);
+          s->step();
         }
-        insert_question.reset();
-        insert_question.bind(1, id).bind(2, path).bind(3, std::int64_t{note.line});
-        insert_question.bind(4, join_category(note.category)).bind(5, note.question).bind(6, note.answer);
-        insert_question.step();
-        mark_fresh.reset();
-        mark_fresh.bind(1, id);
-        mark_fresh.step();
-      }
-      for (const auto& [a, b] : p.mined) {
-        insert_mined.reset();
-        insert_mined.bind(1, path).bind(2, a).bind(3, b);
-        insert_mined.step();
-      }
-    }
-    for (const auto& [path, hash] : known) {
-      if (!seen.count(path)) {
+      };
+
+      // Reading, decoding, parsing and mining are pure and run ahead on worker threads, a bounded
+      // window of files at a time; the connection stays on this thread and consumes results in file
+      // order, so the index is the same whatever the scheduling.
+      std::deque<std::future<Prepared>> window;
+      std::size_t next = 0;
+      const std::size_t ahead = std::max(2u, std::thread::hardware_concurrency()) * 2;
+      auto fill = [&] {
+        while (next < files.size() && window.size() < ahead) {
+          const auto file = files[next++];
+          std::optional<std::string> old_hash;
+          if (auto it = known.find(file.generic_string()); it != known.end()) old_hash = it->second;
+          window.push_back(std::async(std::launch::async, prepare, file, old_hash));
+        }
+      };
+      std::unordered_set<std::string> seen;
+      fill();
+      while (!window.empty()) {
+        Prepared p = window.front().get();
+        window.pop_front();
+        fill();
+        const std::string& path = p.path;
+        seen.insert(path);
+        report.bytes += p.bytes;
+        if (p.error) {
+          report.errors.push_back({path, *p.error});
+          continue;  // whatever an earlier build had for this file stays
+        }
+        if (p.unchanged) {
+          ++report.reused;
+          continue;
+        }
+        const std::string& hash = p.hash;
+        const auto& notes = p.notes;
+        ++report.parsed;
         forget(path);
-        ++report.removed;
+        upsert_file.reset();
+        upsert_file.bind(1, path).bind(2, hash).bind(3, static_cast<std::int64_t>(p.bytes));
+        upsert_file.bind(4, static_cast<std::int64_t>(notes.size()));
+        upsert_file.step();
+        for (const auto& note : notes) {
+          std::int64_t id = 0;
+          for (int ordinal = 0;; ++ordinal) {
+            id = question_id(path, note.question, ordinal);
+            id_taken.reset();
+            id_taken.bind(1, id);
+            if (!id_taken.step()) break;
+          }
+          insert_question.reset();
+          insert_question.bind(1, id).bind(2, path).bind(3, std::int64_t{note.line});
+          insert_question.bind(4, join_category(note.category)).bind(5, note.question).bind(6, note.answer);
+          insert_question.step();
+          mark_fresh.reset();
+          mark_fresh.bind(1, id);
+          mark_fresh.step();
+        }
+        for (const auto& [a, b] : p.mined) {
+          insert_mined.reset();
+          insert_mined.bind(1, path).bind(2, a).bind(3, b);
+          insert_mined.step();
+        }
       }
+      for (const auto& [path, hash] : known) {
+        if (!seen.count(path)) {
+          forget(path);
+          ++report.removed;
+        }
+      }
+      // A bulk load merges once at the end ('optimize' below) instead of FTS5's incremental merges
+      // after every flushed segment, which rewrite the same postings several times over.
+      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('automerge', 0)");
+      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('crisismerge', 64)");
+      db.exec(
+          "INSERT INTO questions_fts(rowid, question, answer, category) "
+          "SELECT q.id, q.question, q.answer, q.category FROM questions q JOIN temp.fresh f ON f.id = q.id");
+      {
+        auto s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM questions");
+        s.step();
+        report.questions = static_cast<std::size_t>(s.integer(0));
+        report.unanswered = static_cast<std::size_t>(s.integer(1));
+      }
+      db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+      db.exec("COMMIT");
+      if (report.parsed > 0 || report.removed > 0) db.exec("INSERT INTO questions_fts(questions_fts) VALUES ('optimize')");
     }
-    db.exec(
-        "INSERT INTO questions_fts(rowid, question, answer, category) "
-        "SELECT q.id, q.question, q.answer, q.category FROM questions q JOIN temp.fresh f ON f.id = q.id");
-    {
-      auto s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM questions");
-      s.step();
-      report.questions = static_cast<std::size_t>(s.integer(0));
-      report.unanswered = static_cast<std::size_t>(s.integer(1));
-    }
-    db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
-    db.exec("COMMIT");
-    if (report.parsed > 0 || report.removed > 0) db.exec("INSERT INTO questions_fts(questions_fts) VALUES ('optimize')");
+    fsync_file(temp.path());
+  } catch (const std::exception& e) {
+    throw std::runtime_error(write_failure(db_, temp.path(), e.what()));
   }
-  fsync_file(temp.path());
   std::error_code ec;
   std::filesystem::rename(temp.path(), db_, ec);
   if (ec) throw std::runtime_error("cannot replace " + db_.string() + ": " + ec.message());

@@ -19,6 +19,11 @@ struct QuestionBank::Statements {
 };
 
 namespace {
+// What to do about an index that cannot be read: it is derived data, so build it again.
+std::string rebuild_hint(const std::filesystem::path& db) {
+  return "delete it and rebuild it with `qabot index NOTES --db " + db.string() + "`";
+}
+
 StoredQuestion read_question(const Statement& s) {
   return StoredQuestion{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), static_cast<int>(s.integer(5))};
 }
@@ -31,13 +36,13 @@ QuestionBank::QuestionBank(const std::filesystem::path& db) : path_(db) {
   try {
     stmts_ = std::make_unique<Statements>(db);
   } catch (const std::exception& e) {
-    throw std::runtime_error(db.string() + " is not a readable qabot index: " + e.what());
+    throw std::runtime_error(db.string() + " is not a readable qabot index: " + e.what() + "; " + rebuild_hint(db));
   }
   int version = 0;
   try {
     version = stmts_->db.user_version();
   } catch (const std::exception& e) {
-    throw std::runtime_error(db.string() + " is not a qabot index: " + e.what());
+    throw std::runtime_error(db.string() + " is not a qabot index: " + e.what() + "; " + rebuild_hint(db));
   }
   if (version != kSchemaVersion)
     throw std::runtime_error(db.string() + " has index schema version " + std::to_string(version) +
@@ -52,7 +57,7 @@ QuestionBank::QuestionBank(const std::filesystem::path& db) : path_(db) {
     auto probe = stmts_->db.prepare("SELECT count(*) FROM questions_vocab WHERE term = 'qabot'");
     probe.step();
   } catch (const std::exception& e) {
-    throw std::runtime_error(db.string() + " is damaged: " + e.what());
+    throw std::runtime_error(db.string() + " is damaged: " + e.what() + "; " + rebuild_hint(db));
   }
 }
 

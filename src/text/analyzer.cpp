@@ -168,7 +168,7 @@ struct Analyzer::Impl {
 
   void push(std::string term, int start, int end, TokenKind kind) {
     group_start = out->size();
-    out->emplace_back(std::move(term), start, end, false, kind);
+    out->push_back(Token{std::move(term), start, end, false, kind});
   }
 
   void push_colocated(std::string term, int start, int end, TokenKind kind) {
@@ -176,7 +176,7 @@ struct Analyzer::Impl {
     for (std::size_t k = group_start; k < out->size(); ++k) {
       if ((*out)[k].term == term) return;
     }
-    out->emplace_back(std::move(term), start, end, true, kind);
+    out->push_back(Token{std::move(term), start, end, true, kind});
   }
 
   bool is_word(std::size_t k) const {
@@ -236,10 +236,12 @@ struct Analyzer::Impl {
       const NormalizedChar& d = chars[k + 1];
       const int second_len = encode_utf8(d.cp, pair + first_len);
       group_start = out->size();
-      out->emplace_back(std::string(pair, static_cast<std::size_t>(first_len + second_len)),
-                        c.start, d.end, false, TokenKind::CjkBigram);
-      out->emplace_back(std::string(pair, static_cast<std::size_t>(first_len)), c.start, c.end,
-                        true, TokenKind::CjkUnigram);
+      // Token{...} rather than emplace_back(args): clang 14 (the fuzz build) lacks C++20's
+      // parenthesised aggregate initialisation.
+      out->push_back(Token{std::string(pair, static_cast<std::size_t>(first_len + second_len)), c.start, d.end,
+                           false, TokenKind::CjkBigram});
+      out->push_back(Token{std::string(pair, static_cast<std::size_t>(first_len)), c.start, c.end, true,
+                           TokenKind::CjkUnigram});
       std::memmove(pair, pair + first_len, static_cast<std::size_t>(second_len));
       first_len = second_len;
     }

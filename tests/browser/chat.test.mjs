@@ -337,6 +337,30 @@ describe('web chat page', { timeout: 160000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'desktop-nomatch.png') });
   });
 
+  test('follow-ups say what they carried; matched words are marked; a near-tie asks which one', async () => {
+    let bot = await askByKeyboard(page, 'ResNet解决了什么问题');
+    const marks = bot.locator('.answer mark');
+    assert.ok(await marks.count() >= 1, 'matched words marked');
+    assert.equal(await marks.first().textContent(), 'ResNet');
+    const bg = await marks.first().evaluate((m) => getComputedStyle(m).backgroundColor);
+    assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'marks are styled');
+
+    bot = await askByKeyboard(page, '它的缺点呢');
+    let result = frames.filter((f) => f.type === 'result').at(-1);
+    assert.equal(result.followup?.previous, 'ResNet解决了什么问题');
+    const note = bot.locator('.followup-note');
+    assert.equal(await note.isVisible(), true);
+    assert.match(await note.innerText(), /ResNet解决了什么问题/);
+
+    bot = await askByKeyboard(page, 'max pooling 和 average pooling 的区别');
+    result = frames.filter((f) => f.type === 'result').at(-1);
+    assert.equal(result.clarify, true);
+    assert.match(await bot.locator('.answer').innerText(), /^Did you mean: /);
+    assert.equal(await bot.locator('.answer-head-label').textContent(), 'Which one?');
+    assert.equal(await bot.locator('.followups-clarify .chip').count(), result.choices);
+    await page.screenshot({ path: join(ARTIFACTS, 'desktop-clarify.png') });
+  });
+
   test('a hostile note shows as text and runs nothing', async () => {
     await recordStreaming(page);
     const bot = await askByKeyboard(page, 'XSS测试题');
@@ -511,6 +535,39 @@ describe('web chat page', { timeout: 160000 }, () => {
     const bot = await waitForAnswer(fresh, n + 1);
     assert.equal(await bot.locator('.answer-head-question').textContent(), 'BN有什么作用');
     await fresh.close();
+  });
+
+  test('a quiz round: the question, a graded reply with key points and the note, progress, "考考我"', async () => {
+    const input = page.locator('#composer-input');
+    const n = await botCount(page);
+    await page.locator('#quiz-button').click();
+    const question = await waitForAnswer(page, n + 1);
+    assert.ok((await question.locator('.quiz-question').textContent()).trim().length > 0);
+    assert.equal(await page.evaluate(() => window.qabot.quizPending), true);
+    assert.match(await page.evaluate(() => window.qabot.quizUser), /^web-[0-9a-f]{24}$/);
+
+    // The next message is the answer, not a question.
+    await input.fill('我不知道');
+    await page.keyboard.press('Enter');
+    const result = await waitForAnswer(page, n + 2);
+    assert.match(await result.locator('.quiz-verdict').textContent(), /Not yet/);
+    assert.ok(await result.locator('.quiz-points.is-missed li').count() >= 1);
+    assert.ok(await result.locator('.quiz-answer').evaluate((node) => node.childElementCount) >= 1);
+    assert.equal(await page.evaluate(() => window.qabot.quizPending), false);
+
+    await page.locator('#progress-button').click();
+    const progress = await waitForAnswer(page, n + 3);
+    assert.match(await progress.locator('.quiz-question').textContent(), /^Seen 1 of \d+ questions/);
+    assert.equal(await progress.locator('.quiz-boxes li').count(), 5);
+
+    // Typed, a quiz request is a quiz too (its answer bubble becomes the question).
+    await input.fill('考考我');
+    await page.keyboard.press('Enter');
+    const typed = await waitForAnswer(page, n + 4);
+    assert.ok(await typed.locator('.quiz-question').count() === 1);
+    assert.equal(await page.evaluate(() => window.qabot.quizPending), true);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.evaluate(() => window.qabot.quizPending), false);
   });
 
   test('no console errors or page errors', () => {

@@ -9,12 +9,14 @@ import asyncio
 import json
 import os
 import re
-import select
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from qabot_process import ServerDidNotStart, start_qabot  # noqa: E402
 
 SKIP = 77
 
@@ -31,23 +33,11 @@ def fail(message):
 
 
 def start_server(args, db):
-    proc = subprocess.Popen(
-        [args.qabot, "serve", "--db", db, "--synonyms", args.synonyms, "--port", "0", "--pace-ms", "10"],
-        stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
-    deadline = time.monotonic() + 20
-    line = ""
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
-        if ready:
-            line = proc.stdout.readline()
-            break
-        if proc.poll() is not None:
-            break
-    if not line.startswith("listening on http://"):
-        proc.kill()
-        fail("server did not print its address (got %r)" % line)
-    host_port = line.strip()[len("listening on http://"):].rstrip("/")
-    return proc, host_port
+    try:
+        return start_qabot([args.qabot, "serve", "--db", db, "--synonyms", args.synonyms, "--port", "0",
+                            "--pace-ms", "10"], timeout=20)
+    except ServerDidNotStart as error:
+        fail(str(error))
 
 
 async def ask_bn(url):

@@ -170,5 +170,68 @@ TEST_F(EndToEndTest, HotReloadWhileConnected) {
   EXPECT_EQ(fresh.read()["questions"].get<int>(), before + 1);
 }
 
+
+// Follow-ups over real sockets: the connection's own context, relay sessions kept apart, /api/ask.
+TEST_F(EndToEndTest, FollowUpsPerConnectionAndPerSession) {
+  start();
+  WsClient c(port());
+  c.read();  // hello
+  auto result_of = [&c](json ask_message) {
+    const std::string id = ask_message["id"];
+    c.send(ask_message);
+    return c.read_until_done(id).front();
+  };
+  auto in_session = [](json m, const std::string& session) {
+    m["session"] = session;
+    return m;
+  };
+  // The connection's own conversation.
+  EXPECT_FALSE(result_of(ask("1", "什么是面向对象")).contains("followup"));
+  auto follow = result_of(ask("2", "它有什么劣势"));
+  ASSERT_TRUE(follow.contains("followup")) << follow.dump();
+  EXPECT_EQ(follow["followup"]["previous"], "什么是面向对象");
+  EXPECT_NE(follow["hits"][0]["question"].get<std::string>().find("面向对象"), std::string::npos);
+
+  // Two relay users on the same connection: alice talks about BN, bob about ResNet.
+  result_of(in_session(ask("a1", "BN有什么作用"), "alice"));
+  result_of(in_session(ask("b1", "ResNet解决了什么问题"), "bob"));
+  auto alice = result_of(in_session(ask("a2", "它的缺点呢"), "alice"));
+  auto bob = result_of(in_session(ask("b2", "它的缺点呢"), "bob"));
+  EXPECT_EQ(alice["followup"]["previous"], "BN有什么作用") << alice.dump();
+  EXPECT_EQ(bob["followup"]["previous"], "ResNet解决了什么问题") << bob.dump();
+  // A new session has nothing to lean on, and an unrelated question carries nothing.
+  EXPECT_FALSE(result_of(in_session(ask("c1", "它的缺点呢"), "carol")).contains("followup"));
+  EXPECT_FALSE(result_of(in_session(ask("a3", "什么是过拟合"), "alice")).contains("followup"));
+}
+
+TEST_F(EndToEndTest, FollowUpsOverHttpNeedASession) {
+  start();
+  auto post = [this](const std::string& body) {
+    return json::parse(http_request(port(), http::verb::post, "/api/ask", body).body());
+  };
+  post(R"({"text":"BN有什么作用","session":"u1"})");
+  const auto with = post(R"({"text":"它的缺点呢","session":"u1"})");
+  ASSERT_TRUE(with.contains("followup")) << with.dump();
+  EXPECT_EQ(with["followup"]["carried"], json::array({"bn"}));
+  EXPECT_FALSE(post(R"({"text":"它的缺点呢"})").contains("followup"));  // no session: stands alone
+  EXPECT_FALSE(post(R"({"text":"它的缺点呢","session":"u2"})").contains("followup"));
+}
+
+TEST_F(EndToEndTest, NearTieAsksWhichOneAndAnswersAreHighlighted) {
+  start();
+  WsClient c(port());
+  c.read();
+  c.send(ask("tie", "max pooling 和 average pooling 的区别"));
+  auto messages = c.read_until_done("tie");
+  ASSERT_EQ(messages.size(), 2u);  // result and done: a question is not streamed
+  EXPECT_EQ(messages[0]["clarify"], true);
+  EXPECT_GE(messages[0]["choices"].get<int>(), 2);
+  EXPECT_TRUE(messages[1]["answer"].get<std::string>().starts_with("Did you mean: **")) << messages[1].dump();
+  c.send(ask("hl", "ＲｅｓＮｅｔ解決了什麼問題"));  // full-width and Traditional
+  messages = c.read_until_done("hl");
+  const std::string html = messages.back()["html"];
+  EXPECT_NE(html.find("<p><mark>ResNet</mark>提出是为了<mark>解决</mark>"), std::string::npos) << html;
+}
+
 }  // namespace
 }  // namespace qabot::server::testing

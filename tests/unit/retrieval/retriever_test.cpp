@@ -94,3 +94,36 @@ TEST_F(RetrieverTest, HitsCarrySource) {
   EXPECT_NE(r.hits[0].source.find("interview-notes.md:"), std::string::npos);
   EXPECT_FALSE(r.hits[0].category.empty());
 }
+
+// "Did you mean": only when the ranker cannot separate the top hits.
+TEST_F(RetrieverTest, ClarifiesRealNearTies) {
+  // Three notes about pooling, none about max vs average as such.
+  auto r = retriever_->search("max pooling 和 average pooling 的区别", 5);
+  EXPECT_TRUE(r.clarify);
+  EXPECT_GE(r.choices, 2u);
+  EXPECT_LE(r.choices, r.hits.size());
+}
+TEST_F(RetrieverTest, DoesNotClarifyClearWins) {
+  for (auto q : {"BN有什么作用", "ResNet的作用", "为什么神经网络需要激活函数", "is和==的区别", "如何防止过拟合"}) {
+    auto r = retriever_->search(q, 5);
+    EXPECT_FALSE(r.clarify) << q << " → " << (r.hits.size() > 1 ? r.hits[1].question : "-");
+    EXPECT_EQ(r.choices, 0u) << q;
+  }
+}
+TEST(RetrieverClarifyTest, SmallBankWithSiblingQuestions) {
+  test_support::TempDir dir;
+  dir.write("notes/opt.md",
+            "# 优化\n\n## Adam优化器的原理\n\n一阶矩和二阶矩的估计。\n\n## Adam优化器的优点\n\n收敛快，对学习率不敏感。\n\n"
+            "## 学习率衰减怎么做\n\n按步衰减或余弦退火。\n\n## 什么是过拟合\n\n训练好测试差。\n");
+  store::IndexBuilder(dir / "bank.db").build({dir / "notes"});
+  store::QuestionBank bank(dir / "bank.db");
+  retrieval::Synonyms none;
+  retrieval::Retriever retriever(bank, none);
+  // Both Adam notes fit "Adam优化器" equally: ask which one.
+  auto tie = retriever.search("Adam优化器", 5);
+  ASSERT_GE(tie.hits.size(), 2u);
+  EXPECT_TRUE(tie.clarify) << tie.hits[0].score << " vs " << tie.hits[1].score;
+  EXPECT_EQ(tie.choices, 2u);
+  // Naming the side decides it.
+  for (auto q : {"Adam优化器的优点", "Adam的原理", "学习率衰减", "过拟合"}) EXPECT_FALSE(retriever.search(q, 5).clarify) << q;
+}

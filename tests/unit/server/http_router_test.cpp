@@ -173,5 +173,29 @@ TEST(TargetPathTest, StripsQueryAndFragment) {
   EXPECT_EQ(target_path("/a"), "/a");
 }
 
+TEST(AmbiguousLengthTest, OnlyOnePlainContentLengthPasses) {
+  http::fields f;
+  EXPECT_FALSE(has_ambiguous_length(f));
+  f.insert(http::field::content_length, "5");
+  EXPECT_FALSE(has_ambiguous_length(f));
+  f.insert(http::field::content_length, "5");
+  EXPECT_TRUE(has_ambiguous_length(f));
+  http::fields list;
+  list.insert(http::field::content_length, "5, 5");
+  EXPECT_TRUE(has_ambiguous_length(list));
+}
+
+TEST(WebSocketKeyTest, SixteenBytesInBase64) {
+  EXPECT_TRUE(is_valid_websocket_key("dGhlIHNhbXBsZSBub25jZQ=="));  // RFC 6455's example
+  EXPECT_TRUE(is_valid_websocket_key("AAAAAAAAAAAAAAAAAAAAAA=="));
+  EXPECT_FALSE(is_valid_websocket_key(""));
+  EXPECT_FALSE(is_valid_websocket_key("c2hvcnQ="));                  // 5 bytes
+  EXPECT_FALSE(is_valid_websocket_key("dGhlIHNhbXBsZSBub25jZQ="));   // 23 characters
+  EXPECT_FALSE(is_valid_websocket_key("dGhlIHNhbXBsZSBub25jZQ=A"));  // padding in the wrong place
+  EXPECT_FALSE(is_valid_websocket_key("dGhlIHNhbXBsZSBub25jZ!=="));  // not base64
+  EXPECT_FALSE(is_valid_websocket_key("dGhlIHNhbXBsZSBub25jZR=="));  // bits beyond the 16th byte
+  EXPECT_FALSE(is_valid_websocket_key(std::string(40, 'A')));
+}
+
 }  // namespace
 }  // namespace qabot::server

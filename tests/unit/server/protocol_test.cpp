@@ -156,5 +156,65 @@ TEST(ProtocolTest, InvalidUtf8InRepliesIsReplacedNotThrown) {
   });
 }
 
+TEST(ProtocolTest, ParsesQuizMessages) {
+  const auto quiz_msg = parse_client_message(R"({"type":"quiz","id":"q","user":"u1","category":"ML"})");
+  const auto& quiz = as<QuizRequest>(quiz_msg);
+  EXPECT_EQ(quiz.id, "q");
+  EXPECT_EQ(quiz.user, "u1");
+  EXPECT_EQ(quiz.category, "ML");
+  const auto blank_msg = parse_client_message(R"({"type":"quiz","user":"u1","category":"  "})");
+  EXPECT_EQ(as<QuizRequest>(blank_msg).category, "");
+  const auto answer_msg = parse_client_message(R"({"type":"quiz_answer","user":"u1","text":"增加数据"})");
+  const auto& answer = as<QuizAnswerRequest>(answer_msg);
+  EXPECT_FALSE(answer.id.has_value());
+  EXPECT_EQ(answer.text, "增加数据");
+  const auto progress_msg = parse_client_message(R"({"type":"progress","id":"p","user":"u1"})");
+  EXPECT_EQ(as<ProgressRequest>(progress_msg).user, "u1");
+  const auto ask_msg = parse_client_message(R"({"type":"ask","text":"考考我","user":"u2"})");
+  EXPECT_EQ(as<AskRequest>(ask_msg).user, "u2");
+}
+
+TEST(ProtocolTest, RefusesBadQuizFieldsWithTheirId) {
+  for (const char* frame : {R"({"type":"quiz","id":"x"})", R"({"type":"quiz","id":"x","user":""})",
+                            R"({"type":"quiz","id":"x","user":7})", R"({"type":"progress","id":"x","user":null})",
+                            R"({"type":"quiz","id":"x","user":"u","category":1})",
+                            R"({"type":"quiz_answer","id":"x","user":"u"})",
+                            R"({"type":"quiz_answer","id":"x","user":"u","text":"  "})",
+                            R"({"type":"ask","id":"x","text":"hi","user":""})"}) {
+    const auto e = error_of(frame);
+    EXPECT_EQ(e.code, ErrorCode::BadRequest) << frame;
+    EXPECT_EQ(e.id, "x") << frame;
+  }
+  const std::string long_user = R"({"type":"quiz","user":")" + std::string(129, 'a') + R"("})";
+  EXPECT_EQ(error_of(long_user).code, ErrorCode::BadRequest);
+  const std::string ok_user = R"({"type":"quiz","user":")" + std::string(128, 'a') + R"("})";
+  EXPECT_TRUE(std::holds_alternative<QuizRequest>(parse_client_message(ok_user)));
+}
+
+TEST(ProtocolTest, QuizReplyShapes) {
+  const json q = quiz_question_json(7, "BN有什么作用", "面试题 / A", "notes.md:23");
+  const json question = json::parse(make_quiz_question("q", q, 2, 3, 4));
+  EXPECT_EQ(question["type"], "quiz_question");
+  EXPECT_EQ(question["id"], "q");
+  EXPECT_EQ(question["question"]["id"], 7);
+  EXPECT_EQ(question["question"]["source"], "notes.md:23");
+  EXPECT_EQ(question["box"], 2);
+  EXPECT_EQ(question["due"], 3);
+  EXPECT_EQ(question["new"], 4);
+  const json result = json::parse(make_quiz_result(std::nullopt, q, 0.5, true, {"a"}, {"b", "c"}, "md", "<p>md</p>", 1, 99));
+  EXPECT_EQ(result["type"], "quiz_result");
+  EXPECT_EQ(result["id"], nullptr);
+  EXPECT_EQ(result["hit"], json::array({"a"}));
+  EXPECT_EQ(result["missed"].size(), 2u);
+  EXPECT_EQ(result["answer"]["html"], "<p>md</p>");
+  EXPECT_EQ(result["next_due"], 99);
+  const json progress = json::parse(make_progress("p", 10, 4, 1, {1, 2, 1, 0, 0}, 6, 3));
+  EXPECT_EQ(progress["type"], "progress");
+  EXPECT_EQ(progress["boxes"].size(), 5u);
+  EXPECT_EQ(progress["correct"], 3);
+  EXPECT_EQ(json::parse(make_error("z", ErrorCode::NoQuiz, "m"))["code"], "no_quiz");
+  EXPECT_EQ(json::parse(make_error("z", ErrorCode::StateUnavailable, "m"))["code"], "state_unavailable");
+}
+
 }  // namespace
 }  // namespace qabot::server
