@@ -95,15 +95,16 @@ void Reloader::reload_once() {
     fs::rename(tmp, pool_.db());  // atomic on one file system; open connections keep the old file
     serving_ = identify(pool_.db());
     pool_.reload(count);
-    succeeded_.fetch_add(1);
-    metrics_.reload(true);
+    // Log before counting: whoever sees the count in /metrics can then find the reason in the log.
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     spdlog::info("re-indexed: {} questions in {} ms", count, ms.count());
+    succeeded_.fetch_add(1);
+    metrics_.reload(true);
   } catch (const std::exception& e) {
     fs::remove(tmp, ec);
+    spdlog::error("re-index failed, still serving the previous index: {}", e.what());
     failed_.fetch_add(1);
     metrics_.reload(false);
-    spdlog::error("re-index failed, still serving the previous index: {}", e.what());
   }
 }
 
@@ -122,15 +123,15 @@ void Reloader::reopen_once() {
     }
     serving_ = now;
     pool_.reload(count);
+    spdlog::info("index file replaced: now serving {} questions from {}", count, pool_.db().string());
     succeeded_.fetch_add(1);
     metrics_.reload(true);
-    spdlog::info("index file replaced: now serving {} questions from {}", count, pool_.db().string());
   } catch (const std::exception& e) {
     // Not adopted: the next change (a good file moved into place) is checked again.
-    failed_.fetch_add(1);
-    metrics_.reload(false);
     spdlog::error("index file {} was replaced by one that does not open, still serving the previous index: {}",
                   pool_.db().string(), e.what());
+    failed_.fetch_add(1);
+    metrics_.reload(false);
   }
 }
 

@@ -454,7 +454,15 @@ TEST_F(HostileInputTest, ThousandAsksInOneBurst) {
   expect_bn_on_fresh_connection("burst");
   const std::size_t rss_after = resident_bytes();
   // 3,000 asks and ~6,000 replies must not stay in memory: allow allocator slack, not growth per ask.
-  EXPECT_LT(rss_after, rss_before + 64 * 1024 * 1024) << rss_before << " → " << rss_after;
+  // Under AddressSanitizer freed blocks wait in its quarantine (256 MiB by default) before reuse, so
+  // resident memory grows by up to that much with no leak; there LeakSanitizer checks for leaks.
+  constexpr std::size_t kMiB = 1024 * 1024;
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr std::size_t kSlack = 64 * kMiB + 256 * kMiB;
+#else
+  constexpr std::size_t kSlack = 64 * kMiB;
+#endif
+  EXPECT_LT(rss_after, rss_before + kSlack) << rss_before << " → " << rss_after;
 }
 
 TEST_F(HostileInputTest, ClientThatNeverReadsIsDisconnected) {
