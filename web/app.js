@@ -820,9 +820,11 @@
       return false;
     }
     addUserMessage(text);
+    // Naming the question keeps a reply from being graded against a newer one asked in another tab.
+    const question = quizPending && Number.isInteger(quizPending.id) ? quizPending.id : null;
     quizPending = null;
     setQuizMode(false);
-    quizRequest('quiz_answer', { type: 'quiz_answer', text }, 'Quiz result');
+    quizRequest('quiz_answer', { type: 'quiz_answer', text, question }, 'Quiz result');
     return true;
   }
 

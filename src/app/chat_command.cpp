@@ -63,6 +63,25 @@ void print_sources(const json& result) {
   }
 }
 
+void print_quiz_question(const json& msg) {
+  const json q = msg.value("question", json::object());
+  std::printf("Quiz [%s]: %s\n  (type your answer; /skip to pass)\n", q.value("category", "").c_str(),
+              q.value("question", "").c_str());
+}
+
+void print_quiz_result(const json& msg) {
+  std::printf("%s: score %.0f%%\n", msg.value("passed", false) ? "Passed" : "Not yet",
+              100 * msg.value("score", 0.0));
+  for (const char* field : {"hit", "missed"}) {
+    const json points = msg.value(field, json::array());
+    for (const auto& p : points) {
+      const char* mark = std::string_view(field) == "hit" ? "+" : "-";
+      if (p.is_string()) std::printf("  %s %s\n", mark, p.get_ref<const std::string&>().c_str());
+    }
+  }
+  std::printf("\nThe note's answer:\n%s\n", msg.value("answer", json::object()).value("markdown", "").c_str());
+}
+
 }  // namespace
 
 int run_chat(const std::string& url) {
@@ -87,12 +106,16 @@ int run_chat(const std::string& url) {
     if (hello.value("type", "") != "hello") throw std::runtime_error("unexpected first message from the server");
     const bool interactive = ::isatty(STDIN_FILENO) != 0;
     if (interactive) {
-      std::printf("connected to %s: %lld questions. Ask away; Ctrl-D quits.\n", url.c_str(),
+      std::printf("connected to %s: %lld questions. Ask away (\"quiz me\" starts a quiz); Ctrl-D quits.\n",
+                  url.c_str(),
                   static_cast<long long>(hello.value("questions", 0)));
     }
 
     std::string line;
     int n = 0;
+    // After a quiz question the next line is the answer to it (graded by the server), unless it is
+    // /skip. The quiz belongs to this connection: no user is named.
+    bool answering = false;
     for (;;) {
       if (interactive) {
         std::printf("\n> ");
@@ -102,7 +125,13 @@ int run_chat(const std::string& url) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       if (line == "/quit" || line == "/exit") break;
       const std::string id = "q" + std::to_string(++n);
-      ws.write(net::buffer(json({{"type", "ask"}, {"id", id}, {"text", line}}).dump()));
+      if (answering && line == "/skip") {
+        answering = false;
+        continue;
+      }
+      const char* type = answering ? "quiz_answer" : "ask";
+      answering = false;
+      ws.write(net::buffer(json({{"type", type}, {"id", id}, {"text", line}}).dump()));
 
       json result;
       bool streamed = false;
@@ -126,6 +155,13 @@ int run_chat(const std::string& url) {
           if (!streamed) std::fputs(msg.value("answer", "").c_str(), stdout);
           std::fputs("\n", stdout);
           if (result.is_object()) print_sources(result);
+          break;
+        } else if (type == "quiz_question") {
+          print_quiz_question(msg);
+          answering = true;
+          break;
+        } else if (type == "quiz_result") {
+          print_quiz_result(msg);
           break;
         }
       }

@@ -1,11 +1,13 @@
 #include "app/gaps_command.hpp"
 
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "answer/answerer.hpp"
 #include "app/defaults.hpp"
@@ -25,6 +27,34 @@ struct GapsOptions {
   std::size_t read = 10000;  // most recent gaps read from the log
   bool json = false;
 };
+
+// Gap texts were typed by anyone who can reach the server: control characters (C0, DEL, C1) are
+// shown as \uXXXX so that none can move the cursor, recolour or fake lines in the owner's terminal.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  char escape[16];
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    unsigned code = 0x110000;  // none
+    if (c < 0x20 || c == 0x7F) {
+      code = c;
+    } else if (c == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) {
+        code = next;
+        ++i;
+      }
+    }
+    if (code == 0x110000) {
+      out += static_cast<char>(c);
+    } else {
+      std::snprintf(escape, sizeof escape, "\\u%04X", code);
+      out += escape;
+    }
+  }
+  return out;
+}
 
 std::string local_time(std::int64_t t) {
   const std::time_t tt = static_cast<std::time_t>(t);
@@ -93,11 +123,11 @@ int run_gaps(const GapsOptions &o) {
   std::cout << gaps.size() << " unanswered question" << (gaps.size() == 1 ? "" : "s") << " in " << groups.size()
             << " group" << (groups.size() == 1 ? "" : "s") << " (most asked first):\n\n";
   for (const auto &g : groups) {
-    std::cout << "  " << g.count << "x  " << g.representative << "\n";
+    std::cout << "  " << g.count << "x  " << printable(g.representative) << "\n";
     std::cout << "      last asked " << local_time(g.last_seen);
-    if (!g.closest.empty()) std::cout << "; closest note: " << g.closest;
+    if (!g.closest.empty()) std::cout << "; closest note: " << printable(g.closest);
     std::cout << "\n";
-    for (const auto &e : g.examples) std::cout << "      also: " << e << "\n";
+    for (const auto &e : g.examples) std::cout << "      also: " << printable(e) << "\n";
   }
   return 0;
 }

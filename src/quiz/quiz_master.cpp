@@ -67,9 +67,10 @@ std::optional<QuizStart> QuizMaster::start(state::StateStore &store, std::string
 }
 
 std::optional<QuizResult> QuizMaster::answer(state::StateStore &store, std::string_view user, std::string_view reply,
-                                             std::int64_t now) {
+                                             std::int64_t now, std::optional<std::int64_t> question) {
   const auto pending = store.pending(user);
   if (!pending) return std::nullopt;
+  if (question && *question != pending->question_id) return std::nullopt;
   const auto it = by_key_.find(pending->question_key);
   if (it == by_key_.end()) {
     store.clear_pending(user);

@@ -82,10 +82,13 @@ public:
 
   // Grades `reply` against the pending question and moves its card. nullopt:
   // nothing is pending (or the pending question left the bank in a rebuild; it
-  // is then dropped).
+  // is then dropped), or `question` names another question than the pending
+  // one (the user was asked a newer question elsewhere, e.g. in another tab):
+  // a reply is never graded against a question it was not written for.
   std::optional<QuizResult> answer(state::StateStore &store,
                                    std::string_view user,
-                                   std::string_view reply, std::int64_t now);
+                                   std::string_view reply, std::int64_t now,
+                                   std::optional<std::int64_t> question = {});
 
   Progress progress(state::StateStore &store, std::string_view user,
                     std::int64_t now) const;

@@ -64,9 +64,17 @@ std::optional<std::string> english(std::string s) {
                         // request
 }
 
+bool ascii_words(const std::string &s) {
+  for (unsigned char c : s) {
+    if (!std::isalnum(c) && c != ' ' && c != '-' && c != '+' && c != '#' && c != '_' && c != '.') return false;
+  }
+  return true;
+}
+
 std::optional<std::string> chinese(std::string s) {
-  static constexpr std::array<std::string_view, 6> kTriggers = {"考考我", "测测我",     "测试我",
-                                                                "考我",   "测试一下我", "考一考我"};
+  // Longest first: "考一考我" contains "考我", and taking that would leave "考一" as a category.
+  static constexpr std::array<std::string_view, 6> kTriggers = {"测试一下我", "考一考我", "考考我",
+                                                                "测测我",     "测试我",   "考我"};
   for (auto trigger : kTriggers) {
     const auto at = s.find(trigger);
     if (at == std::string::npos) continue;
@@ -75,7 +83,12 @@ std::optional<std::string> chinese(std::string s) {
     if (after.starts_with("的")) return std::nullopt;  // "测试我的模型": about a test, not a request
     for (std::string_view lead : {"请", "你", "来", "帮我"}) strip_prefix(before, lead);
     trim(before);
-    for (std::string_view lead : {"用", "拿", "就", "关于"}) strip_prefix(before, lead);
+    bool introduced = false;
+    for (std::string_view lead : {"用", "拿", "就", "关于"}) introduced |= strip_prefix(before, lead);
+    // Text before the trigger is a category only when introduced ("用python考考我") or a bare
+    // technical name ("python考考我"); otherwise it is a sentence ("老师为什么考我") to be answered.
+    trim(before);
+    if (!before.empty() && !introduced && !ascii_words(before)) return std::nullopt;
     for (std::string_view tail : {"吧", "呗", "呀", "啊", "一下"}) strip_suffix(after, tail);
     trim(after);
     for (std::string_view lead : {"一下", "一道", "一题", "吧"}) strip_prefix(after, lead);

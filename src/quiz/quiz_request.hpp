@@ -5,12 +5,13 @@
 // questions about quizzes or tests are still asked.
 //
 //   English (case-insensitive): "quiz me", "test me", "quiz", each optionally
-//   followed by
-//     "on|about|in <category>"; "please" and trailing punctuation ignored.
-//   Chinese: "考考我", "考我", "测试我", "测测我", "考考我吧"…, optionally with
-//   a category before the
-//     trigger or after it ("考考我 python", "考考我关于过拟合的问题",
-//     "用python考考我"); "测试我的…" is not a request.
+//   followed by "on|about|in <category>"; "please" and trailing punctuation
+//   ignored.
+//   Chinese: "考考我", "考一考我", "考我", "测试我", "测试一下我", "测测我",
+//   "考考我吧"…, with an optional category after the trigger ("考考我 python",
+//   "考考我关于过拟合的问题") or before it when introduced ("用python考考我") or
+//   a bare Latin name ("python考考我"). "测试我的…" and "老师为什么考我" are
+//   not requests.
 
 #include <optional>
 #include <string>

@@ -9,12 +9,16 @@ namespace qabot::server {
 
 AnswerPool::AnswerPool(EngineFactory factory, std::filesystem::path db, std::size_t workers, std::size_t max_queued)
     : factory_(std::move(factory)), db_(std::move(db)), max_queued_(max_queued) {
-  auto first = factory_(db_);
-  question_count_ = first->question_count();
   if (workers == 0) workers = 1;
+  // Every worker's engine is opened here, not at its first job: by then the file at db_ may have
+  // been replaced (a rollout under --watch), and a replacement that does not open must never be
+  // what a worker serves from.
+  std::vector<std::unique_ptr<AnswerEngine>> engines;
+  engines.reserve(workers);
+  for (std::size_t i = 0; i < workers; ++i) engines.push_back(factory_(db_));
+  question_count_ = engines.front()->question_count();
   threads_.reserve(workers);
-  threads_.emplace_back([this, e = std::move(first)]() mutable { work(std::move(e)); });
-  for (std::size_t i = 1; i < workers; ++i) threads_.emplace_back([this] { work(nullptr); });
+  for (auto& e : engines) threads_.emplace_back([this, e = std::move(e)]() mutable { work(std::move(e)); });
 }
 
 AnswerPool::~AnswerPool() { stop(); }
@@ -46,8 +50,8 @@ void AnswerPool::stop() {
 }
 
 void AnswerPool::work(std::unique_ptr<AnswerEngine> engine) {
-  std::uint64_t seen = engine ? 0 : ~std::uint64_t{0};
-  if (engine) seen = generation_.load();
+  // Generation 0 is the file every engine was opened on in the constructor.
+  std::uint64_t seen = 0;
   for (;;) {
     Job job;
     {

@@ -14,6 +14,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -28,8 +29,8 @@ class AnswerPool {
   // internal error).
   using Job = std::function<void(AnswerEngine* engine)>;
 
-  // Opens the first engine on the calling thread so that a missing or broken index throws here, with
-  // the factory's message, before the server starts listening.
+  // Opens every worker's engine on the calling thread so that a missing or broken index throws here,
+  // with the factory's message, before the server starts listening.
   AnswerPool(EngineFactory factory, std::filesystem::path db, std::size_t workers, std::size_t max_queued);
   ~AnswerPool();
   AnswerPool(const AnswerPool&) = delete;

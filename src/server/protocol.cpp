@@ -15,10 +15,11 @@ std::size_t code_points(std::string_view s) {
   return n;
 }
 
-// A required string like "user": present, a string, not blank, at most max_id_chars code points.
-std::optional<std::string> read_user(const json& msg, const ProtocolLimits& limits, std::string& out) {
+// An optional "user": absent or null leaves `out` empty; otherwise a string, not blank, at most
+// max_id_chars code points. Returns the error message when it is not.
+std::optional<std::string> read_user(const json& msg, const ProtocolLimits& limits, std::optional<std::string>& out) {
   const auto it = msg.find("user");
-  if (it == msg.end() || it->is_null()) return std::string("\"user\" is required");
+  if (it == msg.end() || it->is_null()) return std::nullopt;
   if (!it->is_string()) return std::string("\"user\" must be a string");
   const auto& s = it->get_ref<const std::string&>();
   if (is_blank(s)) return std::string("\"user\" is blank");
@@ -144,11 +145,7 @@ ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits&
       if (!s->is_boolean()) return fail(ErrorCode::BadRequest, "\"stream\" must be a boolean");
       ask.stream = s->get<bool>();
     }
-    if (const auto u = msg.find("user"); u != msg.end() && !u->is_null()) {
-      std::string user;
-      if (auto err = read_user(msg, limits, user)) return fail(ErrorCode::BadRequest, *err);
-      ask.user = std::move(user);
-    }
+    if (auto err = read_user(msg, limits, ask.user)) return fail(ErrorCode::BadRequest, *err);
     return ask;
   }
   if (t == "cancel") {
@@ -157,7 +154,7 @@ ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits&
   }
   if (t == "ping") return PingRequest{};
   if (t == "quiz" || t == "quiz_answer" || t == "progress") {
-    std::string user;
+    std::optional<std::string> user;
     if (auto err = read_user(msg, limits, user)) return fail(ErrorCode::BadRequest, *err);
     if (t == "progress") return ProgressRequest{id, std::move(user)};
     if (t == "quiz") {
@@ -179,7 +176,12 @@ ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits&
       err->id = id;
       return *err;
     }
-    return QuizAnswerRequest{id, std::move(user), std::move(fields.text)};
+    QuizAnswerRequest answer{id, std::move(user), std::move(fields.text), {}};
+    if (const auto q = msg.find("question"); q != msg.end() && !q->is_null()) {
+      if (!q->is_number_integer()) return fail(ErrorCode::BadRequest, "\"question\" must be an integer (question.id)");
+      answer.question = q->get<std::int64_t>();
+    }
+    return answer;
   }
   return fail(ErrorCode::BadRequest, "unknown message type \"" + t.substr(0, 64) + "\"");
 }

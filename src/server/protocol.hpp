@@ -42,24 +42,26 @@ struct AskRequest {
   std::optional<std::string> user;
 };
 
-// {"type":"quiz"}: the next question for `user`, optionally within a category.
+// {"type":"quiz"}: the next question for `user`, optionally within a category. In the quiz
+// messages an absent `user` means the connection's own (see WebSocketSession).
 struct QuizRequest {
   std::optional<std::string> id;
-  std::string user;
+  std::optional<std::string> user;
   std::string category;  // "" = any
 };
 
 // {"type":"quiz_answer"}: the user's reply to the pending question.
 struct QuizAnswerRequest {
   std::optional<std::string> id;
-  std::string user;
+  std::optional<std::string> user;
   std::string text;
+  std::optional<std::int64_t> question;  // the quiz_question's question.id this replies to
 };
 
 // {"type":"progress"}
 struct ProgressRequest {
   std::optional<std::string> id;
-  std::string user;
+  std::optional<std::string> user;
 };
 
 struct CancelRequest {

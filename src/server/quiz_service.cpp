@@ -51,9 +51,16 @@ QuizOutcome QuizService::start(AnswerEngine *engine, const std::string &user, co
   });
 }
 
-QuizOutcome QuizService::answer(AnswerEngine *engine, const std::string &user, const std::string &text) const {
+QuizOutcome QuizService::answer(AnswerEngine *engine, const std::string &user, const std::string &text,
+                                std::optional<std::int64_t> question) const {
   return run(engine, [&](quiz::QuizMaster &master, state::StateStore &store, std::int64_t now) -> QuizOutcome {
-    auto graded = master.answer(store, user, text, now);
+    auto graded = master.answer(store, user, text, now, question);
+    if (!graded && question) {
+      return ProtocolError{ErrorCode::NoQuiz,
+                           "question " + std::to_string(*question) +
+                               " is not the pending one (a newer question was asked since): send a \"quiz\"",
+                           {}};
+    }
     if (!graded) return ProtocolError{ErrorCode::NoQuiz, "no quiz question is pending: send a \"quiz\" first", {}};
     std::string html = answer::render_html(graded->question.answer);
     return QuizGraded{std::move(*graded), std::move(html)};

@@ -44,8 +44,12 @@ public:
 
   QuizOutcome start(AnswerEngine *engine, const std::string &user,
                     const std::string &category) const;
+  // `question`: the id of the question the reply was written for, when the
+  // client says (protocol `quiz_answer.question`); a different pending question
+  // is then not graded.
   QuizOutcome answer(AnswerEngine *engine, const std::string &user,
-                     const std::string &text) const;
+                     const std::string &text,
+                     std::optional<std::int64_t> question = {}) const;
   QuizOutcome progress(AnswerEngine *engine, const std::string &user) const;
 
   // A chat user's `/quiz` (Slack, Discord) → the reply as note-style markdown. The rule for

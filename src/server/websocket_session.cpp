@@ -1,6 +1,9 @@
 #include "server/websocket_session.hpp"
 
-#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <string>
 #include <exception>
 #include <utility>
 
@@ -12,12 +15,15 @@
 namespace qabot::server {
 namespace {
 
-// Unique within this process: a connection's own quiz user lasts as long as the connection.
+// The quiz user of a connection whose quiz messages name none. Random (128 bits), not a counter: a
+// client naming this id as its "user" would otherwise read and answer another connection's quiz.
 std::string next_connection_user() {
-  static std::atomic<std::uint64_t> counter{0};
-  static const auto started =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  return "connection:" + std::to_string(started) + "-" + std::to_string(counter.fetch_add(1));
+  static std::mutex mutex;
+  static std::random_device device;
+  std::lock_guard lock(mutex);
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%08x%08x%08x%08x", device(), device(), device(), device());
+  return std::string("connection:") + hex;
 }
 
 }  // namespace
@@ -119,17 +125,19 @@ void WebSocketSession::on_message(std::string_view frame) {
   if (auto* c = std::get_if<CancelRequest>(&msg)) return cancel(c->id);
   const QuizService& quiz = state_->quiz();
   if (auto* q = std::get_if<QuizRequest>(&msg)) {
-    return start_quiz(q->id, [&quiz, user = q->user, category = q->category](AnswerEngine* engine) {
-      return quiz.start(engine, user, category);
-    });
+    return start_quiz(q->id, [&quiz, user = q->user.value_or(connection_user_), category = q->category](
+                                 AnswerEngine* engine) { return quiz.start(engine, user, category); });
   }
   if (auto* q = std::get_if<QuizAnswerRequest>(&msg)) {
-    return start_quiz(q->id, [&quiz, user = q->user, text = q->text](AnswerEngine* engine) {
-      return quiz.answer(engine, user, text);
+    return start_quiz(q->id, [&quiz, user = q->user.value_or(connection_user_), text = q->text,
+                               question = q->question](AnswerEngine* engine) {
+      return quiz.answer(engine, user, text, question);
     });
   }
   if (auto* p = std::get_if<ProgressRequest>(&msg)) {
-    return start_quiz(p->id, [&quiz, user = p->user](AnswerEngine* engine) { return quiz.progress(engine, user); });
+    return start_quiz(p->id, [&quiz, user = p->user.value_or(connection_user_)](AnswerEngine* engine) {
+      return quiz.progress(engine, user);
+    });
   }
   auto& ask = std::get<AskRequest>(msg);
   // "考考我", "quiz me on python": answered as a quiz request rather than searched for.

@@ -58,10 +58,14 @@ PostgresConnection::PostgresConnection(const std::string& uri) {
   password_ = std::move(target.password);
   where_ = std::move(target.where);
   // Defaults first, the URI last: with expand_dbname, later entries override earlier ones, so a
-  // connect_timeout in the URI wins over ours. Without a timeout, an unreachable host would hold a
-  // replica's start (and every request after a failover) for the kernel's TCP timeout.
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {"10", "qabot", uri.c_str(), nullptr};
+  // setting in the URI wins over ours. Without these bounds a database that stops answering would
+  // hold each call for the kernel's TCP timeouts (minutes): connect_timeout bounds connecting,
+  // keepalives and tcp_user_timeout a connection whose packets vanish, statement_timeout a query.
+  const char* keywords[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                            "keepalives_count", "tcp_user_timeout", "options", "application_name", "dbname",
+                            nullptr};
+  const char* values[] = {"10", "1", "30", "10", "3", "10000", "-c statement_timeout=10000", "qabot", uri.c_str(),
+                          nullptr};
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (conn_ == nullptr) throw StateError("postgres state store: out of memory");
   // libpq prints server notices ("relation … already exists, skipping" from the migrations'
@@ -79,13 +83,16 @@ PostgresConnection::~PostgresConnection() {
   if (conn_ != nullptr) PQfinish(conn_);
 }
 
-std::string PostgresConnection::scrub(std::string message) const {
-  if (password_.empty()) return message;
-  for (auto at = message.find(password_); at != std::string::npos; at = message.find(password_, at)) {
-    message.replace(at, password_.size(), "***");
+std::string scrub_secret(std::string message, std::string_view secret) {
+  if (secret.empty()) return message;
+  // Go on after each "***": a secret such as "*" would otherwise be found in it again forever.
+  for (auto at = message.find(secret); at != std::string::npos; at = message.find(secret, at + 3)) {
+    message.replace(at, secret.size(), "***");
   }
   return message;
 }
+
+std::string PostgresConnection::scrub(std::string message) const { return scrub_secret(std::move(message), password_); }
 
 std::vector<PostgresConnection::Row> PostgresConnection::exec(std::string_view sql, const std::vector<std::string>& params,
                                                               bool retry) {

@@ -16,6 +16,9 @@ struct pg_conn;
 
 namespace qabot::state {
 
+// `message` with every occurrence of `secret` replaced by "***" (nothing when `secret` is empty).
+std::string scrub_secret(std::string message, std::string_view secret);
+
 class PostgresConnection {
  public:
   using Row = std::vector<std::string>;  // text values; SQL NULL reads as ""

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <limits>
 #include <system_error>
 
@@ -125,7 +126,12 @@ void PostgresStateStore::migrate(PostgresConnection& conn) {
 
 PostgresStateStore::Lease PostgresStateStore::borrow() {
   std::unique_lock lock(mutex_);
-  returned_.wait(lock, [&] { return !idle_.empty() || open_ < max_connections_; });
+  // Every connection busy for this long means the database is stuck, not busy: fail the call (a
+  // quiz request gets state_unavailable) rather than queue callers without bound.
+  if (!returned_.wait_for(lock, std::chrono::seconds(15), [&] { return !idle_.empty() || open_ < max_connections_; })) {
+    throw StateError("postgres state store: all " + std::to_string(max_connections_) +
+                     " connections are busy (the database is not answering)");
+  }
   if (!idle_.empty()) {
     auto conn = std::move(idle_.back());
     idle_.pop_back();
@@ -225,6 +231,13 @@ void PostgresStateStore::record_gap(const Gap& g) {
       "INSERT INTO gaps (text, time, confidence, best_question, channel) "
       "VALUES ($1, $2::bigint, $3::double precision, $4, $5)",
       {g.text, number(g.time), number(g.confidence), g.best_question, g.channel});
+}
+
+void PostgresStateStore::prune_gaps(std::size_t keep) {
+  auto conn = borrow();
+  // gaps.id is a serial: insertion order. With fewer than keep+1 rows the subquery is NULL.
+  conn->exec("DELETE FROM gaps WHERE id <= (SELECT id FROM gaps ORDER BY id DESC LIMIT 1 OFFSET $1::bigint)",
+             {std::to_string(std::min<std::size_t>(keep, std::numeric_limits<std::int64_t>::max()))});
 }
 
 std::vector<Gap> PostgresStateStore::gaps(std::size_t limit) {

@@ -37,6 +37,7 @@ class PostgresStateStore final : public StateStore {
 
   void record_gap(const Gap& gap) override;
   std::vector<Gap> gaps(std::size_t limit) override;
+  void prune_gaps(std::size_t keep) override;
 
   std::string_view engine() const override { return "postgres"; }
 

@@ -1,6 +1,8 @@
 #include "state/sqlite_state_store.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <limits>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -98,6 +100,10 @@ struct SqliteStateStore::Impl {
     gaps = db.prepare(
         "SELECT text, time, confidence, best_question, channel "
         "FROM gaps ORDER BY time DESC, id DESC LIMIT ?1");
+    // With fewer than keep+1 rows the subquery is NULL and nothing matches.
+    prune_gaps = db.prepare(
+        "DELETE FROM gaps WHERE id <= "
+        "(SELECT id FROM gaps ORDER BY id DESC LIMIT 1 OFFSET ?1)");
   }
 
   void migrate() {
@@ -128,7 +134,7 @@ struct SqliteStateStore::Impl {
   }
 
   store::Database db;
-  store::Statement cards, card, put_card, pending, set_pending, clear_pending, record_gap, gaps;
+  store::Statement cards, card, put_card, pending, set_pending, clear_pending, record_gap, gaps, prune_gaps;
 };
 
 namespace {
@@ -234,6 +240,13 @@ void SqliteStateStore::clear_pending(std::string_view user) {
 void SqliteStateStore::record_gap(const Gap &g) {
   guarded(mutex_, impl_->record_gap, [&](store::Statement &s) {
     s.bind(1, g.text).bind(2, g.time).bind(3, g.confidence).bind(4, g.best_question).bind(5, g.channel);
+    s.step();
+  });
+}
+
+void SqliteStateStore::prune_gaps(std::size_t keep) {
+  guarded(mutex_, impl_->prune_gaps, [&](store::Statement &s) {
+    s.bind(1, static_cast<std::int64_t>(std::min<std::size_t>(keep, std::numeric_limits<std::int64_t>::max())));
     s.step();
   });
 }

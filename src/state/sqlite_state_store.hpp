@@ -36,6 +36,7 @@ class SqliteStateStore final : public StateStore {
 
   void record_gap(const Gap &gap) override;
   std::vector<Gap> gaps(std::size_t limit) override;
+  void prune_gaps(std::size_t keep) override;
 
   std::string_view engine() const override { return "sqlite"; }
 

@@ -77,6 +77,9 @@ public:
   virtual void record_gap(const Gap &gap) = 0;
   // The most recent gaps first, at most `limit`.
   virtual std::vector<Gap> gaps(std::size_t limit) = 0;
+  // Deletes all but the `keep` most recently recorded gaps: anyone can send
+  // unanswerable asks, so the log must not grow with them without bound.
+  virtual void prune_gaps(std::size_t keep) = 0;
 
   // "sqlite" or "postgres": for logs and /healthz.
   virtual std::string_view engine() const = 0;

@@ -2,44 +2,20 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <sstream>
 #include <string>
 
+#include "cli/qabot_cli.hpp"
 #include "support/temp_dir.hpp"
 
 using qabot::test_support::TempDir;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs `qabot ARGS` with stdin from a file, capturing stdout (stderr goes to a file beside it).
-Run run_qabot(const TempDir& dir, const std::string& args, const std::string& input = "") {
-  auto in = dir.write("stdin.txt", input);
-  std::string cmd = "cd " + quote(QABOT_SOURCE_DIR) + " && timeout 60 " + quote(QABOT_BIN) + " " + args + " < " +
-                    quote(in.string()) + " 2> " + quote((dir / "stderr.txt").string());
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using qabot::test_support::run_qabot;
+const auto quote = qabot::test_support::shell_quote;
 
 class CliTest : public ::testing::Test {
  protected:

@@ -1,12 +1,12 @@
 // `qabot gaps` as a user runs it, over a state file seeded through the real SqliteStateStore.
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "cli/qabot_cli.hpp"
 #include "state/sqlite_state_store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -14,30 +14,8 @@ using qabot::test_support::TempDir;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-Run run_qabot(const TempDir& dir, const std::string& args) {
-  std::string cmd =
-      "timeout 60 " + quote(QABOT_BIN) + " " + args + " < /dev/null 2> " + quote((dir / "stderr.txt").string());
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using qabot::test_support::run_qabot;
+const auto quote = qabot::test_support::shell_quote;
 
 class GapsCliTest : public ::testing::Test {
  protected:
@@ -93,4 +71,16 @@ TEST_F(GapsCliTest, NoStateFileIsNotCreated) {
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("nothing has been logged"), std::string::npos) << r.out;
   EXPECT_FALSE(std::filesystem::exists(missing));
+}
+
+TEST_F(GapsCliTest, ControlCharactersFromAsksNeverReachTheTerminal) {
+  qabot::state::SqliteStateStore store(dir_ / "qabot-state.db");
+  store.record_gap({"\x1b]0;owned\x07\x1b[31mred\nfake line\xc2\x9b" "2J", 40, 0, "", "ws"});
+  const auto r = run_qabot(dir_, "gaps --db " + db());
+  ASSERT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\x07'), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\xc2\x9b"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\nfake line"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\\u001B[31mred\\u000Afake line\\u009B2J"), std::string::npos) << r.out;
 }

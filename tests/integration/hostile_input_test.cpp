@@ -12,6 +12,7 @@
 
 #include "raw_connection.hpp"
 #include "server/server.hpp"
+#include "server_fixture.hpp"
 #include "store/index_builder.hpp"
 #include "test_client.hpp"
 
@@ -61,7 +62,7 @@ json next_error(WsClient& c) {
   throw std::runtime_error("no error reply");
 }
 
-class HostileInputTest : public ::testing::Test {
+class HostileInputTest : public ServerFixture {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
@@ -76,36 +77,13 @@ class HostileInputTest : public ::testing::Test {
   }
 
   static ServerConfig config() {
-    ServerConfig c;
-    c.host = "127.0.0.1";
-    c.port = 0;
-    c.io_threads = 2;
-    c.workers = 2;
-    c.db = dir_->path() / "qabot.db";
-    c.engine_factory = make_answerer_factory(fs::path(QABOT_SOURCE_DIR) / "data" / "synonyms.txt");
-    c.pace = 0ms;
+    ServerConfig c = loopback_config(dir_->path() / "qabot.db");
     c.header_timeout = 1500ms;
     return c;
   }
 
-  void start(ServerConfig c = config()) {
-    server_ = std::make_unique<Server>(std::move(c));
-    server_->start();
-  }
+  void start(ServerConfig c = config()) { ServerFixture::start(std::move(c)); }
   void SetUp() override { start(); }
-  void TearDown() override {
-    if (server_) {
-      server_->shutdown();
-      server_->wait();
-    }
-  }
-  unsigned short port() const { return server_->port(); }
-
-  std::unique_ptr<WsClient> connect() {
-    auto c = std::make_unique<WsClient>(port());
-    EXPECT_EQ(c->read()["type"], "hello");
-    return c;
-  }
 
   // The normal ask that must keep working after every hostile case.
   void expect_bn_answered(WsClient& c, const std::string& context) {
@@ -178,7 +156,6 @@ class HostileInputTest : public ::testing::Test {
   }
 
   static TempDir* dir_;
-  std::unique_ptr<Server> server_;
   int next_id_ = 0;
 };
 

@@ -17,12 +17,14 @@ import os
 import re
 import resource
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from qabot_process import stop_qabot  # noqa: E402
 
 
 NOBODY = 65534
@@ -298,12 +300,7 @@ def test_watch_keeps_serving(d, good, count):
         status, body = ask_http(address, "修好之后才出现的问题是什么")
         check(status == 200 and body["matched"], "the new question is not answered: %r" % body)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_qabot(proc)
         log.close()
     leftovers = [f for f in os.listdir(d) if "watch.db." in f]
     check(not leftovers, "temporary files left behind by the watcher: %r" % leftovers)
@@ -350,12 +347,7 @@ def test_index_file_replaced(d, good, count):
         check(reloads(address)[0] >= 1, "the adoption is not counted in /metrics")
         check(proc.poll() is None, "the replica died during the rollout")
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_qabot(proc)
         log.close()
 
 

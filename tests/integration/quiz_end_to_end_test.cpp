@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "server/server.hpp"
+#include "server_fixture.hpp"
 #include "state/sqlite_state_store.hpp"
 #include "store/index_builder.hpp"
 #include "store/question_bank.hpp"
@@ -20,7 +21,7 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-class QuizEndToEndTest : public ::testing::Test {
+class QuizEndToEndTest : public ServerFixture {
  protected:
   void SetUp() override {
     db_ = dir_.path() / "qabot.db";
@@ -29,24 +30,9 @@ class QuizEndToEndTest : public ::testing::Test {
   }
 
   void start(bool with_state = true) {
-    ServerConfig c;
-    c.host = "127.0.0.1";
-    c.port = 0;
-    c.io_threads = 2;
-    c.workers = 2;
-    c.db = db_;
-    c.engine_factory = make_answerer_factory(fs::path(QABOT_SOURCE_DIR) / "data" / "synonyms.txt");
-    c.pace = 0ms;
+    ServerConfig c = loopback_config(db_);
     if (with_state) c.state = state_;
-    server_ = std::make_unique<Server>(std::move(c));
-    server_->start();
-  }
-
-  void TearDown() override {
-    if (server_) {
-      server_->shutdown();
-      server_->wait();
-    }
+    ServerFixture::start(std::move(c));
   }
 
   // The reference answer of a question the server asked, read from the index
@@ -63,12 +49,9 @@ class QuizEndToEndTest : public ::testing::Test {
     return c.read(10s);
   }
 
-  unsigned short port() const { return server_->port(); }
-
   TempDir dir_;
   fs::path db_;
   std::shared_ptr<state::SqliteStateStore> state_;
-  std::unique_ptr<Server> server_;
 };
 
 TEST_F(QuizEndToEndTest, AFullRoundFailThenPass) {
@@ -84,9 +67,15 @@ TEST_F(QuizEndToEndTest, AFullRoundFailThenPass) {
   EXPECT_EQ(q1["due"], 0);
   EXPECT_GT(q1["new"].get<int>(), 10);
 
+  // A reply naming another question than the pending one is not graded.
+  const auto wrong = request(c, {{"type", "quiz_answer"}, {"id", "a0"}, {"user", "alice"}, {"text", "x"},
+                                 {"question", q1["question"]["id"].get<std::int64_t>() + 1000}});
+  EXPECT_EQ(wrong["code"], "no_quiz") << wrong.dump();
+
   // A reply with nothing of the answer fails; the card goes to box 0 and comes
   // back within minutes.
-  const auto r1 = request(c, {{"type", "quiz_answer"}, {"id", "a1"}, {"user", "alice"}, {"text", "我不知道"}});
+  const auto r1 = request(c, {{"type", "quiz_answer"}, {"id", "a1"}, {"user", "alice"}, {"text", "我不知道"},
+                              {"question", q1["question"]["id"]}});
   ASSERT_EQ(r1["type"], "quiz_result") << r1.dump();
   EXPECT_EQ(r1["id"], "a1");
   EXPECT_EQ(r1["question"], q1["question"]);
@@ -174,8 +163,16 @@ TEST_F(QuizEndToEndTest, QuizRequestsInAsksAndCategories) {
   ASSERT_EQ(q["type"], "quiz_question") << q.dump();
   EXPECT_EQ(q["id"], "k");
   // The connection's own user: the pending question is not visible to a named
-  // user.
+  // user, and is answered by a quiz_answer that names none.
   EXPECT_EQ(request(c, {{"type", "quiz_answer"}, {"user", "dave"}, {"text", "x"}})["code"], "no_quiz");
+  const auto graded = request(c, {{"type", "quiz_answer"}, {"id", "ka"}, {"text", "不知道"}});
+  ASSERT_EQ(graded["type"], "quiz_result") << graded.dump();
+  EXPECT_EQ(graded["question"], q["question"]);
+  EXPECT_EQ(request(c, {{"type", "progress"}})["reviews"], 1);
+  // Another connection has a user of its own.
+  WsClient other(port());
+  other.read();
+  EXPECT_EQ(request(other, {{"type", "progress"}})["reviews"], 0);
 
   const auto py = request(c, {{"type", "ask"}, {"id", "py"}, {"text", "quiz me on python"}, {"user", "dave"}});
   ASSERT_EQ(py["type"], "quiz_question") << py.dump();
@@ -197,7 +194,6 @@ TEST_F(QuizEndToEndTest, UserIsValidated) {
   start();
   WsClient c(port());
   c.read();
-  EXPECT_EQ(request(c, {{"type", "quiz"}, {"id", "1"}})["code"], "bad_request");
   EXPECT_EQ(request(c, {{"type", "quiz"}, {"id", "2"}, {"user", " "}})["code"], "bad_request");
   EXPECT_EQ(request(c, {{"type", "quiz"}, {"id", "3"}, {"user", 5}})["code"], "bad_request");
   EXPECT_EQ(request(c, {{"type", "progress"}, {"id", "4"}, {"user", std::string(129, 'u')}})["code"], "bad_request");

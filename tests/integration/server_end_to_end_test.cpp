@@ -10,6 +10,7 @@
 #include "server/metrics.hpp"
 #include "server/reloader.hpp"
 #include "server/server.hpp"
+#include "server_fixture.hpp"
 #include "store/index_builder.hpp"
 #include "test_client.hpp"
 
@@ -18,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class EndToEndTest : public ::testing::Test {
+class EndToEndTest : public ServerFixture {
  protected:
   void SetUp() override {
     notes_ = dir_.path() / "notes";
@@ -29,34 +30,16 @@ class EndToEndTest : public ::testing::Test {
   }
 
   void start(bool watch = false) {
-    ServerConfig c;
-    c.host = "127.0.0.1";
-    c.port = 0;
-    c.io_threads = 2;
-    c.workers = 2;
-    c.db = db_;
-    c.engine_factory = make_answerer_factory(fs::path(QABOT_SOURCE_DIR) / "data" / "synonyms.txt");
-    c.pace = 0ms;
+    ServerConfig c = loopback_config(db_);
     c.rebuild_index = [notes = notes_](const fs::path& out) { store::IndexBuilder(out).build({notes}); };
     if (watch) c.watch_paths = {notes_};
     c.debounce = 100ms;
-    server_ = std::make_unique<Server>(std::move(c));
-    server_->start();
+    ServerFixture::start(std::move(c));
   }
-
-  void TearDown() override {
-    if (server_) {
-      server_->shutdown();
-      server_->wait();
-    }
-  }
-
-  unsigned short port() const { return server_->port(); }
 
   TempDir dir_;
   fs::path notes_;
   fs::path db_;
-  std::unique_ptr<Server> server_;
 };
 
 json ask(const std::string& id, const std::string& text) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "server/server.hpp"
+#include "server_fixture.hpp"
 #include "server/shared_state.hpp"
 #include "server/metrics.hpp"
 #include "server/reloader.hpp"
@@ -66,26 +67,9 @@ ServerConfig scripted_config() {
   return c;
 }
 
-class ServerTest : public ::testing::Test {
+class ServerTest : public ServerFixture {
  protected:
-  void start(ServerConfig config = scripted_config()) {
-    server_ = std::make_unique<Server>(std::move(config));
-    server_->start();
-  }
-  void SetUp() override {}
-  void TearDown() override {
-    if (server_) {
-      server_->shutdown();
-      server_->wait();
-    }
-  }
-  unsigned short port() const { return server_->port(); }
-  std::unique_ptr<WsClient> connect() {
-    auto c = std::make_unique<WsClient>(port());
-    EXPECT_EQ(c->read()["type"], "hello");
-    return c;
-  }
-  std::unique_ptr<Server> server_;
+  void start(ServerConfig config = scripted_config()) { ServerFixture::start(std::move(config)); }
 };
 
 json ask(const std::string& id, const std::string& text, bool stream = true) {

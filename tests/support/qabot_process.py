@@ -5,6 +5,7 @@ connections; reading that line is how tests learn the port without racing the bi
 """
 
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -32,3 +33,13 @@ def start_qabot(command, timeout=30.0):
         proc.kill()
         raise ServerDidNotStart("server did not print its address (got %r)" % line)
     return proc, line.strip()[len(READY_PREFIX):].rstrip("/")
+
+
+def stop_qabot(proc, timeout=10.0):
+    """Stop a server the way an operator does (SIGTERM: drain, then exit); kill it if it hangs."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

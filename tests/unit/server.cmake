@@ -9,3 +9,5 @@ qabot_add_test(server_metrics_test unit SOURCES server/metrics_test.cpp LIBS qab
 qabot_add_test(server_conversation_store_test unit SOURCES server/conversation_store_test.cpp LIBS qabot_server)
 qabot_add_test(server_https_url_test unit SOURCES server/https_url_test.cpp LIBS qabot_server)
 qabot_add_test(server_quiz_service_test unit SOURCES server/quiz_service_test.cpp LIBS qabot_server qabot_state)
+qabot_add_test(server_gap_recorder_test unit SOURCES server/gap_recorder_test.cpp LIBS qabot_server qabot_state)
+qabot_add_test(server_answer_pool_test unit SOURCES server/answer_pool_test.cpp LIBS qabot_server)

@@ -67,6 +67,22 @@ TEST_F(QuizMasterTest, AFullRoundPassesAndMovesTheCardUp) {
   EXPECT_EQ(p.boxes[1], 1);
 }
 
+TEST_F(QuizMasterTest, AReplyToAnOlderQuestionIsNotGradedAgainstTheNewOne) {
+  // Two tabs of one user: the first asks q1, the second q2 (which replaces it as pending).
+  const auto q1 = master.start(store, "dana", "", 1000);
+  const auto q2 = master.start(store, "dana", "", 1001);
+  ASSERT_TRUE(q1 && q2);
+  ASSERT_NE(q1->question.id, q2->question.id);
+  // The reply written for q1 is refused and q2 stays pending, its card untouched.
+  EXPECT_FALSE(master.answer(store, "dana", "我不知道", 1002, q1->question.id).has_value());
+  ASSERT_TRUE(store.pending("dana").has_value());
+  EXPECT_EQ(store.pending("dana")->question_id, q2->question.id);
+  EXPECT_TRUE(store.cards("dana").empty());
+  const auto r = master.answer(store, "dana", "我不知道", 1003, q2->question.id);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->question.id, q2->question.id);
+}
+
 TEST_F(QuizMasterTest, AFailedQuestionComesBackBeforeNewOnes) {
   ASSERT_TRUE(master.start(store, "bob", "", 0).has_value());
   const auto r = master.answer(store, "bob", "不知道", 10);

@@ -18,6 +18,10 @@ TEST(QuizRequestTest, RecognisesRequestsWithAndWithoutCategory) {
   EXPECT_EQ(parse_quiz_request("考考我 python"), "python");
   EXPECT_EQ(parse_quiz_request("考考我关于过拟合的问题"), "过拟合");
   EXPECT_EQ(parse_quiz_request("用python考考我"), "python");
+  EXPECT_EQ(parse_quiz_request("考一考我"), "");
+  EXPECT_EQ(parse_quiz_request("测试一下我吧"), "");
+  EXPECT_EQ(parse_quiz_request("python考考我"), "python");
+  EXPECT_EQ(parse_quiz_request("关于深度学习考考我"), "深度学习");
 }
 
 TEST(QuizRequestTest, OrdinaryQuestionsAreNotRequests) {
@@ -26,6 +30,8 @@ TEST(QuizRequestTest, OrdinaryQuestionsAreNotRequests) {
   EXPECT_FALSE(parse_quiz_request("BN有什么作用").has_value());
   EXPECT_FALSE(parse_quiz_request("测试我的模型用什么指标").has_value());
   EXPECT_FALSE(parse_quiz_request("面试官考我动态规划怎么办").has_value());
+  EXPECT_FALSE(parse_quiz_request("老师为什么考我").has_value());
+  EXPECT_FALSE(parse_quiz_request("为什么面试总考我").has_value());
   EXPECT_FALSE(parse_quiz_request("").has_value());
   EXPECT_FALSE(parse_quiz_request("test me if you can, what is overfitting").has_value());
 }

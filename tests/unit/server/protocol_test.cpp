@@ -170,16 +170,25 @@ TEST(ProtocolTest, ParsesQuizMessages) {
   EXPECT_EQ(answer.text, "增加数据");
   const auto progress_msg = parse_client_message(R"({"type":"progress","id":"p","user":"u1"})");
   EXPECT_EQ(as<ProgressRequest>(progress_msg).user, "u1");
+  // No user (or null): the connection's own, decided by the session.
+  EXPECT_FALSE(as<QuizRequest>(parse_client_message(R"({"type":"quiz"})")).user.has_value());
+  EXPECT_FALSE(as<ProgressRequest>(parse_client_message(R"({"type":"progress","user":null})")).user.has_value());
+  EXPECT_FALSE(as<QuizAnswerRequest>(parse_client_message(R"({"type":"quiz_answer","text":"t"})")).user.has_value());
+  EXPECT_FALSE(as<QuizAnswerRequest>(parse_client_message(R"({"type":"quiz_answer","text":"t"})")).question.has_value());
+  EXPECT_EQ(as<QuizAnswerRequest>(parse_client_message(R"({"type":"quiz_answer","text":"t","question":12})")).question,
+            12);
   const auto ask_msg = parse_client_message(R"({"type":"ask","text":"考考我","user":"u2"})");
   EXPECT_EQ(as<AskRequest>(ask_msg).user, "u2");
 }
 
 TEST(ProtocolTest, RefusesBadQuizFieldsWithTheirId) {
-  for (const char* frame : {R"({"type":"quiz","id":"x"})", R"({"type":"quiz","id":"x","user":""})",
-                            R"({"type":"quiz","id":"x","user":7})", R"({"type":"progress","id":"x","user":null})",
+  for (const char* frame : {R"({"type":"quiz","id":"x","user":""})", R"({"type":"quiz","id":"x","user":7})",
+                            R"({"type":"progress","id":"x","user":[]})",
                             R"({"type":"quiz","id":"x","user":"u","category":1})",
                             R"({"type":"quiz_answer","id":"x","user":"u"})",
                             R"({"type":"quiz_answer","id":"x","user":"u","text":"  "})",
+                            R"({"type":"quiz_answer","id":"x","text":"t","question":"12"})",
+                            R"({"type":"quiz_answer","id":"x","text":"t","question":1.5})",
                             R"({"type":"ask","id":"x","text":"hi","user":""})"}) {
     const auto e = error_of(frame);
     EXPECT_EQ(e.code, ErrorCode::BadRequest) << frame;

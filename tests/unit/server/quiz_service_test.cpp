@@ -38,6 +38,7 @@ class ThrowingStore final : public state::StateStore {
   void clear_pending(std::string_view) override { throw state::StateError("down"); }
   void record_gap(const state::Gap&) override { throw state::StateError("down"); }
   std::vector<state::Gap> gaps(std::size_t) override { throw state::StateError("down"); }
+  void prune_gaps(std::size_t) override { throw state::StateError("down"); }
   std::string_view engine() const override { return "broken"; }
 };
 

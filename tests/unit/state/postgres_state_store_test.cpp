@@ -103,6 +103,14 @@ TEST_F(PostgresStateStoreTest, ErrorsNeverShowThePassword) {
   }
 }
 
+TEST(ScrubSecretTest, RemovesEveryOccurrenceAndEnds) {
+  EXPECT_EQ(scrub_secret("auth failed for hunter2 (hunter2)", "hunter2"), "auth failed for *** (***)");
+  EXPECT_EQ(scrub_secret("no secret here", ""), "no secret here");
+  // A password made of the mask's own characters must not be found in the mask again.
+  EXPECT_EQ(scrub_secret("a*b**c", "*"), "a***b******c");
+  EXPECT_EQ(scrub_secret("***", "**"), "****");
+}
+
 TEST_F(PostgresStateStoreTest, PoolNeverOpensMoreThanItsLimit) {
   PostgresStateStore store(uri_, 2);
   std::vector<std::thread> threads;

@@ -148,6 +148,22 @@ TEST_P(StateStoreContractTest, GapsNewestFirstUpToLimit) {
   EXPECT_EQ(store_->gaps(std::numeric_limits<std::size_t>::max()).size(), 4u);  // "all"
 }
 
+TEST_P(StateStoreContractTest, PruneKeepsTheMostRecentlyRecorded) {
+  store_->prune_gaps(3);  // an empty log is fine
+  for (int i = 0; i < 6; ++i) store_->record_gap({"g" + std::to_string(i), 100 + i, 0, "", "ws"});
+  store_->prune_gaps(10);  // fewer than that: nothing goes
+  EXPECT_EQ(store_->gaps(100).size(), 6u);
+  store_->prune_gaps(2);
+  const auto left = store_->gaps(100);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].text, "g5");
+  EXPECT_EQ(left[1].text, "g4");
+  store_->prune_gaps(0);
+  EXPECT_TRUE(store_->gaps(100).empty());
+  store_->record_gap({"after", 200, 0, "", "ws"});  // the log goes on after pruning
+  EXPECT_EQ(store_->gaps(100).size(), 1u);
+}
+
 TEST_P(StateStoreContractTest, SafeFromManyThreads) {
   constexpr int kThreads = 8, kPerThread = 40;
   std::vector<std::thread> threads;
