@@ -1,6 +1,9 @@
 // AnswerEngine over answer::Answerer: the only file of the server that knows about retrieval types.
 
 #include <algorithm>
+#include <memory>
+#include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "answer/answerer.hpp"
@@ -32,16 +35,21 @@ class AnswererEngine final : public AnswerEngine {
 
   quiz::QuizMaster* quiz_master() override {
     if (!quiz_) {
-      // Its own read-only connection: the grader asks the bank for term frequencies while grading.
       quiz_analyzer_ = std::make_unique<text::Analyzer>();
-      quiz_bank_ = std::make_unique<store::QuestionBank>(db_);
-      const store::QuestionBank* bank = quiz_bank_.get();
-      const double size = static_cast<double>(std::max<std::int64_t>(1, bank->question_count()));
-      auto grader = std::make_unique<quiz::QuizGrader>(
-          *quiz_analyzer_,
-          [bank, size](std::string_view term) { return static_cast<double>(bank->document_frequency(term)) / size; },
-          static_cast<std::size_t>(bank->question_count()));
-      quiz_ = std::make_unique<quiz::QuizMaster>(bank->all(), std::move(grader));
+      const store::QuestionBank bank(db_);
+      const double size = static_cast<double>(std::max<std::int64_t>(1, bank.question_count()));
+      // The grader asks a term's document frequency for every term of every answer (the QuizMaster
+      // analyses them all once). One lookup in FTS5's vocabulary table walks the vocabulary, so on a
+      // 100k bank millions of them never finished; one pass into a hash map takes about a second.
+      auto df = std::make_shared<std::unordered_map<std::string, std::int64_t>>();
+      for (auto& [term, docs] : bank.vocabulary()) df->emplace(std::move(term), docs);
+      auto share = [df, size](std::string_view term) {
+        const auto it = df->find(std::string(term));
+        return it == df->end() ? 0.0 : static_cast<double>(it->second) / size;
+      };
+      auto grader = std::make_unique<quiz::QuizGrader>(*quiz_analyzer_, std::move(share),
+                                                       static_cast<std::size_t>(bank.question_count()));
+      quiz_ = std::make_unique<quiz::QuizMaster>(bank.all(), std::move(grader));
     }
     return quiz_.get();
   }
@@ -64,8 +72,7 @@ class AnswererEngine final : public AnswerEngine {
   answer::Answerer answerer_;
   std::filesystem::path db_;
   std::unique_ptr<text::Analyzer> quiz_analyzer_;
-  std::unique_ptr<store::QuestionBank> quiz_bank_;
-  std::unique_ptr<quiz::QuizMaster> quiz_;  // after quiz_bank_ and quiz_analyzer_: destroyed first
+  std::unique_ptr<quiz::QuizMaster> quiz_;  // after quiz_analyzer_: destroyed first
 };
 
 }  // namespace
