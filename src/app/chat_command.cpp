@@ -72,13 +72,13 @@ void print_quiz_question(const json& msg) {
 void print_quiz_result(const json& msg) {
   std::printf("%s: score %.0f%%\n", msg.value("passed", false) ? "Passed" : "Not yet",
               100 * msg.value("score", 0.0));
-  for (const char* field : {"hit", "missed"}) {
-    const json points = msg.value(field, json::array());
-    for (const auto& p : points) {
-      const char* mark = std::string_view(field) == "hit" ? "+" : "-";
+  auto print_points = [&](const char* field, const char* mark) {
+    for (const auto& p : msg.value(field, json::array())) {
       if (p.is_string()) std::printf("  %s %s\n", mark, p.get_ref<const std::string&>().c_str());
     }
-  }
+  };
+  print_points("hit", "+");
+  print_points("missed", "-");
   std::printf("\nThe note's answer:\n%s\n", msg.value("answer", json::object()).value("markdown", "").c_str());
 }
 

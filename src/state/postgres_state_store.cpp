@@ -237,7 +237,7 @@ void PostgresStateStore::prune_gaps(std::size_t keep) {
   auto conn = borrow();
   // gaps.id is a serial: insertion order. With fewer than keep+1 rows the subquery is NULL.
   conn->exec("DELETE FROM gaps WHERE id <= (SELECT id FROM gaps ORDER BY id DESC LIMIT 1 OFFSET $1::bigint)",
-             {std::to_string(std::min<std::size_t>(keep, std::numeric_limits<std::int64_t>::max()))});
+             {std::to_string(sql_count(keep))});
 }
 
 std::vector<Gap> PostgresStateStore::gaps(std::size_t limit) {
@@ -245,7 +245,7 @@ std::vector<Gap> PostgresStateStore::gaps(std::size_t limit) {
   const auto rows = conn->exec(
       "SELECT text, time, confidence, best_question, channel FROM gaps ORDER BY time DESC, id DESC LIMIT $1::bigint",
       // LIMIT is a bigint: a "no limit" of SIZE_MAX would not fit.
-      {std::to_string(std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()))});
+      {std::to_string(sql_count(limit))});
   std::vector<Gap> out;
   out.reserve(rows.size());
   for (const auto& r : rows) {

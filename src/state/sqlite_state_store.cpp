@@ -246,14 +246,14 @@ void SqliteStateStore::record_gap(const Gap &g) {
 
 void SqliteStateStore::prune_gaps(std::size_t keep) {
   guarded(mutex_, impl_->prune_gaps, [&](store::Statement &s) {
-    s.bind(1, static_cast<std::int64_t>(std::min<std::size_t>(keep, std::numeric_limits<std::int64_t>::max())));
+    s.bind(1, sql_count(keep));
     s.step();
   });
 }
 
 std::vector<Gap> SqliteStateStore::gaps(std::size_t limit) {
   return guarded(mutex_, impl_->gaps, [&](store::Statement &s) {
-    s.bind(1, static_cast<std::int64_t>(limit));
+    s.bind(1, sql_count(limit));
     std::vector<Gap> out;
     while (s.step()) {
       Gap g;

@@ -10,7 +10,9 @@
 // are thrown as StateError; the server turns them into an error reply for that
 // one request and keeps serving.
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -84,6 +86,13 @@ public:
   // "sqlite" or "postgres": for logs and /healthz.
   virtual std::string_view engine() const = 0;
 };
+
+// A count for SQL's LIMIT/OFFSET (a signed 64-bit integer): "all" (SIZE_MAX)
+// becomes the largest one.
+inline std::int64_t sql_count(std::size_t n) {
+  return static_cast<std::int64_t>(
+      std::min<std::size_t>(n, std::numeric_limits<std::int64_t>::max()));
+}
 
 // Opens the store a `--state` argument names:
 //   "postgres://…" / "postgresql://…"  PostgreSQL (libpq connection URI)
