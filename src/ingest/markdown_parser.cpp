@@ -474,7 +474,10 @@ class Walk {
     for (int n = from_line; n <= to_line; ++n) {
       std::string_view l = line(n);
       if (n == from_line && from_col > 0) {
-        l = l.substr(std::min(from_col, l.size()));
+        // Never start inside a character, whatever column a caller computed.
+        std::size_t col = std::min(from_col, l.size());
+        while (col < l.size() && (static_cast<unsigned char>(l[col]) & 0xC0) == 0x80) ++col;
+        l = l.substr(col);
       } else if (quoted_[static_cast<std::size_t>(n)]) {
         l = l.substr(quote_prefix_length(l));
       }
@@ -702,6 +705,18 @@ class Walk {
     return true;
   }
 
+  // Where the answer starts after a bold question that ends on `line`: the end of its closing
+  // `**`/`__`. cmark reports an inline's end column relative to the paragraph's content, which lacks
+  // a continuation line's leading spaces, so on such a line the column falls short — possibly inside
+  // a multi-byte character. The first closing delimiter ending at or after the reported column is
+  // the real one (a correct report is found at once). npos when the line has none.
+  static std::size_t closing_delimiter_end(std::string_view line, std::size_t reported_end) {
+    for (std::size_t pos = reported_end >= 2 ? reported_end - 2 : 0; pos + 2 <= line.size(); ++pos) {
+      if (line.compare(pos, 2, "**") == 0 || line.compare(pos, 2, "__") == 0) return pos + 2;
+    }
+    return std::string_view::npos;
+  }
+
   void classify_bold(Item& item, const std::string& text) {
     cmark_node* n = item.block.node;
     cmark_node* first = cmark_node_first_child(n);
@@ -760,10 +775,13 @@ class Walk {
       item.question = cleaned_bold;
       const int strong_end_line = cmark_node_get_end_line(first);
       const int strong_end_col = cmark_node_get_end_column(first);
+      const std::size_t head_col =
+          strong_end_col > 0 ? closing_delimiter_end(line(strong_end_line), static_cast<std::size_t>(strong_end_col))
+                             : std::string_view::npos;
       if (strong_end_line >= item.block.start && strong_end_line <= item.block.end &&
-          strong_end_col > 0) {
+          head_col != std::string_view::npos) {
         item.head_line = strong_end_line;
-        item.head_col = static_cast<std::size_t>(strong_end_col);
+        item.head_col = head_col;
       } else {
         item.head_line = item.block.start + 1;
       }

@@ -290,6 +290,15 @@ TEST(MarkdownParserTest, BoldQuestionWithAnswerOnTheSameLine) {
   EXPECT_EQ(notes[1].answer, "");
 }
 
+TEST(MarkdownParserTest, BoldQuestionWrappedOntoAnIndentedLine) {
+  // cmark measures the closing "**" on the indented second line without its leading spaces; the
+  // answer must still start right after it, not three bytes early inside "梯度".
+  const auto notes = MarkdownParser{}.parse("## DL\n\n**Why does the\n   梯度 vanish?** 链式法则连乘。\n");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].question, "Why does the 梯度 vanish?");
+  EXPECT_EQ(notes[0].answer, " 链式法则连乘。");
+}
+
 TEST(MarkdownParserTest, BoldPointsInsideAHeadingAnswerStayThere) {
   const auto notes = MarkdownParser{}.parse(
       "## BN有什么作用\n\n**1) 加速训练**\n\n收敛更快。\n\n**2) 防止过拟合？**\n\n有正则效果。\n");
