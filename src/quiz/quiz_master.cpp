@@ -87,8 +87,10 @@ std::optional<QuizResult> QuizMaster::answer(state::StateStore &store, std::stri
     card.question_key = out.question.key;
   }
   card = scheduler_.review(std::move(card), out.grade.passed, out.grade.score, now);
+  // Two replies to one question (two tabs, a retried relay) both get this far; only the one that
+  // takes the pending question records a review, the other is told there is nothing to answer.
+  if (!store.take_pending(*pending)) return std::nullopt;
   store.put_card(card);
-  store.clear_pending(user);
   out.box = card.box;
   out.next_due = card.due;
   return out;

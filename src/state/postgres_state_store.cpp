@@ -222,6 +222,15 @@ void PostgresStateStore::clear_pending(std::string_view user) {
   conn->exec("DELETE FROM quiz_pending WHERE user_id = $1", {std::string(user)});
 }
 
+bool PostgresStateStore::take_pending(const PendingQuiz& expected) {
+  auto conn = borrow();
+  return !conn
+              ->exec("DELETE FROM quiz_pending WHERE user_id = $1 AND question_key = $2 AND asked = $3::bigint "
+                     "RETURNING user_id",
+                     {expected.user, expected.question_key, number(expected.asked)})
+              .empty();
+}
+
 void PostgresStateStore::record_gap(const Gap& g) {
   auto conn = borrow();
   // Not idempotent: if the connection breaks after the server committed but before the reply, the

@@ -94,6 +94,7 @@ struct SqliteStateStore::Impl {
         "INSERT OR REPLACE INTO pending (user, question_key, "
         "question_id, category, asked) VALUES (?1, ?2, ?3, ?4, ?5)");
     clear_pending = db.prepare("DELETE FROM pending WHERE user = ?1");
+    take_pending = db.prepare("DELETE FROM pending WHERE user = ?1 AND question_key = ?2 AND asked = ?3 RETURNING user");
     record_gap = db.prepare(
         "INSERT INTO gaps (text, time, confidence, best_question, "
         "channel) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -134,7 +135,7 @@ struct SqliteStateStore::Impl {
   }
 
   store::Database db;
-  store::Statement cards, card, put_card, pending, set_pending, clear_pending, record_gap, gaps, prune_gaps;
+  store::Statement cards, card, put_card, pending, set_pending, clear_pending, take_pending, record_gap, gaps, prune_gaps;
 };
 
 namespace {
@@ -234,6 +235,13 @@ void SqliteStateStore::clear_pending(std::string_view user) {
   guarded(mutex_, impl_->clear_pending, [&](store::Statement &s) {
     s.bind(1, user);
     s.step();
+  });
+}
+
+bool SqliteStateStore::take_pending(const PendingQuiz &expected) {
+  return guarded(mutex_, impl_->take_pending, [&](store::Statement &s) {
+    s.bind(1, expected.user).bind(2, expected.question_key).bind(3, expected.asked);
+    return s.step();
   });
 }
 

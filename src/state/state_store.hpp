@@ -75,6 +75,10 @@ public:
   virtual void
   set_pending(const PendingQuiz &pending) = 0; // replaces any earlier one
   virtual void clear_pending(std::string_view user) = 0;
+  // Removes the user's pending question only if it is still `expected` (same question, same time
+  // asked), in one statement. True for exactly one of two replies racing to answer it, and false
+  // when a newer question has replaced it: the winner alone records the review.
+  virtual bool take_pending(const PendingQuiz &expected) = 0;
 
   virtual void record_gap(const Gap &gap) = 0;
   // The most recent gaps first, at most `limit`.

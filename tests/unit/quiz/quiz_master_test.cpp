@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
 #include "state/sqlite_state_store.hpp"
 #include "support/temp_dir.hpp"
 
@@ -33,6 +38,30 @@ class QuizMasterTest : public ::testing::Test {
   text::Analyzer analyzer;
   QuizMaster master{bank(), std::make_unique<QuizGrader>(analyzer)};
 };
+
+TEST_F(QuizMasterTest, RepliesRacingForOneQuestionRecordOneReview) {
+  // Two tabs (or a relay's retry) answer the same question at the same moment, many times over,
+  // each reply on its own worker (its own QuizMaster, as in the server) over the one store.
+  constexpr int kWorkers = 4;
+  std::vector<text::Analyzer> analyzers(kWorkers);
+  std::vector<std::unique_ptr<QuizMaster>> workers;
+  for (auto& a : analyzers) workers.push_back(std::make_unique<QuizMaster>(bank(), std::make_unique<QuizGrader>(a)));
+  for (int round = 0; round < 50; ++round) {
+    ASSERT_TRUE(master.start(store, "frank", "", 1000 + round).has_value());
+    std::atomic<int> graded{0};
+    std::vector<std::thread> replies;
+    for (auto& worker : workers) {
+      replies.emplace_back([&, w = worker.get()] {
+        if (w->answer(store, "frank", "不知道", 1000 + round)) ++graded;
+      });
+    }
+    for (auto& r : replies) r.join();
+    EXPECT_EQ(graded.load(), 1) << "round " << round;
+  }
+  int reviews = 0;
+  for (const auto& c : store.cards("frank")) reviews += c.reviews;
+  EXPECT_EQ(reviews, 50);
+}
 
 TEST_F(QuizMasterTest, QuestionKeyIsPathAndTitle) {
   EXPECT_EQ(question_key("notes/ml.md", "什么是过拟合"), "notes/ml.md\n什么是过拟合");

@@ -121,6 +121,23 @@ TEST_P(StateStoreContractTest, PendingIsSetReplacedAndCleared) {
   store_->clear_pending("alice");  // clearing nothing is fine
 }
 
+TEST_P(StateStoreContractTest, APendingQuestionIsTakenOnce) {
+  const state::PendingQuiz first{"alice", "ml/bn", 7, "", 1'700'000'100};
+  store_->set_pending(first);
+  store_->set_pending({"bob", "ml/bn", 7, "", 1'700'000'100});
+  EXPECT_TRUE(store_->take_pending(first));
+  EXPECT_FALSE(store_->take_pending(first));  // the second reply to the same question
+  EXPECT_FALSE(store_->pending("alice").has_value());
+  EXPECT_TRUE(store_->pending("bob").has_value());  // other users keep theirs
+
+  // A newer question replaced the one a slow reply was graded against: nothing is taken.
+  store_->set_pending(first);
+  store_->set_pending({"alice", "ml/ln", 9, "", 1'700'000'200});
+  EXPECT_FALSE(store_->take_pending(first));
+  ASSERT_TRUE(store_->pending("alice").has_value());
+  EXPECT_EQ(store_->pending("alice")->question_key, "ml/ln");
+}
+
 TEST_P(StateStoreContractTest, GapsNewestFirstUpToLimit) {
   EXPECT_TRUE(store_->gaps(10).empty());
   // Recorded out of time order, two in the same second.
