@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "state/postgres_connection.hpp"
+#include "support/temp_dir.hpp"
 
 namespace qabot::state::testing {
 
@@ -38,14 +39,11 @@ inline std::string fresh_postgres_database() {
 
 inline Engine postgres_engine() { return {"postgres", fresh_postgres_database}; }
 
-// A new SQLite file in the temporary directory, unique to this process and call.
+// A new SQLite file, unique to this process and call, in a directory removed when the tests end.
 inline std::string fresh_sqlite_file() {
   static std::atomic<int> counter{0};
-  const char* tmp = std::getenv("TMPDIR");
-  const std::string dir = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
-  const auto path = dir + "/qabot-state-contract-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
-  return "sqlite:" + path;
+  static const test_support::TempDir dir;
+  return "sqlite:" + (dir / ("state-" + std::to_string(counter++) + ".db")).string();
 }
 
 inline Engine sqlite_engine() { return {"sqlite", fresh_sqlite_file}; }
