@@ -14,6 +14,10 @@ namespace qabot::store {
 
 namespace {
 
+// Bytes of a read-only index mapped into memory (SQLite caps it at its compile-time maximum; the
+// rest is read as usual). Address space only: pages are the kernel's, shared between connections.
+constexpr long long kReadOnlyMmapBytes = 1LL << 30;
+
 // SQLite's message for a failed write is "disk I/O error" whatever the cause; the errno behind it
 // (EFBIG, ENOSPC, EROFS, EACCES…) is what tells a user what to do.
 std::string error_message(sqlite3* db) {
@@ -147,6 +151,13 @@ Database::Database(const std::filesystem::path& file, Mode mode) {
   }
   sqlite3_extended_result_codes(db_, 1);
   try {
+    if (mode == Mode::ReadOnly) {
+      // Read index pages straight from the page cache instead of copying each one through
+      // read(2) into SQLite's own cache: posting lists of common terms span many pages and are
+      // read on every ask that names them. Safe because an index file is only ever replaced by
+      // rename, never truncated in place (a mapped file that shrinks would fault).
+      exec("PRAGMA mmap_size = " + std::to_string(kReadOnlyMmapBytes));
+    }
     register_extensions(db_);
   } catch (...) {
     sqlite3_close(db_);

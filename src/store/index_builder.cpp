@@ -16,6 +16,8 @@
 #include <unordered_set>
 
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 
 #include "ingest/markdown_parser.hpp"
 #include "ingest/note_scanner.hpp"
@@ -115,6 +117,9 @@ class TempFile {
 };
 
 // One note file, read and parsed off the connection's thread.
+// FTS5's in-memory postings before it writes a segment during a build (see 'hashsize' below).
+constexpr long long kBulkLoadHashBytes = 256LL << 20;
+
 struct Prepared {
   std::string path;
   std::string hash;
@@ -154,7 +159,30 @@ Prepared prepare(const std::filesystem::path& file, const std::optional<std::str
 
 // A write error as a user can act on it: which file, what happened, what to do. Database adds the
 // errno to SQLite's "disk I/O error"; std::filesystem says "No space left on device" / "File too large".
-std::string write_failure(const std::filesystem::path& db, const std::filesystem::path& temp, std::string_view what) {
+// Why writing `temp` failed, when the cause is one a user can fix: SQLite does not always keep the
+// OS error of a failed write (FTS5 writes its segments through statements of its own), so look.
+std::string disk_cause(const std::filesystem::path& temp) {
+  constexpr std::uintmax_t kSlack = 1 << 20;  // a failed write stops short of the limit by at most this
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(temp, ec);
+  struct rlimit limit {};
+  if (!ec && ::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      size + kSlack >= limit.rlim_cur) {
+    return "File too large";  // strerror(EFBIG)
+  }
+  const auto dir = temp.parent_path().empty() ? std::filesystem::path(".") : temp.parent_path();
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) == 0 && static_cast<std::uintmax_t>(fs.f_bavail) * fs.f_frsize < kSlack) {
+    return "No space left on device";  // strerror(ENOSPC)
+  }
+  return "";
+}
+
+std::string write_failure(const std::filesystem::path& db, const std::filesystem::path& temp, std::string_view error) {
+  std::string what(error);
+  if (const std::string cause = disk_cause(temp); !cause.empty() && what.find(cause) == std::string::npos) {
+    what += " (" + cause + ")";
+  }
   std::string hint = "check that its directory is writable and has free space";
   const auto has = [&](std::string_view s) { return what.find(s) != std::string_view::npos; };
   if (has("disk is full") || has("No space left") || has("File too large") || has("Disk quota")) {
@@ -196,7 +224,9 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
     {
       Database db(temp.path(), Database::Mode::ReadWriteCreate);
       // The temporary file is private until the rename; durability comes from the fsync before it.
-      db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;");
+      // A 64 MiB page cache (SQLite's default is 2 MiB) keeps the tables' upper pages and the
+      // segments being merged in memory instead of rereading them through the kernel.
+      db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;");
       db.exec("BEGIN");
       if (old != OldIndex::Usable) {
         db.exec(kSchemaSql);
@@ -300,9 +330,13 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         }
       }
       // A bulk load merges once at the end ('optimize' below) instead of FTS5's incremental merges
-      // after every flushed segment, which rewrite the same postings several times over.
+      // after every flushed segment, which rewrite the same postings several times over. FTS5
+      // writes a segment whenever its in-memory postings pass 'hashsize' (1 MiB by default);
+      // at 256 MiB a 100k-question bank goes to disk as one segment, so there is nothing to merge.
       db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('automerge', 0)");
       db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('crisismerge', 64)");
+      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('hashsize', " +
+              std::to_string(kBulkLoadHashBytes) + ")");
       db.exec(
           "INSERT INTO questions_fts(rowid, question, answer, category) "
           "SELECT q.id, q.question, q.answer, q.category FROM questions q JOIN temp.fresh f ON f.id = q.id");
