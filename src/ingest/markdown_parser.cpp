@@ -706,11 +706,23 @@ class Walk {
   }
 
   // Where the answer starts after a bold question that ends on `line`: the end of its closing
-  // `**`/`__`. cmark reports an inline's end column relative to the paragraph's content, which lacks
-  // a continuation line's leading spaces, so on such a line the column falls short — possibly inside
-  // a multi-byte character. The first closing delimiter ending at or after the reported column is
-  // the real one (a correct report is found at once). npos when the line has none.
-  static std::size_t closing_delimiter_end(std::string_view line, std::size_t reported_end) {
+  // delimiter. cmark reports an inline's end column relative to the paragraph's content, which
+  // lacks a continuation line's leading spaces (and `>` markers), so on a line after the one the
+  // bold starts on the column falls short by that prefix — possibly inside a multi-byte character.
+  // In order: the reported column moved past that prefix, the reported column as it is, and as a
+  // last resort the first `**`/`__` ending after it. npos when none fits.
+  static std::size_t closing_delimiter_end(std::string_view line, std::size_t reported_end, bool continuation) {
+    // A closer ends here: `**`/`__`, or the `*`/`_` of an emphasis around the bold (`_**Q?**_`).
+    const auto closes_at = [&](std::size_t end) {
+      if (end == 0 || end > line.size()) return false;
+      if (end >= 2 && (line.compare(end - 2, 2, "**") == 0 || line.compare(end - 2, 2, "__") == 0)) return true;
+      return line[end - 1] == '*' || line[end - 1] == '_';
+    };
+    if (continuation) {
+      const std::size_t prefix = std::min(line.find_first_not_of(" \t>"), line.size());
+      if (prefix > 0 && closes_at(reported_end + prefix)) return reported_end + prefix;
+    }
+    if (closes_at(reported_end)) return reported_end;
     for (std::size_t pos = reported_end >= 2 ? reported_end - 2 : 0; pos + 2 <= line.size(); ++pos) {
       if (line.compare(pos, 2, "**") == 0 || line.compare(pos, 2, "__") == 0) return pos + 2;
     }
@@ -775,8 +787,10 @@ class Walk {
       item.question = cleaned_bold;
       const int strong_end_line = cmark_node_get_end_line(first);
       const int strong_end_col = cmark_node_get_end_column(first);
+      const bool continuation = strong_end_line != cmark_node_get_start_line(first);
       const std::size_t head_col =
-          strong_end_col > 0 ? closing_delimiter_end(line(strong_end_line), static_cast<std::size_t>(strong_end_col))
+          strong_end_col > 0 ? closing_delimiter_end(line(strong_end_line), static_cast<std::size_t>(strong_end_col),
+                                                     continuation)
                              : std::string_view::npos;
       if (strong_end_line >= item.block.start && strong_end_line <= item.block.end &&
           head_col != std::string_view::npos) {

@@ -89,8 +89,7 @@ std::optional<QuizResult> QuizMaster::answer(state::StateStore &store, std::stri
   card = scheduler_.review(std::move(card), out.grade.passed, out.grade.score, now);
   // Two replies to one question (two tabs, a retried relay) both get this far; only the one that
   // takes the pending question records a review, the other is told there is nothing to answer.
-  if (!store.take_pending(*pending)) return std::nullopt;
-  store.put_card(card);
+  if (!store.record_review(*pending, card)) return std::nullopt;
   out.box = card.box;
   out.next_due = card.due;
   return out;

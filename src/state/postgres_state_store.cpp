@@ -222,12 +222,25 @@ void PostgresStateStore::clear_pending(std::string_view user) {
   conn->exec("DELETE FROM quiz_pending WHERE user_id = $1", {std::string(user)});
 }
 
-bool PostgresStateStore::take_pending(const PendingQuiz& expected) {
+bool PostgresStateStore::record_review(const PendingQuiz& expected, const Card& c) {
   auto conn = borrow();
+  // One statement, so one transaction: the card is stored only if this call removed the pending
+  // question. Not retried after a broken connection: had the first attempt committed, the retry
+  // would find nothing pending and report a recorded review as lost.
   return !conn
-              ->exec("DELETE FROM quiz_pending WHERE user_id = $1 AND question_key = $2 AND asked = $3::bigint "
-                     "RETURNING user_id",
-                     {expected.user, expected.question_key, number(expected.asked)})
+              ->exec(
+                  "WITH taken AS (DELETE FROM quiz_pending "
+                  "WHERE user_id = $9 AND question_key = $10 AND asked = $11::bigint RETURNING 1) "
+                  "INSERT INTO quiz_cards (user_id, question_key, box, due, reviewed, reviews, correct, last_score) "
+                  "SELECT $1, $2, $3::integer, $4::bigint, $5::bigint, $6::integer, $7::integer, "
+                  "$8::double precision FROM taken "
+                  "ON CONFLICT (user_id, question_key) DO UPDATE SET box = EXCLUDED.box, due = EXCLUDED.due, "
+                  "reviewed = EXCLUDED.reviewed, reviews = EXCLUDED.reviews, correct = EXCLUDED.correct, "
+                  "last_score = EXCLUDED.last_score RETURNING 1",
+                  {c.user, c.question_key, std::to_string(c.box), number(c.due), number(c.reviewed),
+                   std::to_string(c.reviews), std::to_string(c.correct), number(c.last_score), expected.user,
+                   expected.question_key, number(expected.asked)},
+                  /*retry=*/false)
               .empty();
 }
 

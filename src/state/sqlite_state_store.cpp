@@ -71,6 +71,17 @@ Card read_card(const store::Statement &s) {
   return c;
 }
 
+void bind_card(store::Statement &s, const Card &c) {
+  s.bind(1, c.user)
+      .bind(2, c.question_key)
+      .bind(3, std::int64_t{c.box})
+      .bind(4, c.due)
+      .bind(5, c.reviewed)
+      .bind(6, std::int64_t{c.reviews})
+      .bind(7, std::int64_t{c.correct})
+      .bind(8, c.last_score);
+}
+
 constexpr const char *kCardColumns = "user, question_key, box, due, reviewed, reviews, correct, last_score";
 
 }  // namespace
@@ -198,14 +209,7 @@ std::optional<Card> SqliteStateStore::card(std::string_view user, std::string_vi
 
 void SqliteStateStore::put_card(const Card &c) {
   guarded(mutex_, impl_->put_card, [&](store::Statement &s) {
-    s.bind(1, c.user)
-        .bind(2, c.question_key)
-        .bind(3, std::int64_t{c.box})
-        .bind(4, c.due)
-        .bind(5, c.reviewed)
-        .bind(6, std::int64_t{c.reviews})
-        .bind(7, std::int64_t{c.correct})
-        .bind(8, c.last_score);
+    bind_card(s, c);
     s.step();
   });
 }
@@ -238,11 +242,43 @@ void SqliteStateStore::clear_pending(std::string_view user) {
   });
 }
 
-bool SqliteStateStore::take_pending(const PendingQuiz &expected) {
-  return guarded(mutex_, impl_->take_pending, [&](store::Statement &s) {
-    s.bind(1, expected.user).bind(2, expected.question_key).bind(3, expected.asked);
-    return s.step();
-  });
+bool SqliteStateStore::record_review(const PendingQuiz &expected, const Card &reviewed) {
+  std::lock_guard lock(mutex_);
+  auto &take = impl_->take_pending;
+  auto &put = impl_->put_card;
+  try {
+    // IMMEDIATE: take the write lock first, so another process on the same file cannot slip in
+    // between the delete and the insert.
+    impl_->db.exec("BEGIN IMMEDIATE");
+    bool taken = false;
+    try {
+      take.reset();
+      take.bind(1, expected.user).bind(2, expected.question_key).bind(3, expected.asked);
+      while (take.step()) taken = true;  // to the end: the delete is done when the statement is
+      take.reset();
+      if (taken) {
+        put.reset();
+        bind_card(put, reviewed);
+        put.step();
+        put.reset();
+      }
+      impl_->db.exec("COMMIT");
+    } catch (...) {
+      take.reset();
+      put.reset();
+      try {
+        impl_->db.exec("ROLLBACK");
+      } catch (...) {
+        // SQLite may have rolled back already (an I/O error ends the transaction).
+      }
+      throw;
+    }
+    return taken;
+  } catch (const StateError &) {
+    throw;
+  } catch (const std::exception &e) {
+    throw StateError(std::string("state store: ") + e.what());
+  }
 }
 
 void SqliteStateStore::record_gap(const Gap &g) {

@@ -33,7 +33,7 @@ class SqliteStateStore final : public StateStore {
   std::optional<PendingQuiz> pending(std::string_view user) override;
   void set_pending(const PendingQuiz &pending) override;
   void clear_pending(std::string_view user) override;
-  bool take_pending(const PendingQuiz &expected) override;
+  bool record_review(const PendingQuiz &expected, const Card &reviewed) override;
 
   void record_gap(const Gap &gap) override;
   std::vector<Gap> gaps(std::size_t limit) override;

@@ -75,10 +75,12 @@ public:
   virtual void
   set_pending(const PendingQuiz &pending) = 0; // replaces any earlier one
   virtual void clear_pending(std::string_view user) = 0;
-  // Removes the user's pending question only if it is still `expected` (same question, same time
-  // asked), in one statement. True for exactly one of two replies racing to answer it, and false
-  // when a newer question has replaced it: the winner alone records the review.
-  virtual bool take_pending(const PendingQuiz &expected) = 0;
+  // Records the review of a pending question in one transaction: removes the user's pending
+  // question if it is still `expected` (same question, same time asked) and, only then, stores
+  // `reviewed` (insert or replace). Returns whether it did. Of two replies racing to answer one
+  // question exactly one gets true; a reply to a question replaced by a newer one gets false; and a
+  // failure (StateError) leaves both the pending question and the card as they were.
+  virtual bool record_review(const PendingQuiz &expected, const Card &reviewed) = 0;
 
   virtual void record_gap(const Gap &gap) = 0;
   // The most recent gaps first, at most `limit`.

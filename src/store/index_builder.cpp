@@ -172,7 +172,9 @@ std::string disk_cause(const std::filesystem::path& temp) {
   }
   const auto dir = temp.parent_path().empty() ? std::filesystem::path(".") : temp.parent_path();
   struct statvfs fs {};
-  if (::statvfs(dir.c_str(), &fs) == 0 && static_cast<std::uintmax_t>(fs.f_bavail) * fs.f_frsize < kSlack) {
+  // Root may also use the blocks reserved for it (f_bfree); everyone else only f_bavail.
+  if (::statvfs(dir.c_str(), &fs) == 0 &&
+      static_cast<std::uintmax_t>(::geteuid() == 0 ? fs.f_bfree : fs.f_bavail) * fs.f_frsize < kSlack) {
     return "No space left on device";  // strerror(ENOSPC)
   }
   return "";
@@ -180,7 +182,9 @@ std::string disk_cause(const std::filesystem::path& temp) {
 
 std::string write_failure(const std::filesystem::path& db, const std::filesystem::path& temp, std::string_view error) {
   std::string what(error);
-  if (const std::string cause = disk_cause(temp); !cause.empty() && what.find(cause) == std::string::npos) {
+  // Only a failed write can have been caused by the disk (not, say, running out of memory).
+  const bool write_error = what.find("disk I/O error") != std::string::npos || what.find("disk is full") != std::string::npos;
+  if (const std::string cause = write_error ? disk_cause(temp) : ""; !cause.empty() && what.find(cause) == std::string::npos) {
     what += " (" + cause + ")";
   }
   std::string hint = "check that its directory is writable and has free space";

@@ -299,6 +299,20 @@ TEST(MarkdownParserTest, BoldQuestionWrappedOntoAnIndentedLine) {
   EXPECT_EQ(notes[0].answer, " 链式法则连乘。");
 }
 
+TEST(MarkdownParserTest, BoldQuestionEndsAtItsOwnCloser) {
+  // Delimiters after the question belong to the answer: dunder names, a second bold span, and the
+  // outer emphasis of a bold-italic question.
+  const auto notes = MarkdownParser{}.parse(
+      "## Py\n\n**What is X?** use __init__ here\n\n_**Why Y?**_ Y is a thing.\n\n"
+      "**What does Python call\n    `__init__`?** The constructor.\n");
+  ASSERT_EQ(notes.size(), 3u);
+  EXPECT_EQ(notes[0].question, "What is X?");
+  EXPECT_EQ(notes[0].answer, " use __init__ here");
+  EXPECT_EQ(notes[1].question, "Why Y?");
+  EXPECT_EQ(notes[1].answer, " Y is a thing.");
+  EXPECT_EQ(notes[2].answer, " The constructor.");
+}
+
 TEST(MarkdownParserTest, BoldPointsInsideAHeadingAnswerStayThere) {
   const auto notes = MarkdownParser{}.parse(
       "## BN有什么作用\n\n**1) 加速训练**\n\n收敛更快。\n\n**2) 防止过拟合？**\n\n有正则效果。\n");

@@ -37,7 +37,7 @@ class ForwardingStore : public state::StateStore {
   std::optional<state::PendingQuiz> pending(std::string_view u) override { return inner_.pending(u); }
   void set_pending(const state::PendingQuiz& p) override { inner_.set_pending(p); }
   void clear_pending(std::string_view u) override { inner_.clear_pending(u); }
-  bool take_pending(const state::PendingQuiz& p) override { return inner_.take_pending(p); }
+  bool record_review(const state::PendingQuiz& p, const state::Card& c) override { return inner_.record_review(p, c); }
   void record_gap(const state::Gap& g) override { inner_.record_gap(g); }
   std::vector<state::Gap> gaps(std::size_t limit) override { return inner_.gaps(limit); }
   void prune_gaps(std::size_t keep) override { inner_.prune_gaps(keep); }

@@ -121,19 +121,27 @@ TEST_P(StateStoreContractTest, PendingIsSetReplacedAndCleared) {
   store_->clear_pending("alice");  // clearing nothing is fine
 }
 
-TEST_P(StateStoreContractTest, APendingQuestionIsTakenOnce) {
+TEST_P(StateStoreContractTest, AReviewIsRecordedOncePerPendingQuestion) {
   const state::PendingQuiz first{"alice", "ml/bn", 7, "", 1'700'000'100};
   store_->set_pending(first);
   store_->set_pending({"bob", "ml/bn", 7, "", 1'700'000'100});
-  EXPECT_TRUE(store_->take_pending(first));
-  EXPECT_FALSE(store_->take_pending(first));  // the second reply to the same question
+  auto reviewed = make_card("alice", "ml/bn", 1);
+  EXPECT_TRUE(store_->record_review(first, reviewed));
+  ASSERT_TRUE(store_->card("alice", "ml/bn").has_value());
+  expect_same(*store_->card("alice", "ml/bn"), reviewed);
   EXPECT_FALSE(store_->pending("alice").has_value());
   EXPECT_TRUE(store_->pending("bob").has_value());  // other users keep theirs
 
-  // A newer question replaced the one a slow reply was graded against: nothing is taken.
+  // The second reply to the same question records nothing.
+  EXPECT_FALSE(store_->record_review(first, make_card("alice", "ml/bn", 4)));
+  expect_same(*store_->card("alice", "ml/bn"), reviewed);
+
+  // A newer question replaced the one a slow reply was graded against: nothing is recorded and
+  // the newer question stays pending.
   store_->set_pending(first);
   store_->set_pending({"alice", "ml/ln", 9, "", 1'700'000'200});
-  EXPECT_FALSE(store_->take_pending(first));
+  EXPECT_FALSE(store_->record_review(first, make_card("alice", "ml/bn", 4)));
+  expect_same(*store_->card("alice", "ml/bn"), reviewed);
   ASSERT_TRUE(store_->pending("alice").has_value());
   EXPECT_EQ(store_->pending("alice")->question_key, "ml/ln");
 }
