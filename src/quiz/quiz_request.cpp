@@ -96,7 +96,6 @@ std::optional<std::string> chinese(std::string s) {
     for (std::string_view lead : {"关于", "有关", "考"}) strip_prefix(after, lead);
     for (std::string_view tail : {"方面的问题", "方面的题", "的问题", "的题目", "的题", "方面", "的"})
       if (strip_suffix(after, tail)) break;
-    trim(before);
     trim(after);
     if (!before.empty() && !after.empty()) return std::nullopt;
     std::string category = before.empty() ? after : before;

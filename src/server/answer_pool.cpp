@@ -1,6 +1,7 @@
 #include "server/answer_pool.hpp"
 
 #include <exception>
+#include <stdexcept>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -15,7 +16,10 @@ AnswerPool::AnswerPool(EngineFactory factory, std::filesystem::path db, std::siz
   // what a worker serves from.
   std::vector<std::unique_ptr<AnswerEngine>> engines;
   engines.reserve(workers);
-  for (std::size_t i = 0; i < workers; ++i) engines.push_back(factory_(db_));
+  for (std::size_t i = 0; i < workers; ++i) {
+    engines.push_back(factory_(db_));
+    if (!engines.back()) throw std::runtime_error("cannot open " + db_.string() + ": no engine");
+  }
   question_count_ = engines.front()->question_count();
   threads_.reserve(workers);
   for (auto& e : engines) threads_.emplace_back([this, e = std::move(e)]() mutable { work(std::move(e)); });
@@ -66,7 +70,7 @@ void AnswerPool::work(std::unique_ptr<AnswerEngine> engine) {
       // Reopen on the replaced file; if that fails, keep serving from the old engine (its open file
       // is still the old index) and try again after the next reload.
       try {
-        engine = factory_(db_);
+        if (auto fresh = factory_(db_)) engine = std::move(fresh);
       } catch (const std::exception& e) {
         spdlog::error("worker could not open {}: {}", db_.string(), e.what());
       }

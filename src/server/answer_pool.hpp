@@ -25,8 +25,8 @@ namespace qabot::server {
 
 class AnswerPool {
  public:
-  // `engine` is null only when the worker never managed to open one (reported to the client as an
-  // internal error).
+  // `engine` is never null: every worker opens one before the pool exists and keeps it until a
+  // replacement opens.
   using Job = std::function<void(AnswerEngine* engine)>;
 
   // Opens every worker's engine on the calling thread so that a missing or broken index throws here,

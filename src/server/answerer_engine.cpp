@@ -39,8 +39,9 @@ class AnswererEngine final : public AnswerEngine {
       const store::QuestionBank bank(db_);
       const double size = static_cast<double>(std::max<std::int64_t>(1, bank.question_count()));
       // The grader asks a term's document frequency for every term of every answer (the QuizMaster
-      // analyses them all once). One lookup in FTS5's vocabulary table walks the vocabulary, so on a
-      // 100k bank millions of them never finished; one pass into a hash map takes about a second.
+      // analyses them all once). One lookup in FTS5's vocabulary table counts through the term's
+      // posting list (2.4 ms for a term in 72 % of a 100k bank), so millions of them never finished;
+      // one pass over the whole vocabulary into a hash map takes about a second.
       auto df = std::make_shared<std::unordered_map<std::string, std::int64_t>>();
       for (auto& [term, docs] : bank.vocabulary()) df->emplace(std::move(term), docs);
       auto share = [df, size](std::string_view term) {

@@ -92,7 +92,6 @@ void GapRecorder::run() {
     writing_ = false;
     if (queue_.empty()) drained_.notify_all();
   }
-  writing_ = false;
   drained_.notify_all();
 }
 

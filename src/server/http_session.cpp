@@ -117,11 +117,8 @@ void HttpSession::handle(Request req) {
   Metrics* metrics = &state_->metrics();
   const bool queued = state_->pool().submit([self, shared_req, metrics, &router](AnswerEngine* engine) {
     const auto start = std::chrono::steady_clock::now();
-    Response res = engine ? router.handle(*shared_req, engine)
-                          : HttpRouter::error_response(http::status::internal_server_error, ErrorCode::Internal,
-                                                       "the index is not available", shared_req->version(),
-                                                       shared_req->keep_alive());
-    if (engine && shared_req->method() == http::verb::post && res.result() == http::status::ok) {
+    Response res = router.handle(*shared_req, engine);
+    if (shared_req->method() == http::verb::post && res.result() == http::status::ok) {
       metrics->ask_completed(std::chrono::steady_clock::now() - start);
     }
     net::post(self->stream_.get_executor(),

@@ -24,7 +24,6 @@ QuizService::QuizService(std::shared_ptr<state::StateStore> store, Clock clock)
 template <typename F>
 QuizOutcome QuizService::run(AnswerEngine *engine, F &&body) const {
   if (!store_) return ProtocolError{ErrorCode::StateUnavailable, "quiz progress is not kept on this server", {}};
-  if (engine == nullptr) return ProtocolError{ErrorCode::Internal, "the index is not available", {}};
   try {
     quiz::QuizMaster *master = engine->quiz_master();
     if (master == nullptr) return ProtocolError{ErrorCode::Internal, "quizzes are not available", {}};

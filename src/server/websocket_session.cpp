@@ -177,21 +177,17 @@ void WebSocketSession::start_ask(AskRequest req) {
         AskOutcome outcome;
         std::optional<std::string> failure;
         std::optional<AskOutcome> gap;  // recorded after the reply is on its way
-        if (engine == nullptr) {
-          failure = "the index is not available";
-        } else {
-          const auto start = std::chrono::steady_clock::now();
-          try {
-            outcome = engine->ask_in_conversation(text, top_k, conversation);
-            metrics->ask_completed(std::chrono::steady_clock::now() - start);
-            if (gaps->enabled() && !outcome.matched && !outcome.clarify) {
-              gap.emplace();
-              gap->hits = outcome.hits;
-            }
-          } catch (const std::exception& e) {
-            spdlog::error("ask failed: {}", e.what());
-            failure = "could not answer";
+        const auto start = std::chrono::steady_clock::now();
+        try {
+          outcome = engine->ask_in_conversation(text, top_k, conversation);
+          metrics->ask_completed(std::chrono::steady_clock::now() - start);
+          if (gaps->enabled() && !outcome.matched && !outcome.clarify) {
+            gap.emplace();
+            gap->hits = outcome.hits;
           }
+        } catch (const std::exception& e) {
+          spdlog::error("ask failed: {}", e.what());
+          failure = "could not answer";
         }
         net::post(ex, [self = std::move(self), ask = std::move(ask), outcome = std::move(outcome),
                        failure = std::move(failure)]() mutable {

@@ -178,17 +178,29 @@ std::optional<Card> PostgresStateStore::card(std::string_view user, std::string_
   return card_from(rows.front());
 }
 
+namespace {
+
+// Inserting a card, or replacing the one with the same user and question: `INSERT INTO quiz_cards
+// (kCardColumns)` + a row source giving $1..$8 (kCardValues, as card_params() orders them) + this.
+constexpr const char* kCardValues =
+    "$1, $2, $3::integer, $4::bigint, $5::bigint, $6::integer, $7::integer, $8::double precision";
+constexpr const char* kCardUpsert =
+    " ON CONFLICT (user_id, question_key) DO UPDATE SET box = EXCLUDED.box, due = EXCLUDED.due, "
+    "reviewed = EXCLUDED.reviewed, reviews = EXCLUDED.reviews, correct = EXCLUDED.correct, "
+    "last_score = EXCLUDED.last_score";
+
+std::vector<std::string> card_params(const Card& c) {
+  return {c.user, c.question_key, std::to_string(c.box), number(c.due), number(c.reviewed), std::to_string(c.reviews),
+          std::to_string(c.correct), number(c.last_score)};
+}
+
+}  // namespace
+
 void PostgresStateStore::put_card(const Card& c) {
   auto conn = borrow();
   // Idempotent, so PostgresConnection's retry after a broken connection cannot apply it twice.
-  conn->exec(
-      "INSERT INTO quiz_cards (user_id, question_key, box, due, reviewed, reviews, correct, last_score) "
-      "VALUES ($1, $2, $3::integer, $4::bigint, $5::bigint, $6::integer, $7::integer, $8::double precision) "
-      "ON CONFLICT (user_id, question_key) DO UPDATE SET box = EXCLUDED.box, due = EXCLUDED.due, "
-      "reviewed = EXCLUDED.reviewed, reviews = EXCLUDED.reviews, correct = EXCLUDED.correct, "
-      "last_score = EXCLUDED.last_score",
-      {c.user, c.question_key, std::to_string(c.box), number(c.due), number(c.reviewed), std::to_string(c.reviews),
-       std::to_string(c.correct), number(c.last_score)});
+  conn->exec(std::string("INSERT INTO quiz_cards (") + kCardColumns + ") VALUES (" + kCardValues + ")" + kCardUpsert,
+             card_params(c));
 }
 
 std::optional<PendingQuiz> PostgresStateStore::pending(std::string_view user) {
@@ -227,20 +239,14 @@ bool PostgresStateStore::record_review(const PendingQuiz& expected, const Card& 
   // One statement, so one transaction: the card is stored only if this call removed the pending
   // question. Not retried after a broken connection: had the first attempt committed, the retry
   // would find nothing pending and report a recorded review as lost.
+  auto params = card_params(c);
+  params.insert(params.end(), {expected.user, expected.question_key, number(expected.asked)});
   return !conn
-              ->exec(
-                  "WITH taken AS (DELETE FROM quiz_pending "
-                  "WHERE user_id = $9 AND question_key = $10 AND asked = $11::bigint RETURNING 1) "
-                  "INSERT INTO quiz_cards (user_id, question_key, box, due, reviewed, reviews, correct, last_score) "
-                  "SELECT $1, $2, $3::integer, $4::bigint, $5::bigint, $6::integer, $7::integer, "
-                  "$8::double precision FROM taken "
-                  "ON CONFLICT (user_id, question_key) DO UPDATE SET box = EXCLUDED.box, due = EXCLUDED.due, "
-                  "reviewed = EXCLUDED.reviewed, reviews = EXCLUDED.reviews, correct = EXCLUDED.correct, "
-                  "last_score = EXCLUDED.last_score RETURNING 1",
-                  {c.user, c.question_key, std::to_string(c.box), number(c.due), number(c.reviewed),
-                   std::to_string(c.reviews), std::to_string(c.correct), number(c.last_score), expected.user,
-                   expected.question_key, number(expected.asked)},
-                  /*retry=*/false)
+              ->exec(std::string("WITH taken AS (DELETE FROM quiz_pending "
+                                 "WHERE user_id = $9 AND question_key = $10 AND asked = $11::bigint RETURNING 1) "
+                                 "INSERT INTO quiz_cards (") +
+                         kCardColumns + ") SELECT " + kCardValues + " FROM taken" + kCardUpsert + " RETURNING 1",
+                     params, /*retry=*/false)
               .empty();
 }
 

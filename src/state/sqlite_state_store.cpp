@@ -1,8 +1,6 @@
 #include "state/sqlite_state_store.hpp"
 
-#include <algorithm>
 #include <exception>
-#include <limits>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -82,6 +80,65 @@ void bind_card(store::Statement &s, const Card &c) {
       .bind(8, c.last_score);
 }
 
+// SQLite's runtime_error (and anything else a store operation throws) as StateError, which the
+// server turns into an error reply for that one request.
+template <typename F>
+auto as_state_error(F &&body) {
+  try {
+    return body();
+  } catch (const StateError &) {
+    throw;
+  } catch (const std::exception &e) {
+    throw StateError(std::string("state store: ") + e.what());
+  }
+}
+
+// A prepared statement for one use: reset before it and after it, whatever happens in between,
+// so the next caller finds it ready.
+class StatementUse {
+ public:
+  explicit StatementUse(store::Statement &stmt) : stmt_(stmt) { stmt_.reset(); }
+  ~StatementUse() { stmt_.reset(); }
+  StatementUse(const StatementUse &) = delete;
+  StatementUse &operator=(const StatementUse &) = delete;
+  store::Statement &operator*() const { return stmt_; }
+
+ private:
+  store::Statement &stmt_;
+};
+
+// Runs one statement use under the store's mutex.
+template <typename F>
+auto guarded(std::mutex &mutex, store::Statement &stmt, F &&body) {
+  std::lock_guard lock(mutex);
+  const StatementUse use(stmt);
+  return as_state_error([&] { return body(*use); });
+}
+
+// Runs `body` in one IMMEDIATE transaction (the write lock taken first, so no other process on the
+// file slips in between its statements): committed when it returns, rolled back when it throws.
+template <typename F>
+auto in_transaction(store::Database &db, F &&body) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      db.exec("COMMIT");
+    } else {
+      auto out = body();
+      db.exec("COMMIT");
+      return out;
+    }
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (const std::exception &) {
+      // SQLite may have rolled back already (an I/O error ends the transaction).
+    }
+    throw;
+  }
+}
+
 constexpr const char *kCardColumns = "user, question_key, box, due, reviewed, reviews, correct, last_score";
 
 }  // namespace
@@ -130,18 +187,10 @@ struct SqliteStateStore::Impl {
     for (; version < kStateSchemaVersion; ++version) {
       // Each step and its version bump commit together: a crash leaves the file
       // at a known version.
-      db.exec("BEGIN IMMEDIATE");
-      try {
+      in_transaction(db, [&] {
         db.exec(kMigrations[version]);
         db.exec("PRAGMA user_version = " + std::to_string(version + 1));
-        db.exec("COMMIT");
-      } catch (...) {
-        try {
-          db.exec("ROLLBACK");
-        } catch (const std::exception &) {
-        }
-        throw;
-      }
+      });
     }
   }
 
@@ -149,34 +198,6 @@ struct SqliteStateStore::Impl {
   store::Statement cards, card, put_card, pending, set_pending, clear_pending, take_pending, record_gap, gaps, prune_gaps;
 };
 
-namespace {
-
-// Runs one statement use under the store's mutex, turning SQLite's
-// runtime_error into StateError and leaving the prepared statement reset for
-// the next caller.
-template <typename F>
-auto guarded(std::mutex &mutex, store::Statement &stmt, F &&body) {
-  std::lock_guard lock(mutex);
-  stmt.reset();
-  try {
-    if constexpr (std::is_void_v<decltype(body(stmt))>) {
-      body(stmt);
-      stmt.reset();
-    } else {
-      auto out = body(stmt);
-      stmt.reset();
-      return out;
-    }
-  } catch (const StateError &) {
-    stmt.reset();
-    throw;
-  } catch (const std::exception &e) {
-    stmt.reset();
-    throw StateError(std::string("state store: ") + e.what());
-  }
-}
-
-}  // namespace
 
 SqliteStateStore::SqliteStateStore(const std::filesystem::path &file) {
   try {
@@ -244,41 +265,22 @@ void SqliteStateStore::clear_pending(std::string_view user) {
 
 bool SqliteStateStore::record_review(const PendingQuiz &expected, const Card &reviewed) {
   std::lock_guard lock(mutex_);
-  auto &take = impl_->take_pending;
-  auto &put = impl_->put_card;
-  try {
-    // IMMEDIATE: take the write lock first, so another process on the same file cannot slip in
-    // between the delete and the insert.
-    impl_->db.exec("BEGIN IMMEDIATE");
-    bool taken = false;
-    try {
-      take.reset();
-      take.bind(1, expected.user).bind(2, expected.question_key).bind(3, expected.asked);
-      while (take.step()) taken = true;  // to the end: the delete is done when the statement is
-      take.reset();
+  return as_state_error([&] {
+    return in_transaction(impl_->db, [&] {
+      bool taken = false;
+      {
+        const StatementUse take(impl_->take_pending);
+        (*take).bind(1, expected.user).bind(2, expected.question_key).bind(3, expected.asked);
+        while ((*take).step()) taken = true;  // to the end: the delete is done when the statement is
+      }
       if (taken) {
-        put.reset();
-        bind_card(put, reviewed);
-        put.step();
-        put.reset();
+        const StatementUse put(impl_->put_card);
+        bind_card(*put, reviewed);
+        (*put).step();
       }
-      impl_->db.exec("COMMIT");
-    } catch (...) {
-      take.reset();
-      put.reset();
-      try {
-        impl_->db.exec("ROLLBACK");
-      } catch (...) {
-        // SQLite may have rolled back already (an I/O error ends the transaction).
-      }
-      throw;
-    }
-    return taken;
-  } catch (const StateError &) {
-    throw;
-  } catch (const std::exception &e) {
-    throw StateError(std::string("state store: ") + e.what());
-  }
+      return taken;
+    });
+  });
 }
 
 void SqliteStateStore::record_gap(const Gap &g) {

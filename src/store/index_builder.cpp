@@ -116,10 +116,10 @@ class TempFile {
   bool released_ = false;
 };
 
-// One note file, read and parsed off the connection's thread.
 // FTS5's in-memory postings before it writes a segment during a build (see 'hashsize' below).
 constexpr long long kBulkLoadHashBytes = 256LL << 20;
 
+// One note file, read and parsed off the connection's thread.
 struct Prepared {
   std::string path;
   std::string hash;
@@ -157,8 +157,6 @@ Prepared prepare(const std::filesystem::path& file, const std::optional<std::str
   return p;
 }
 
-// A write error as a user can act on it: which file, what happened, what to do. Database adds the
-// errno to SQLite's "disk I/O error"; std::filesystem says "No space left on device" / "File too large".
 // Why writing `temp` failed, when the cause is one a user can fix: SQLite does not always keep the
 // OS error of a failed write (FTS5 writes its segments through statements of its own), so look.
 std::string disk_cause(const std::filesystem::path& temp) {
@@ -180,6 +178,8 @@ std::string disk_cause(const std::filesystem::path& temp) {
   return "";
 }
 
+// A write error as a user can act on it: which file, what happened, what to do. Database adds the
+// errno to SQLite's "disk I/O error"; std::filesystem says "No space left on device" / "File too large".
 std::string write_failure(const std::filesystem::path& db, const std::filesystem::path& temp, std::string_view error) {
   std::string what(error);
   // Only a failed write can have been caused by the disk (not, say, running out of memory).

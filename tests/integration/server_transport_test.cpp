@@ -55,14 +55,8 @@ class ScriptedEngine : public AnswerEngine {
 };
 
 ServerConfig scripted_config() {
-  ServerConfig c;
-  c.host = "127.0.0.1";
-  c.port = 0;
-  c.io_threads = 2;
-  c.workers = 2;
-  c.db = "scripted.db";
+  ServerConfig c = loopback_config("scripted.db");
   c.engine_factory = [](const std::filesystem::path&) { return std::make_unique<ScriptedEngine>(); };
-  c.pace = 0ms;
   c.drain_timeout = 2000ms;
   return c;
 }
