@@ -159,26 +159,33 @@ std::string QueryBuilder::quote(std::string_view term) {
   return out;
 }
 
+namespace {
+// Rows the finding half of an expression may select, estimated from its concepts' row counts.
+constexpr long long kFinderRowBudget = 1000;
+}  // namespace
+
 QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms) {
   Expression e;
   // A Chinese alternative is a strict phrase of bigrams. A multi-word Latin one is a NEAR group, so
   // "reverse linked list" finds "Reverse a linked list": English puts articles and prepositions
   // inside names that a glossary lists without them. FTS5 reports each NEAR member as a phrase.
-  auto phrase_text = [](const Phrase& p, int& phrases) {
+  // In titles, a phrase is written with the title-only twins of its terms (text::title_term).
+  auto phrase_text = [](const Phrase& p, bool title, int& phrases) {
     const bool latin = std::all_of(p.begin(), p.end(), [](const std::string& t) {
       return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     });
+    auto term = [title](const std::string& t) { return quote(title ? text::title_term(t) : t); };
     std::string s;
     if (p.size() > 1 && latin) {
       s = "NEAR(";
-      for (std::size_t i = 0; i < p.size(); ++i) s += (i ? " " : "") + quote(p[i]);
+      for (std::size_t i = 0; i < p.size(); ++i) s += (i ? " " : "") + term(p[i]);
       s += ", " + std::to_string(p.size()) + ")";
       phrases = static_cast<int>(p.size());
       return s;
     }
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (i) s += " + ";
-      s += quote(p[i]);
+      s += term(p[i]);
     }
     phrases = 1;
     return s;
@@ -203,6 +210,22 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
   }
   if (required.empty()) std::swap(required, straddling);
   optional.insert(optional.end(), straddling.begin(), straddling.end());
+  // Rows are found through the rarest required concepts, as many as fit a budget of rows; the rest
+  // only score the rows found. Scoring a row is what costs, and a row that holds none of the rare
+  // concepts seldom outranks one that does (the idea of MaxScore). Small banks never reach it.
+  if (required.size() > 1) {
+    auto by_rows = required;
+    std::stable_sort(by_rows.begin(), by_rows.end(),
+                     [&](auto a, auto b) { return query.concepts[a].rows < query.concepts[b].rows; });
+    long long rows = query.concepts[by_rows.front()].rows;
+    std::size_t keep = 1;
+    while (keep < by_rows.size() && rows + query.concepts[by_rows[keep]].rows <= kFinderRowBudget)
+      rows += query.concepts[by_rows[keep++]].rows;
+    for (std::size_t k = keep; k < by_rows.size(); ++k) {
+      optional.push_back(by_rows[k]);
+      required.erase(std::find(required.begin(), required.end(), by_rows[k]));
+    }
+  }
   bool all_in_title = false;
   if (required.empty() && !common.empty()) {
     // Only common concepts: titles holding all of them, else titles holding the rarest, else any
@@ -222,13 +245,13 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
   if (required.empty()) std::swap(required, optional);
   if (required.empty()) return e;
 
-  auto any_of = [&](const std::vector<std::size_t>& concepts, bool counted, std::string& text) {
+  auto any_of = [&](const std::vector<std::size_t>& concepts, bool counted, std::string& text, bool title) {
     for (auto i : concepts)
       for (const auto& p : query.concepts[i].alternatives) {
         if (p.empty()) continue;
         if (!text.empty()) text += " OR ";
         int phrases = 0;
-        text += phrase_text(p, phrases);
+        text += phrase_text(p, title, phrases);
         e.phrase_concept.insert(e.phrase_concept.end(), static_cast<std::size_t>(phrases), counted ? static_cast<int>(i) : -1);
       }
   };
@@ -237,23 +260,27 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
     // Titles holding every common concept: "过拟合 和 dropout 的区别" in a bank where both are everywhere.
     for (auto i : required) {
       std::string one;
-      any_of({i}, false, one);
+      any_of({i}, true, one, true);
       finder += (finder.empty() ? "(" : " AND (") + one + ")";
     }
   } else {
-    any_of(required, !e.titles_only, finder);
+    any_of(required, true, finder, e.titles_only);
   }
   if (optional.empty() && !e.titles_only) {
     e.match = finder;
     return e;
   }
   // finder AND (optional… OR required…): the rows the finder selects, with FTS5 reporting where the
-  // optional terms occur — and, when the finder looks at titles only, where the required ones occur
-  // in every column. Phrases that appear twice are counted once (the other copy maps to -1).
+  // optional terms occur. FTS5 has no optional operator: the required phrases are repeated so the
+  // right side holds on every row the finder keeps, and the copies count for nothing (-1).
+  // When every concept is common, the whole expression is written in title-only twins: their posting
+  // lists hold titles only (2,748 rows rather than 23,270 for 批归一化 in a generated 100k bank),
+  // where a column filter (`question : …`) or a scorer over the full lists would walk every row
+  // that mentions the terms anywhere. Such rows are ranked on their titles alone.
   std::string scorer;
-  any_of(optional, true, scorer);
-  any_of(required, e.titles_only, scorer);
-  e.match = (e.titles_only ? "question : (" : "(") + finder + ") AND (" + scorer + ")";
+  any_of(optional, true, scorer, e.titles_only);
+  any_of(required, false, scorer, e.titles_only);
+  e.match = "(" + finder + ") AND (" + scorer + ")";
   return e;
 }
 

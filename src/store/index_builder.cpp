@@ -26,6 +26,7 @@
 #include "store/database.hpp"
 #include "store/question_bank.hpp"
 #include "store/schema.hpp"
+#include "text/fts5_tokenizer.hpp"
 
 namespace qabot::store {
 
@@ -63,6 +64,8 @@ std::string read_file(const std::filesystem::path& p) {
 }
 
 // What a previous build recorded, so unchanged files are carried over instead of re-parsed.
+static_assert(text::kTitleMarker == "\xFF", "kTitleMarkerSql writes the title marker as X'FF'");
+
 enum class OldIndex { Absent, Usable, Stale };
 
 OldIndex inspect(const std::filesystem::path& db) {
@@ -245,7 +248,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
       db.exec("CREATE TEMP TABLE fresh(id INTEGER PRIMARY KEY)");
       auto unindex_questions = db.prepare(
           "INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
-          "SELECT 'delete', id, question, answer, category FROM questions WHERE path = ?1");
+          "SELECT 'delete', id, " + std::string(kTitleMarkerSql) + " || question, answer, category FROM questions WHERE path = ?1");
       auto delete_questions = db.prepare("DELETE FROM questions WHERE path = ?1");
       auto mark_fresh = db.prepare("INSERT INTO temp.fresh(id) VALUES (?1)");
       auto delete_mined = db.prepare("DELETE FROM mined_synonyms WHERE path = ?1");
@@ -343,7 +346,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
               std::to_string(kBulkLoadHashBytes) + ")");
       db.exec(
           "INSERT INTO questions_fts(rowid, question, answer, category) "
-          "SELECT q.id, q.question, q.answer, q.category FROM questions q JOIN temp.fresh f ON f.id = q.id");
+          "SELECT q.id, " + std::string(kTitleMarkerSql) + " || q.question, q.answer, q.category FROM questions q JOIN temp.fresh f ON f.id = q.id");
       {
         auto s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM questions");
         s.step();

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "store/database.hpp"
+#include "text/fts5_tokenizer.hpp"
 
 namespace qabot::store {
 
@@ -103,7 +104,10 @@ std::int64_t QuestionBank::document_frequency(std::string_view term) const {
 std::vector<std::pair<std::string, std::int64_t>> QuestionBank::vocabulary() const {
   auto s = stmts_->db.prepare("SELECT term, doc FROM questions_vocab");
   std::vector<std::pair<std::string, std::int64_t>> out;
-  while (s.step()) out.emplace_back(s.text(0), s.integer(1));
+  while (s.step()) {
+    auto term = s.text(0);
+    if (!term.starts_with(text::kTitleMarker)) out.emplace_back(std::move(term), s.integer(1));  // title twins are an access path, not words
+  }
   return out;
 }
 

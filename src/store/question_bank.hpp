@@ -13,7 +13,7 @@ struct sqlite3;
 
 namespace qabot::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;  // 2: title-only terms (text::kTitleMarker)
 
 struct StoredQuestion {
   std::int64_t id = 0;
@@ -49,7 +49,8 @@ class QuestionBank {
   std::vector<StoredQuestion> all() const;  // ordered by source path and line
   // Number of documents containing an already-analysed term (0 when absent).
   std::int64_t document_frequency(std::string_view term) const;
-  // Every indexed term with its document frequency (typo correction loads the Latin ones once).
+  // Every indexed term with its document frequency (typo correction loads the Latin ones once);
+  // not the title-only twins (text::title_term).
   std::vector<std::pair<std::string, std::int64_t>> vocabulary() const;
   // Synonym pairs mined from the notes at index time ("批归一化（Batch Normalization）").
   std::vector<std::pair<std::string, std::string>> mined_synonyms() const;

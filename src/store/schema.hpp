@@ -37,4 +37,10 @@ CREATE VIRTUAL TABLE questions_fts USING fts5(
 CREATE VIRTUAL TABLE questions_vocab USING fts5vocab(questions_fts, 'row');
 )sql";
 
+// The indexer hands FTS5 the question column as kTitleMarkerSql || question: the title behind
+// text::kTitleMarker, so the tokenizer indexes its terms a second time as title-only terms. Every
+// insert and 'delete' of questions_fts must do so (an external-content 'delete' must repeat the
+// indexed values exactly), and 'rebuild' must never be used: it would read titles without it.
+inline constexpr const char* kTitleMarkerSql = "CAST(X'FF' AS TEXT)";
+
 }  // namespace qabot::store

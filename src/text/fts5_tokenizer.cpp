@@ -47,24 +47,41 @@ int x_tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* t
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
   }
 
-  std::vector<Token> tokens;
+  // Only the indexer writes the title marker; in a query it is just a byte the analyzer drops.
+  const bool title = (flags & FTS5_TOKENIZE_DOCUMENT) != 0 && input.starts_with(kTitleMarker);
+  const int shift = title ? static_cast<int>(kTitleMarker.size()) : 0;
   try {
-    tokens = reinterpret_cast<QabotTokenizer*>(tokenizer)->analyzer.analyze(input);
+    const std::vector<Token> tokens =
+        reinterpret_cast<QabotTokenizer*>(tokenizer)->analyzer.analyze(input.substr(static_cast<std::size_t>(shift)));
+    std::string tagged;  // the title twin of the current token
+    for (const Token& token : tokens) {
+      int rc = on_token(context, token.colocated ? FTS5_TOKEN_COLOCATED : 0, token.term.data(),
+                        static_cast<int>(token.term.size()), token.start + shift, token.end + shift);
+      if (rc == SQLITE_OK && title) {
+        tagged = title_term(token.term);
+        rc = on_token(context, FTS5_TOKEN_COLOCATED, tagged.data(), static_cast<int>(tagged.size()),
+                      token.start + shift, token.end + shift);
+      }
+      // SQLITE_DONE is FTS5's "enough tokens, thanks": a normal stop, not an error.
+      if (rc != SQLITE_OK) return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
   } catch (const std::bad_alloc&) {
     return SQLITE_NOMEM;
   } catch (...) {
-    return SQLITE_ERROR;
-  }
-  for (const Token& token : tokens) {
-    const int rc = on_token(context, token.colocated ? FTS5_TOKEN_COLOCATED : 0, token.term.data(),
-                            static_cast<int>(token.term.size()), token.start, token.end);
-    // SQLITE_DONE is FTS5's "enough tokens, thanks": a normal stop, not an error.
-    if (rc != SQLITE_OK) return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    return SQLITE_ERROR;  // ICU failed
   }
   return SQLITE_OK;
 }
 
 }  // namespace
+
+std::string title_term(std::string_view term) {
+  std::string out;
+  out.reserve(kTitleMarker.size() + term.size());
+  out.append(kTitleMarker.data(), kTitleMarker.size());
+  out.append(term.data(), term.size());
+  return out;
+}
 
 std::string pre_analyzed_string(std::string_view term) {
   std::string quoted;

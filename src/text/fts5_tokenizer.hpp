@@ -15,6 +15,15 @@ inline constexpr std::string_view kTokenizerName = "qabot";
 // so stemming and folding are never applied twice. Document text is always analysed.
 inline constexpr std::string_view kPreAnalyzedMarker = "\xEE\x80\x80";
 
+// The byte 0xFF, which UTF-8 never contains (the ingester only stores valid UTF-8). Document text
+// that starts with it is a question title: every token is indexed twice, as itself and, colocated,
+// as kTitleMarker + term. Those title terms have posting lists of titles only, so a query can find
+// "titles that mention BN" without walking every row that mentions BN anywhere.
+inline constexpr std::string_view kTitleMarker = "\xFF";
+
+// `term` as its title-only twin: kTitleMarker + term.
+std::string title_term(std::string_view term);
+
 // `term` as an FTS5 string: "\uE000term" with embedded double quotes doubled.
 std::string pre_analyzed_string(std::string_view term);
 

@@ -13,6 +13,7 @@
 
 #include "fuzz_check.hpp"
 #include "retrieval/query_builder.hpp"
+#include "store/schema.hpp"
 #include "retrieval/synonym_index.hpp"
 #include "retrieval/synonyms.hpp"
 #include "store/database.hpp"
@@ -36,13 +37,17 @@ struct World {
   World() {
     db.exec(
         "CREATE VIRTUAL TABLE questions_fts USING fts5(question, answer, category, tokenize='qabot', detail=full);"
-        "INSERT INTO questions_fts(rowid, question, answer, category) VALUES"
+        "CREATE TABLE rows(id INTEGER PRIMARY KEY, question, answer, category);"
+        "INSERT INTO rows VALUES"
         " (1, 'BN有什么作用', '加速训练，缓解梯度消失 (batch normalization)', '深度学习'),"
         " (2, 'What is overfitting and how do you prevent it?', 'Use dropout, L2 and more data.', 'ML basics'),"
         " (3, '過擬合怎麼辦', '正则化 dropout early stopping', '机器学习'),"
-        " (4, 'C++ 中 const 和 constexpr 的区别', '`constexpr` 在编译期求值; a->b, a::b, a == b', 'C++');");
-    replace_row = db.prepare(
-        "INSERT OR REPLACE INTO questions_fts(rowid, question, answer, category) VALUES (100, ?1, ?1, ?1)");
+        " (4, 'C++ 中 const 和 constexpr 的区别', '`constexpr` 在编译期求值; a->b, a::b, a == b', 'C++');"
+        // Titles go in behind the marker, as the indexer writes them (store::kTitleMarkerSql).
+        "INSERT INTO questions_fts(rowid, question, answer, category) SELECT id, " +
+        std::string(store::kTitleMarkerSql) + " || question, answer, category FROM rows;");
+    replace_row = db.prepare("INSERT OR REPLACE INTO questions_fts(rowid, question, answer, category) VALUES (100, " +
+                             std::string(store::kTitleMarkerSql) + " || ?1, ?1, ?1)");
     rank = db.prepare("SELECT qabot_rank(questions_fts, ?2) FROM questions_fts WHERE questions_fts MATCH ?1");
   }
 
@@ -100,5 +105,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   using Mode = retrieval::QueryBuilder::CommonTerms;
   for (Mode mode : {Mode::AllInTitle, Mode::RarestInTitle, Mode::RarestAnyColumn}) run(w, query, mode);
+  // As on a large bank: row counts that reach the finder's budget, then every concept common
+  // (expressions written in title-only twins).
+  retrieval::Query large = query;
+  for (std::size_t i = 0; i < large.concepts.size(); ++i) large.concepts[i].rows = static_cast<long long>(300 + 700 * (i % 3));
+  run(w, large, Mode::AllInTitle);
+  for (auto& c : large.concepts) c.common = true;
+  for (Mode mode : {Mode::AllInTitle, Mode::RarestInTitle, Mode::RarestAnyColumn}) run(w, large, mode);
   return 0;
 }

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <string>
 #include <variant>
 
 #include "store/database.hpp"
+#include "text/fts5_tokenizer.hpp"
 
 using namespace qabot;
 using retrieval::ConceptRole;
@@ -105,9 +107,74 @@ TEST(QueryBuilderTest, HostileInputNeverBreaksFts5) {
   const std::vector<std::string> hostile = {
       "\"", "\"\"\"", "*", "NEAR(", "NEAR(a b, 3)", "a AND", "AND OR NOT", "-", "^bn", "col:bn", "question:BN",
       "(((", ")))", "a\" OR \"b", "😀🔥", nul, std::string(10000, 'x'), "{bn} : ^ - + *", "\xEE\x80\x80", "BN\"*",
-      "'; DROP TABLE questions; --", "\\", "\x7f\x01\x02"};
+      "'; DROP TABLE questions; --", "\\", "\x7f\x01\x02", "\xFF", "\xFF" "bn", "BN \xFF\xFF"};
   for (const auto& h : hostile) {
     auto e = QueryBuilder::expression(f.build(h));
     if (!e.match.empty()) expect_valid_fts5(e.match);
   }
+}
+
+// A query made only of common concepts finds rows through their titles, using the title-only
+// twins the indexer writes (text::kTitleMarker): a row that mentions BN only in its answer is not
+// found that way, however often it mentions it.
+TEST(QueryBuilderTest, CommonConceptsAreFoundThroughTitleTwins) {
+  Fixture f;
+  auto q = f.build("BN有什么作用");
+  for (auto& c : q.concepts)
+    if (c.role != ConceptRole::Template) c.common = true;
+  auto e = QueryBuilder::expression(q);
+  ASSERT_TRUE(e.titles_only);
+  EXPECT_NE(e.match.find(QueryBuilder::quote(text::title_term("bn"))), std::string::npos) << e.match;
+
+  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot')");
+  auto insert = db.prepare("INSERT INTO t(rowid, question, answer, category) VALUES (?1, CAST(X'FF' AS TEXT) || ?2, ?3, '')");
+  insert.bind(1, std::int64_t{1}).bind(2, "BN有什么作用").bind(3, "加速训练");
+  insert.step();
+  insert.reset();
+  insert.bind(1, std::int64_t{2}).bind(2, "Dropout有什么作用").bind(3, "和BN一样正则化，BN BN BN 批归一化");
+  insert.step();
+  auto s = db.prepare("SELECT rowid FROM t WHERE t MATCH ?1");
+  s.bind(1, e.match);
+  std::vector<std::int64_t> rows;
+  while (s.step()) rows.push_back(s.integer(0));
+  EXPECT_EQ(rows, std::vector<std::int64_t>{1});
+}
+
+// On a large bank, rows are found through the rarest required concepts that fit a budget of rows;
+// the others only score what those find. On a small bank every required concept finds rows.
+TEST(QueryBuilderTest, RowsAreFoundThroughTheRarestConceptsWithinABudget) {
+  Fixture f;
+  auto q = f.build("dropout 过拟合");
+  retrieval::Concept* dropout = nullptr;
+  retrieval::Concept* overfitting = nullptr;
+  for (auto& c : q.concepts)
+    for (const auto& p : c.alternatives) {
+      if (p == retrieval::Phrase{"dropout"}) dropout = &c;
+      if (p == retrieval::Phrase{"overfit"}) overfitting = &c;
+    }
+  ASSERT_TRUE(dropout && overfitting);
+
+  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  db.exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot');"
+          "INSERT INTO t(rowid, x) VALUES (1, 'dropout 过拟合'), (2, 'dropout only'), (3, '过拟合 only');");
+  auto rows = [&](const std::string& match) {
+    auto s = db.prepare("SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid");
+    s.bind(1, match);
+    std::vector<std::int64_t> out;
+    while (s.step()) out.push_back(s.integer(0));
+    return out;
+  };
+
+  dropout->rows = 20;
+  overfitting->rows = 30;
+  EXPECT_EQ(rows(QueryBuilder::expression(q).match), (std::vector<std::int64_t>{1, 2, 3}));
+
+  dropout->rows = 900;
+  overfitting->rows = 300;
+  const auto e = QueryBuilder::expression(q);
+  EXPECT_EQ(rows(e.match), (std::vector<std::int64_t>{1, 3})) << e.match;
+  // dropout still scores the rows found: one of its phrases maps to its concept.
+  const int dropout_index = static_cast<int>(dropout - q.concepts.data());
+  EXPECT_NE(std::find(e.phrase_concept.begin(), e.phrase_concept.end(), dropout_index), e.phrase_concept.end());
 }

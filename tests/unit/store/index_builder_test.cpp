@@ -9,6 +9,7 @@
 #include "store/database.hpp"
 #include "store/question_bank.hpp"
 #include "support/temp_dir.hpp"
+#include "text/fts5_tokenizer.hpp"
 
 using namespace qabot;
 using qabot::test_support::TempDir;
@@ -65,6 +66,32 @@ TEST(IndexBuilderTest, UnchangedFilesAreNotReparsed) {
   auto third = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
   EXPECT_EQ(third.removed, 1u);
   EXPECT_EQ(third.questions, 2u);
+}
+
+// Every title is indexed a second time as title-only twins (text::title_term), and re-indexing an
+// edited file removes the old title's twins: FTS5 deletes an external-content row by re-tokenizing
+// the values it is given, so the indexer must hand it the marked title again.
+TEST(IndexBuilderTest, TitleTwinsFollowEdits) {
+  TempDir dir;
+  dir.write("notes/a.md", "## Norm\n\n### What is BN?\n\nBN normalises activations.\n\n"
+                          "### Why dropout?\n\nLike BN, a regulariser.\n");
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  {
+    store::QuestionBank bank(dir / "q.db");
+    EXPECT_EQ(bank.document_frequency("bn"), 2);
+    EXPECT_EQ(bank.document_frequency(text::title_term("bn")), 1);
+    EXPECT_EQ(bank.document_frequency(text::title_term("dropout")), 1);
+    for (const auto& [term, rows] : bank.vocabulary()) EXPECT_FALSE(term.starts_with(text::kTitleMarker)) << term;
+  }
+  dir.write("notes/a.md", "## Norm\n\n### What is pooling?\n\nBN normalises activations.\n\n"
+                          "### Why dropout?\n\nLike BN, a regulariser.\n");
+  auto report = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  EXPECT_EQ(report.parsed, 1u);
+  store::QuestionBank bank(dir / "q.db");
+  EXPECT_EQ(bank.document_frequency("bn"), 2);
+  EXPECT_EQ(bank.document_frequency(text::title_term("bn")), 0);
+  EXPECT_EQ(bank.document_frequency(text::title_term("pool")), 1);
+  EXPECT_EQ(bank.document_frequency(text::title_term("dropout")), 1);
 }
 
 TEST(IndexBuilderTest, ReaderOfOldFileKeepsWorkingDuringReindex) {

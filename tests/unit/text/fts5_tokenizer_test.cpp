@@ -273,6 +273,48 @@ TEST_F(Fts5TokenizerContractTest, AnalysesMarkedTextOutsideQueries) {
   }
 }
 
+// A marked title is indexed as its analysis with every token followed by a colocated title twin,
+// at the same offsets in the marked text. The marker means nothing in a query.
+TEST_F(Fts5TokenizerContractTest, MarkedTitleGetsTitleTwins) {
+  const std::string title = "BN和Batch_Size的区别";
+  Collected plain, marked, query;
+  ASSERT_EQ(tokenize(plain, FTS5_TOKENIZE_DOCUMENT, title), SQLITE_OK);
+  ASSERT_EQ(tokenize(marked, FTS5_TOKENIZE_DOCUMENT, std::string(kTitleMarker) + title), SQLITE_OK);
+  ASSERT_FALSE(plain.tokens.empty());
+  std::vector<std::pair<std::string, int>> expected;
+  for (const auto& [term, flags] : plain.tokens) {
+    expected.emplace_back(term, flags);
+    expected.emplace_back(title_term(term), FTS5_TOKEN_COLOCATED);
+  }
+  EXPECT_EQ(marked.tokens, expected);
+
+  ASSERT_EQ(tokenize(query, FTS5_TOKENIZE_QUERY, std::string(kTitleMarker) + title), SQLITE_OK);
+  EXPECT_EQ(query.tokens, plain.tokens);
+}
+
+TEST_F(Fts5TokenizerTest, TitleTwinsMatchTitlesOnly) {
+  ASSERT_EQ(exec("CREATE VIRTUAL TABLE qa USING fts5(question, answer, tokenize='qabot')"), SQLITE_OK);
+  ASSERT_EQ(exec("INSERT INTO qa(rowid, question, answer) VALUES "
+                 "(1, CAST(X'FF' AS TEXT) || 'What is dropout?', 'It zeroes units.'), "
+                 "(2, CAST(X'FF' AS TEXT) || 'Why normalise?', 'Dropout and BN both regularise.')"),
+            SQLITE_OK);
+  auto rows = [&](const std::string& query) {
+    sqlite3_stmt* statement = nullptr;
+    std::vector<std::int64_t> ids;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, "SELECT rowid FROM qa WHERE qa MATCH ?1 ORDER BY rowid", -1, &statement, nullptr),
+              SQLITE_OK);
+    sqlite3_bind_text(statement, 1, query.data(), static_cast<int>(query.size()), SQLITE_TRANSIENT);
+    while (sqlite3_step(statement) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(statement, 0));
+    sqlite3_finalize(statement);
+    return ids;
+  };
+  EXPECT_EQ(rows("dropout"), (Ids{1, 2}));
+  EXPECT_EQ(rows(pre_analyzed_string(title_term("dropout"))), Ids{1});
+  EXPECT_EQ(rows(pre_analyzed_string(title_term("bn"))), Ids{});
+  // Phrases of twins work like phrases of terms: the twins share their terms' positions.
+  EXPECT_EQ(rows(pre_analyzed_string(title_term("what")) + " + " + pre_analyzed_string(title_term("is"))), Ids{1});
+}
+
 TEST_F(Fts5TokenizerContractTest, HandlesEmptyText) {
   Collected collected;
   EXPECT_EQ(methods_.xTokenize(tokenizer_, &collected, FTS5_TOKENIZE_DOCUMENT, nullptr, 0, collect),
