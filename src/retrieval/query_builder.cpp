@@ -211,8 +211,11 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
   if (required.empty()) std::swap(required, straddling);
   optional.insert(optional.end(), straddling.begin(), straddling.end());
   // Rows are found through the rarest required concepts, as many as fit a budget of rows; the rest
-  // only score the rows found. Scoring a row is what costs, and a row that holds none of the rare
-  // concepts seldom outranks one that does (the idea of MaxScore). Small banks never reach it.
+  // (`budgeted`) find rows only through their titles, and score every row found. Scoring a row is
+  // what costs: a concept in 900 rows must not make FTS5 score 900 rows whose only link to the
+  // question is that word in passing, but a title about it is still a candidate. Banks under ~20k
+  // questions rarely reach the budget (a concept in more than 200 rows is already common there).
+  std::vector<std::size_t> budgeted;
   if (required.size() > 1) {
     auto by_rows = required;
     std::stable_sort(by_rows.begin(), by_rows.end(),
@@ -222,6 +225,7 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
     while (keep < by_rows.size() && rows + query.concepts[by_rows[keep]].rows <= kFinderRowBudget)
       rows += query.concepts[by_rows[keep++]].rows;
     for (std::size_t k = keep; k < by_rows.size(); ++k) {
+      budgeted.push_back(by_rows[k]);
       optional.push_back(by_rows[k]);
       required.erase(std::find(required.begin(), required.end(), by_rows[k]));
     }
@@ -255,31 +259,40 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
         e.phrase_concept.insert(e.phrase_concept.end(), static_cast<std::size_t>(phrases), counted ? static_cast<int>(i) : -1);
       }
   };
-  std::string finder;
+  // finder AND (optional… OR required…): the rows the finder selects, with FTS5 reporting where the
+  // optional terms occur. FTS5 has no optional operator: the required phrases are repeated so the
+  // right side holds on every row the finder keeps; one of the two copies counts, the other maps
+  // to -1. When every concept is common, rows are found through title-only twins, whose posting
+  // lists hold titles only (2,748 rows rather than 23,270 for 批归一化 in a generated 100k bank):
+  // a column filter (`question : …`) would walk every row that mentions the terms anywhere.
+  std::string finder, scorer;
   if (all_in_title) {
-    // Titles holding every common concept: "过拟合 和 dropout 的区别" in a bank where both are everywhere.
+    // Titles holding every common concept: "过拟合 和 dropout 的区别" in a bank where both are
+    // everywhere. The titles hold every concept that can find rows, so the rows are ranked on their
+    // titles alone and the scorer is written in twins too (its lists are the short ones).
     for (auto i : required) {
       std::string one;
       any_of({i}, true, one, true);
       finder += (finder.empty() ? "(" : " AND (") + one + ")";
     }
+    any_of(optional, true, scorer, true);
+    any_of(required, false, scorer, true);
+  } else if (e.titles_only) {
+    // Titles holding the rarest common concept. The others may be anywhere in those rows, so the
+    // scorer looks at every column (where an answer that holds them earns its credit).
+    any_of(required, false, finder, true);
+    any_of(optional, true, scorer, false);
+    any_of(required, true, scorer, false);
   } else {
-    any_of(required, true, finder, e.titles_only);
+    any_of(required, true, finder, false);
+    any_of(budgeted, false, finder, true);
+    if (optional.empty()) {
+      e.match = finder;
+      return e;
+    }
+    any_of(optional, true, scorer, false);
+    any_of(required, false, scorer, false);
   }
-  if (optional.empty() && !e.titles_only) {
-    e.match = finder;
-    return e;
-  }
-  // finder AND (optional… OR required…): the rows the finder selects, with FTS5 reporting where the
-  // optional terms occur. FTS5 has no optional operator: the required phrases are repeated so the
-  // right side holds on every row the finder keeps, and the copies count for nothing (-1).
-  // When every concept is common, the whole expression is written in title-only twins: their posting
-  // lists hold titles only (2,748 rows rather than 23,270 for 批归一化 in a generated 100k bank),
-  // where a column filter (`question : …`) or a scorer over the full lists would walk every row
-  // that mentions the terms anywhere. Such rows are ranked on their titles alone.
-  std::string scorer;
-  any_of(optional, true, scorer, e.titles_only);
-  any_of(required, false, scorer, e.titles_only);
   e.match = "(" + finder + ") AND (" + scorer + ")";
   return e;
 }

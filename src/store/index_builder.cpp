@@ -63,9 +63,9 @@ std::string read_file(const std::filesystem::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// What a previous build recorded, so unchanged files are carried over instead of re-parsed.
 static_assert(text::kTitleMarker == "\xFF", "kTitleMarkerSql writes the title marker as X'FF'");
 
+// What a previous build recorded, so unchanged files are carried over instead of re-parsed.
 enum class OldIndex { Absent, Usable, Stale };
 
 OldIndex inspect(const std::filesystem::path& db) {

@@ -40,7 +40,8 @@ CREATE VIRTUAL TABLE questions_vocab USING fts5vocab(questions_fts, 'row');
 // The indexer hands FTS5 the question column as kTitleMarkerSql || question: the title behind
 // text::kTitleMarker, so the tokenizer indexes its terms a second time as title-only terms. Every
 // insert and 'delete' of questions_fts must do so (an external-content 'delete' must repeat the
-// indexed values exactly), and 'rebuild' must never be used: it would read titles without it.
+// indexed values exactly). 'rebuild' must never be used, and 'integrity-check' only with rank 0:
+// both re-read the titles from `questions`, without the marker.
 inline constexpr const char* kTitleMarkerSql = "CAST(X'FF' AS TEXT)";
 
 }  // namespace qabot::store

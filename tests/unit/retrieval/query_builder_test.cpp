@@ -142,7 +142,8 @@ TEST(QueryBuilderTest, CommonConceptsAreFoundThroughTitleTwins) {
 }
 
 // On a large bank, rows are found through the rarest required concepts that fit a budget of rows;
-// the others only score what those find. On a small bank every required concept finds rows.
+// the others find rows only through titles, and score what is found. On a small bank every
+// required concept finds rows anywhere.
 TEST(QueryBuilderTest, RowsAreFoundThroughTheRarestConceptsWithinABudget) {
   Fixture f;
   auto q = f.build("dropout 过拟合");
@@ -157,7 +158,8 @@ TEST(QueryBuilderTest, RowsAreFoundThroughTheRarestConceptsWithinABudget) {
 
   store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
   db.exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot');"
-          "INSERT INTO t(rowid, x) VALUES (1, 'dropout 过拟合'), (2, 'dropout only'), (3, '过拟合 only');");
+          "INSERT INTO t(rowid, x) VALUES (1, 'dropout 过拟合'), (2, 'dropout only'), (3, '过拟合 only'),"
+          " (4, CAST(X'FF' AS TEXT) || 'dropout, the title');");
   auto rows = [&](const std::string& match) {
     auto s = db.prepare("SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid");
     s.bind(1, match);
@@ -168,12 +170,14 @@ TEST(QueryBuilderTest, RowsAreFoundThroughTheRarestConceptsWithinABudget) {
 
   dropout->rows = 20;
   overfitting->rows = 30;
-  EXPECT_EQ(rows(QueryBuilder::expression(q).match), (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(rows(QueryBuilder::expression(q).match), (std::vector<std::int64_t>{1, 2, 3, 4}));
 
+  // Over the budget, dropout finds rows only through titles (row 4, marked as the indexer marks
+  // titles); a row that merely mentions it (2) is not scored.
   dropout->rows = 900;
   overfitting->rows = 300;
   const auto e = QueryBuilder::expression(q);
-  EXPECT_EQ(rows(e.match), (std::vector<std::int64_t>{1, 3})) << e.match;
+  EXPECT_EQ(rows(e.match), (std::vector<std::int64_t>{1, 3, 4})) << e.match;
   // dropout still scores the rows found: one of its phrases maps to its concept.
   const int dropout_index = static_cast<int>(dropout - q.concepts.data());
   EXPECT_NE(std::find(e.phrase_concept.begin(), e.phrase_concept.end(), dropout_index), e.phrase_concept.end());

@@ -127,3 +127,42 @@ TEST(RetrieverClarifyTest, SmallBankWithSiblingQuestions) {
   // Naming the side decides it.
   for (auto q : {"Adam优化器的优点", "Adam的原理", "学习率衰减", "过拟合"}) EXPECT_FALSE(retriever.search(q, 5).clarify) << q;
 }
+
+// A bank large enough that every word of the query is common (in more than 200 rows): rows are
+// found through titles, and what the rest of a row says still counts.
+class RetrieverCommonConceptsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test_support::TempDir();
+    std::string notes = "# 大题库\n\n";
+    // dropout in 220 titles; 正则化 in 260 answers, one of them under a dropout title.
+    for (int i = 0; i < 220; ++i)
+      notes += "## dropout 第" + std::to_string(i) + "题\n\n" +
+               (i == 7 ? std::string("随机丢弃神经元，是一种正则化手段。\n\n") : "随机丢弃神经元。\n\n");
+    for (int i = 0; i < 259; ++i) notes += "## 其他问题" + std::to_string(i) + "\n\n正则化可以缓解这个问题。\n\n";
+    dir_->write("notes/bank.md", notes);
+    store::IndexBuilder(*dir_ / "bank.db").build({*dir_ / "notes"});
+    bank_ = new store::QuestionBank(*dir_ / "bank.db");
+  }
+  static void TearDownTestSuite() {
+    delete bank_;
+    delete dir_;
+  }
+  static test_support::TempDir* dir_;
+  static store::QuestionBank* bank_;
+};
+
+test_support::TempDir* RetrieverCommonConceptsTest::dir_ = nullptr;
+store::QuestionBank* RetrieverCommonConceptsTest::bank_ = nullptr;
+
+TEST_F(RetrieverCommonConceptsTest, TitlesHoldingTheRarestAreScoredOnEveryColumn) {
+  retrieval::Synonyms none;
+  retrieval::Retriever retriever(*bank_, none);
+  // No title holds both words: titles holding dropout (the rarer) are found, and the one whose
+  // answer also says 正则化 is the best of them, clearly.
+  auto r = retriever.search("dropout 正则化", 5);
+  ASSERT_GE(r.hits.size(), 2u);
+  EXPECT_EQ(r.hits[0].question, "dropout 第7题");
+  EXPECT_GT(r.hits[0].confidence, r.hits[1].confidence);
+  EXPECT_FALSE(r.clarify);
+}

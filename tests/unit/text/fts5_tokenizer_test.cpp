@@ -273,8 +273,8 @@ TEST_F(Fts5TokenizerContractTest, AnalysesMarkedTextOutsideQueries) {
   }
 }
 
-// A marked title is indexed as its analysis with every token followed by a colocated title twin,
-// at the same offsets in the marked text. The marker means nothing in a query.
+// A marked title is indexed as its analysis with every token followed by a colocated title twin.
+// The marker means nothing in a query.
 TEST_F(Fts5TokenizerContractTest, MarkedTitleGetsTitleTwins) {
   const std::string title = "BN和Batch_Size的区别";
   Collected plain, marked, query;
