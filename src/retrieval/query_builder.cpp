@@ -215,27 +215,24 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
   // what costs: a concept in 900 rows must not make FTS5 score 900 rows whose only link to the
   // question is that word in passing, but a title about it is still a candidate. Banks under ~20k
   // questions rarely reach the budget (a concept in more than 200 rows is already common there).
+  const auto rarer = [&](std::size_t a, std::size_t b) { return query.concepts[a].rows < query.concepts[b].rows; };
   std::vector<std::size_t> budgeted;
   if (required.size() > 1) {
     auto by_rows = required;
-    std::stable_sort(by_rows.begin(), by_rows.end(),
-                     [&](auto a, auto b) { return query.concepts[a].rows < query.concepts[b].rows; });
+    std::stable_sort(by_rows.begin(), by_rows.end(), rarer);
     long long rows = query.concepts[by_rows.front()].rows;
     std::size_t keep = 1;
     while (keep < by_rows.size() && rows + query.concepts[by_rows[keep]].rows <= kFinderRowBudget)
       rows += query.concepts[by_rows[keep++]].rows;
-    for (std::size_t k = keep; k < by_rows.size(); ++k) {
-      budgeted.push_back(by_rows[k]);
-      optional.push_back(by_rows[k]);
-      required.erase(std::find(required.begin(), required.end(), by_rows[k]));
-    }
+    budgeted.assign(by_rows.begin() + static_cast<std::ptrdiff_t>(keep), by_rows.end());
+    std::erase_if(required, [&](std::size_t i) { return std::find(budgeted.begin(), budgeted.end(), i) != budgeted.end(); });
+    optional.insert(optional.end(), budgeted.begin(), budgeted.end());
   }
   bool all_in_title = false;
   if (required.empty() && !common.empty()) {
     // Only common concepts: titles holding all of them, else titles holding the rarest, else any
     // column holding the rarest. The others still score the rows found.
-    std::stable_sort(common.begin(), common.end(),
-                     [&](auto a, auto b) { return query.concepts[a].rows < query.concepts[b].rows; });
+    std::stable_sort(common.begin(), common.end(), rarer);
     e.titles_only = common_terms != CommonTerms::RarestAnyColumn;
     all_in_title = common_terms == CommonTerms::AllInTitle && common.size() > 1;
     if (all_in_title) {

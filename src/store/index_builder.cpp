@@ -26,7 +26,6 @@
 #include "store/database.hpp"
 #include "store/question_bank.hpp"
 #include "store/schema.hpp"
-#include "text/fts5_tokenizer.hpp"
 
 namespace qabot::store {
 
@@ -62,8 +61,6 @@ std::string read_file(const std::filesystem::path& p) {
   if (!in) throw std::runtime_error("cannot read");
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
-
-static_assert(text::kTitleMarker == "\xFF", "kTitleMarkerSql writes the title marker as X'FF'");
 
 // What a previous build recorded, so unchanged files are carried over instead of re-parsed.
 enum class OldIndex { Absent, Usable, Stale };

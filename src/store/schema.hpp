@@ -1,6 +1,8 @@
 #pragma once
 // The on-disk layout of a question bank. Bump kSchemaVersion (question_bank.hpp) with any change here.
 
+#include "text/fts5_tokenizer.hpp"
+
 namespace qabot::store {
 
 // `questions.id` is derived from (path, question) so it survives re-indexing; it is also the rowid
@@ -43,5 +45,6 @@ CREATE VIRTUAL TABLE questions_vocab USING fts5vocab(questions_fts, 'row');
 // indexed values exactly). 'rebuild' must never be used, and 'integrity-check' only with rank 0:
 // both re-read the titles from `questions`, without the marker.
 inline constexpr const char* kTitleMarkerSql = "CAST(X'FF' AS TEXT)";
+static_assert(text::kTitleMarker == "\xFF", "kTitleMarkerSql writes text::kTitleMarker");
 
 }  // namespace qabot::store

@@ -53,12 +53,13 @@ int x_tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* t
   try {
     const std::vector<Token> tokens =
         reinterpret_cast<QabotTokenizer*>(tokenizer)->analyzer.analyze(input.substr(static_cast<std::size_t>(shift)));
-    std::string tagged;  // the title twin of the current token
+    std::string tagged(kTitleMarker);  // the title twin of the current token; one buffer for all
     for (const Token& token : tokens) {
       int rc = on_token(context, token.colocated ? FTS5_TOKEN_COLOCATED : 0, token.term.data(),
                         static_cast<int>(token.term.size()), token.start + shift, token.end + shift);
       if (rc == SQLITE_OK && title) {
-        tagged = title_term(token.term);
+        tagged.resize(kTitleMarker.size());
+        tagged += token.term;
         rc = on_token(context, FTS5_TOKEN_COLOCATED, tagged.data(), static_cast<int>(tagged.size()),
                       token.start + shift, token.end + shift);
       }

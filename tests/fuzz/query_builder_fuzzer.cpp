@@ -13,11 +13,11 @@
 
 #include "fuzz_check.hpp"
 #include "retrieval/query_builder.hpp"
-#include "store/schema.hpp"
 #include "retrieval/synonym_index.hpp"
 #include "retrieval/synonyms.hpp"
 #include "store/database.hpp"
 #include "store/rank_function.hpp"
+#include "store/schema.hpp"
 
 using qabot::fuzz::require;
 namespace retrieval = qabot::retrieval;
