@@ -148,23 +148,14 @@ Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>&
   return query;
 }
 
-std::string QueryBuilder::quote(std::string_view term) {
-  std::string out = "\"";
-  out += text::kPreAnalyzedMarker;
-  for (char c : term) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
+std::string QueryBuilder::quote(std::string_view term) { return text::pre_analyzed_string(term); }
 
 namespace {
 // Rows the finding half of an expression may select, estimated from its concepts' row counts.
 constexpr long long kFinderRowBudget = 1000;
 }  // namespace
 
-QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms) {
+QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms, bool score_every_match) {
   Expression e;
   // A Chinese alternative is a strict phrase of bigrams. A multi-word Latin one is a NEAR group, so
   // "reverse linked list" finds "Reverse a linked list": English puts articles and prepositions
@@ -280,6 +271,11 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
     any_of(required, false, finder, true);
     any_of(optional, true, scorer, false);
     any_of(required, true, scorer, false);
+  } else if (score_every_match && !optional.empty()) {
+    any_of(optional, true, e.match, false);
+    any_of(required, true, e.match, false);
+    e.finding.assign(required.begin(), required.end());
+    return e;
   } else {
     any_of(required, true, finder, false);
     any_of(budgeted, false, finder, true);

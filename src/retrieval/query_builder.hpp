@@ -27,12 +27,19 @@ class QueryBuilder {
     std::string match;                // FTS5 MATCH text; empty when the query has no terms
     std::vector<int> phrase_concept;  // per FTS5 phrase: its concept, or -1 (matching aid only)
     bool titles_only = false;         // rows are found through question titles only
+    // When not empty, the expression matches rows through any concept (`score_every_match`), and a
+    // row holding none of these concepts is not a candidate: the caller drops it.
+    std::vector<int> finding;
   };
   // Topic and aspect concepts must match; template concepts only add to the score of rows that do,
   // so a very common word (什么, "the") never pulls most of the index into the ranking.
   // How rows are found when every concept left is common (see expression()).
   enum class CommonTerms { AllInTitle, RarestInTitle, RarestAnyColumn };
-  static Expression expression(const Query& query, CommonTerms common_terms = CommonTerms::AllInTitle);
+  // `score_every_match`: the bank is no larger than the candidate list, so scoring every row that
+  // holds any concept costs less than the finder, which repeats the required phrases (FTS5 looks
+  // each phrase up on its own). The finding concepts are then returned for the caller to check.
+  static Expression expression(const Query& query, CommonTerms common_terms = CommonTerms::AllInTitle,
+                               bool score_every_match = false);
   static std::string quote(std::string_view term);  // one pre-analysed FTS5 string
 
   ConceptRole role_of(std::string_view term) const;

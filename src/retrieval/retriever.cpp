@@ -202,7 +202,9 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
     if (c.role == ConceptRole::Template) w = std::min(w, kTemplateWeightCap);
     weights.push_back(w);
   }
-  auto expr = QueryBuilder::expression(query);
+  // A bank no larger than the candidate list: every row holding a concept is a candidate anyway.
+  const bool tiny_bank = impl_->documents <= static_cast<double>(collector.limit);
+  auto expr = QueryBuilder::expression(query, QueryBuilder::CommonTerms::AllInTitle, tiny_bank);
   if (expr.match.empty()) return result;
   collector.params.concept_weights = weights;
   collector.params.phrase_concept.assign(expr.phrase_concept.begin(), expr.phrase_concept.end());
@@ -216,6 +218,13 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
     impl_->collect(expr.match, collector);
   }
   auto candidates = collector.sorted();
+  if (!expr.finding.empty()) {
+    // What the finder would have enforced: rows that hold only template words are no candidates.
+    std::erase_if(candidates, [&](const store::RankOutput& row) {
+      return std::none_of(expr.finding.begin(), expr.finding.end(),
+                          [&](int i) { return row.concept_columns[static_cast<std::size_t>(i)] != 0; });
+    });
+  }
   if (candidates.empty()) return result;
 
   // Rerank. Coverage is the share of the query's weight a row answers; a title that covers the

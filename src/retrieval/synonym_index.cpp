@@ -72,14 +72,18 @@ void SynonymIndex::add(const std::vector<Phrase>& from, const std::vector<Phrase
   groups_.push_back(group);
   for (const auto& p : from) {
     by_key_[join(p, 0, p.size())].push_back(id);
-    longest_key_ = std::max(longest_key_, p.size());
+    auto& longest = longest_from_[p.front()];
+    longest = std::max(longest, p.size());
   }
   for (const auto& p : group)
     for (const auto& t : p) known_terms_.insert(t);
 }
 
 std::optional<SynonymIndex::Match> SynonymIndex::longest_match(const Phrase& terms, std::size_t pos) const {
-  for (std::size_t len = std::min(longest_key_, terms.size() - pos); len > 0; --len) {
+  if (pos >= terms.size()) return std::nullopt;
+  auto first = longest_from_.find(terms[pos]);
+  if (first == longest_from_.end()) return std::nullopt;
+  for (std::size_t len = std::min(first->second, terms.size() - pos); len > 0; --len) {
     auto it = merged_.find(join(terms, pos, len));
     if (it != merged_.end()) return Match{len, &it->second};
   }

@@ -44,7 +44,9 @@ class SynonymIndex {
   std::unordered_map<std::string, std::vector<std::size_t>> by_key_;  // joined key → groups
   std::unordered_map<std::string, std::vector<Phrase>> merged_;       // joined key → union of alternatives
   std::unordered_set<std::string> known_terms_;
-  std::size_t longest_key_ = 0;
+  // First term of a key → the longest key starting with it. Most query terms start no key, and
+  // probing every length for them cost more than the rest of the lookup.
+  std::unordered_map<std::string, std::size_t> longest_from_;
 };
 
 }  // namespace qabot::retrieval

@@ -2,7 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
+#include <vector>
 #include <exception>
 #include <utility>
 
@@ -75,22 +78,43 @@ void GapRecorder::run() {
   for (;;) {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) break;  // stopping, and everything queued is written
-    state::Gap gap = std::move(queue_.front());
-    queue_.pop_front();
+    if (!stopping_ && limits_.linger.count() > 0 && queue_.size() < limits_.batch) {
+      // Not waiting on wake_ meanwhile, so record() notifies nobody: no futex wake per entry.
+      writing_ = true;  // flush() waits for this batch
+      lock.unlock();
+      std::this_thread::sleep_for(limits_.linger);
+      lock.lock();
+    }
+    const auto n = std::min(queue_.size(), std::max<std::size_t>(limits_.batch, 1));
+    std::vector<state::Gap> batch(std::make_move_iterator(queue_.begin()),
+                                  std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     writing_ = true;
     lock.unlock();
     try {
-      store_->record_gap(gap);
-      if (++since_prune >= limits_.prune_every) {
+      store_->record_gaps(batch);
+      since_prune += batch.size();
+      if (since_prune >= limits_.prune_every) {
         since_prune = 0;
         store_->prune_gaps(limits_.keep);
       }
     } catch (const std::exception &e) {
-      spdlog::warn("could not record an unanswered question in the gaps log: {}", e.what());
+      spdlog::warn("could not record {} unanswered question(s) in the gaps log: {}", batch.size(), e.what());
     }
     lock.lock();
     writing_ = false;
     if (queue_.empty()) drained_.notify_all();
+  }
+  // Entries since the last prune: batches overshoot prune_every, so a stopping log is pruned once
+  // more and is left within `keep`.
+  if (since_prune > 0) {
+    lock.unlock();
+    try {
+      store_->prune_gaps(limits_.keep);
+    } catch (const std::exception &e) {
+      spdlog::warn("could not prune the gaps log: {}", e.what());
+    }
+    lock.lock();
   }
   drained_.notify_all();
 }

@@ -5,12 +5,15 @@
 // store.
 //
 // Asks never wait for the log: record() queues the entry and one writer thread
-// stores it. A slow or unreachable store (PostgreSQL behind a dropped network)
+// stores what has queued up since its last write (and for `linger` after the
+// first entry) in one transaction, so under load the log costs a wake-up and a
+// commit per batch rather than per ask. A slow or unreachable store (PostgreSQL behind a dropped network)
 // then fills the bounded queue and later entries are dropped and counted,
 // instead of holding the answer workers. Because anyone can send unanswerable
 // asks, each entry's text is cut to a bounded size and the log is pruned to the
 // most recent entries as it grows.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -27,6 +30,10 @@ namespace qabot::server {
 
 struct GapLogLimits {
   std::size_t queue = 1024;        // entries waiting for the store
+  std::size_t batch = 256;         // entries written in one transaction at most
+  // How long the writer lets entries gather after the first one arrives: one wake-up and one
+  // commit per burst instead of a thread hand-off per unanswered ask.
+  std::chrono::milliseconds linger{10};
   std::size_t text_bytes = 512;    // of each ask's text, cut on a character boundary
   std::size_t keep = 100000;       // entries kept in the store
   std::size_t prune_every = 1000;  // entries written between two prunes

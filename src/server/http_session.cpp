@@ -115,15 +115,20 @@ void HttpSession::handle(Request req) {
   auto self = shared_from_this();
   auto shared_req = std::make_shared<Request>(std::move(req));
   Metrics* metrics = &state_->metrics();
-  const bool queued = state_->pool().submit([self, shared_req, metrics, &router](AnswerEngine* engine) {
+  auto job = [self, shared_req, metrics, &router](AnswerEngine* engine) {
     const auto start = std::chrono::steady_clock::now();
     Response res = router.handle(*shared_req, engine);
     if (shared_req->method() == http::verb::post && res.result() == http::status::ok) {
       metrics->ask_completed(std::chrono::steady_clock::now() - start);
     }
-    net::post(self->stream_.get_executor(),
-              [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
-  });
+    // Answered on this connection's strand (see AnswerPool), the response is written now.
+    net::dispatch(self->stream_.get_executor(),
+                  [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+  };
+  // Asks may be answered right here (AnswerPool); other routes that need the engine (quizzes, chat
+  // integrations) may wait on the state store or the network, so they always go to a worker.
+  const bool is_ask = shared_req->method() == http::verb::post && target_path(shared_req->target()) == "/api/ask";
+  const bool queued = is_ask ? state_->pool().run_here_or_submit(std::move(job)) : state_->pool().submit(std::move(job));
   if (!queued) {
     state_->metrics().error(ErrorCode::Overloaded);
     send(HttpRouter::error_response(http::status::service_unavailable, ErrorCode::Overloaded,

@@ -75,7 +75,7 @@ std::string Metrics::prometheus_text() const {
       << "# HELP qabot_asks_total Questions answered (WebSocket and HTTP).\n"
          "# TYPE qabot_asks_total counter\n"
       << "qabot_asks_total " << asks_.load(relaxed) << '\n'
-      << "# HELP qabot_ask_duration_seconds Retrieval time of one ask on a worker.\n"
+      << "# HELP qabot_ask_duration_seconds Retrieval time of one ask (on a worker or an io thread).\n"
          "# TYPE qabot_ask_duration_seconds histogram\n";
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {

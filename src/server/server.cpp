@@ -48,7 +48,8 @@ Server::Server(ServerConfig config)
       if (auto sender = weak.lock()) sender->send(std::move(f));
     };
   }
-  pool_ = std::make_unique<AnswerPool>(config_.engine_factory, config_.db, config_.workers, config_.max_queued_jobs);
+  pool_ = std::make_unique<AnswerPool>(config_.engine_factory, config_.db, config_.workers, config_.max_queued_jobs,
+                                       config_.inline_asks);
   state_ = std::make_shared<SharedState>(config_, *pool_);
   listener_ = std::make_shared<Listener>(ioc_, resolve(ioc_, config_.host, config_.port), state_);
   if (config_.rebuild_index || config_.watch_index) {

@@ -13,6 +13,7 @@
 #include "integrations/integrations_config.hpp"
 #include "integrations/webhook.hpp"
 #include "server/answer_engine.hpp"
+#include "server/answer_pool.hpp"
 #include "server/follow_up_options.hpp"
 #include "server/protocol.hpp"
 #include "state/state_store.hpp"
@@ -43,6 +44,7 @@ struct ServerConfig {
   std::size_t max_queue_messages = 1024;
   std::size_t max_asks_in_flight = 64;  // per WebSocket; over → "overloaded"
   std::size_t max_queued_jobs = 4096;   // worker pool queue; over → "overloaded"
+  InlineAskPolicy inline_asks;          // when an io thread answers an ask itself (AnswerPool)
   // A slow client (slowloris) holds a connection only this long: the request line and headers,
   // counted from when the server starts waiting for them (so also an idle keep-alive connection),
   // must arrive within header_timeout; the body then within http_timeout, as must each response write.

@@ -24,7 +24,13 @@ RouterContext make_router_context(SharedState& state, AnswerPool& pool, const Se
   ctx.gaps = std::move(gaps);
   ctx.quiz = std::move(quiz);
   ctx.question_count = [&pool] { return pool.question_count(); };
-  ctx.metrics_text = [&state] { return state.metrics().prometheus_text(); };
+  ctx.metrics_text = [&state, &pool] {
+    return state.metrics().prometheus_text() +
+           "# HELP qabot_asks_inline_total Asks answered on the io thread that received them (small bank, cheap asks).\n"
+           "# TYPE qabot_asks_inline_total counter\n"
+           "qabot_asks_inline_total " +
+           std::to_string(pool.answered_inline()) + "\n";
+  };
   ctx.limits = config.limits;
   // Secrets stay in the endpoints; nothing here logs them. A malformed Discord key throws here,
   // before the server listens.

@@ -171,7 +171,10 @@ void WebSocketSession::start_ask(AskRequest req) {
   auto ex = ws_.get_executor();
   Metrics* metrics = &state_->metrics();
   const GapRecorder* gaps = &state_->gaps();
-  const bool queued = state_->pool().submit(
+  // In the table before the job can run: answered on this thread, it completes (and leaves the
+  // table) before run_here_or_submit returns.
+  asks_.emplace(ask->seq, ask);
+  const bool queued = state_->pool().run_here_or_submit(
       [self, ask, ex, metrics, gaps, channel = channel_, text = std::move(req.text), top_k = req.top_k,
        conversation = std::move(conversation)](AnswerEngine* engine) mutable {
         AskOutcome outcome;
@@ -189,14 +192,19 @@ void WebSocketSession::start_ask(AskRequest req) {
           spdlog::error("ask failed: {}", e.what());
           failure = "could not answer";
         }
-        net::post(ex, [self = std::move(self), ask = std::move(ask), outcome = std::move(outcome),
-                       failure = std::move(failure)]() mutable {
+        // dispatch: answered on this connection's strand (AnswerPool ran it here), the reply is
+        // written now rather than handed to whichever io thread picks up a post; from a worker it
+        // is a post.
+        net::dispatch(ex, [self = std::move(self), ask = std::move(ask), outcome = std::move(outcome),
+                           failure = std::move(failure)]() mutable {
           self->on_answer(ask, std::move(outcome), std::move(failure));
         });
         if (gap) gaps->record(text, *gap, channel);
       });
-  if (!queued) return send_error(req.id, ErrorCode::Overloaded, "the server is busy: try again");
-  asks_.emplace(ask->seq, std::move(ask));
+  if (!queued) {
+    asks_.erase(ask->seq);
+    return send_error(req.id, ErrorCode::Overloaded, "the server is busy: try again");
+  }
 }
 
 void WebSocketSession::start_quiz(std::optional<std::string> id, std::function<QuizOutcome(AnswerEngine*)> call) {

@@ -250,15 +250,23 @@ bool PostgresStateStore::record_review(const PendingQuiz& expected, const Card& 
               .empty();
 }
 
-void PostgresStateStore::record_gap(const Gap& g) {
-  auto conn = borrow();
-  // Not idempotent: if the connection breaks after the server committed but before the reply, the
-  // retry logs the gap twice. A duplicate line in a log of unanswered questions is harmless; losing
-  // the write on every PostgreSQL restart would not be.
-  conn->exec(
-      "INSERT INTO gaps (text, time, confidence, best_question, channel) "
-      "VALUES ($1, $2::bigint, $3::double precision, $4, $5)",
-      {g.text, number(g.time), number(g.confidence), g.best_question, g.channel});
+void PostgresStateStore::record_gaps(std::span<const Gap> gaps) {
+  if (gaps.empty()) return;
+  // One multi-row INSERT: one statement, so all or none. Not idempotent: if the connection breaks
+  // after the server committed but before the reply, the retry logs the gaps twice. A duplicate line
+  // in a log of unanswered questions is harmless; losing the write on every PostgreSQL restart would
+  // not be.
+  std::string sql = "INSERT INTO gaps (text, time, confidence, best_question, channel) VALUES ";
+  std::vector<std::string> params;
+  params.reserve(gaps.size() * 5);
+  for (const auto& g : gaps) {
+    const auto n = params.size();
+    if (n > 0) sql += ", ";
+    sql += "($" + std::to_string(n + 1) + ", $" + std::to_string(n + 2) + "::bigint, $" + std::to_string(n + 3) +
+           "::double precision, $" + std::to_string(n + 4) + ", $" + std::to_string(n + 5) + ")";
+    params.insert(params.end(), {g.text, number(g.time), number(g.confidence), g.best_question, g.channel});
+  }
+  borrow()->exec(sql, params);
 }
 
 void PostgresStateStore::prune_gaps(std::size_t keep) {

@@ -36,7 +36,7 @@ class PostgresStateStore final : public StateStore {
   void clear_pending(std::string_view user) override;
   bool record_review(const PendingQuiz &expected, const Card &reviewed) override;
 
-  void record_gap(const Gap& gap) override;
+  void record_gaps(std::span<const Gap> gaps) override;
   std::vector<Gap> gaps(std::size_t limit) override;
   void prune_gaps(std::size_t keep) override;
 

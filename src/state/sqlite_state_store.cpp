@@ -283,10 +283,17 @@ bool SqliteStateStore::record_review(const PendingQuiz &expected, const Card &re
   });
 }
 
-void SqliteStateStore::record_gap(const Gap &g) {
-  guarded(mutex_, impl_->record_gap, [&](store::Statement &s) {
-    s.bind(1, g.text).bind(2, g.time).bind(3, g.confidence).bind(4, g.best_question).bind(5, g.channel);
-    s.step();
+void SqliteStateStore::record_gaps(std::span<const Gap> gaps) {
+  if (gaps.empty()) return;
+  std::lock_guard lock(mutex_);
+  as_state_error([&] {
+    in_transaction(impl_->db, [&] {
+      for (const auto &g : gaps) {
+        const StatementUse use(impl_->record_gap);
+        (*use).bind(1, g.text).bind(2, g.time).bind(3, g.confidence).bind(4, g.best_question).bind(5, g.channel);
+        (*use).step();
+      }
+    });
   });
 }
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,7 +83,11 @@ public:
   // failure (StateError) leaves both the pending question and the card as they were.
   virtual bool record_review(const PendingQuiz &expected, const Card &reviewed) = 0;
 
-  virtual void record_gap(const Gap &gap) = 0;
+  // Stores the gaps together: all of them or, when it throws, none (one transaction). The gaps log
+  // writes what queued up while the previous write ran, so a burst of unanswered asks costs one
+  // commit, not one each.
+  virtual void record_gaps(std::span<const Gap> gaps) = 0;
+  void record_gap(const Gap &gap) { record_gaps({&gap, 1}); }
   // The most recent gaps first, at most `limit`.
   virtual std::vector<Gap> gaps(std::size_t limit) = 0;
   // Deletes all but the `keep` most recently recorded gaps: anyone can send

@@ -6,6 +6,7 @@
 
 #include "store/database.hpp"
 #include "store/schema.hpp"
+#include "text/fts5_tokenizer.hpp"
 
 namespace qabot::store {
 
@@ -16,7 +17,9 @@ struct QuestionBank::Statements {
   explicit Statements(const std::filesystem::path& file)
       : db(file, Database::Mode::ReadOnly),
         get(db.prepare("SELECT id, category, question, answer, path, line FROM questions WHERE id = ?1")),
-        df(db.prepare("SELECT doc FROM questions_vocab WHERE term = ?1")) {}
+        // Not fts5vocab: opening a vocab cursor prepares an SQL statement each time (half the cost
+        // of a lookup on a small bank). Both walk the term's posting list.
+        df(db.prepare("SELECT count(*) FROM questions_fts WHERE questions_fts MATCH ?1")) {}
 };
 
 namespace {
@@ -95,7 +98,7 @@ std::vector<StoredQuestion> QuestionBank::all() const {
 std::int64_t QuestionBank::document_frequency(std::string_view term) const {
   auto& s = stmts_->df;
   s.reset();
-  s.bind(1, term);
+  s.bind(1, text::pre_analyzed_string(term));
   std::int64_t n = s.step() ? s.integer(0) : 0;
   s.reset();
   return n;

@@ -147,6 +147,28 @@ TEST_F(ServerTest, StreamFalseSendsResultThenDone) {
   EXPECT_FALSE(messages[1]["answer"].get<std::string>().empty());
 }
 
+TEST_F(ServerTest, CheapAsksOnASmallBankAreAnsweredOnTheIoThread) {
+  start();
+  auto c_owner = connect();
+  auto& c = *c_owner;
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = "q" + std::to_string(i);
+    c.send(ask(id, "BN有什么作用", i % 2 == 0));
+    const auto messages = c.read_until_done(id);
+    ASSERT_GE(messages.size(), 2u);
+    EXPECT_EQ(messages.front()["type"], "result");
+    EXPECT_FALSE(messages.back()["answer"].get<std::string>().empty());
+  }
+  const auto res = http_request(port(), http::verb::post, "/api/ask", R"({"text":"BN有什么作用"})");
+  EXPECT_EQ(res.result(), http::status::ok);
+  const auto metrics = http_request(port(), http::verb::get, "/metrics").body();
+  const auto at = metrics.find("\nqabot_asks_inline_total ");
+  ASSERT_NE(at, std::string::npos) << metrics;
+  // The first asks are timed on a worker; once they measure cheap, the io thread answers.
+  EXPECT_GT(std::stoi(metrics.substr(at + 25)), 20) << metrics;
+  EXPECT_NE(metrics.find("qabot_asks_total 41"), std::string::npos) << metrics;
+}
+
 TEST_F(ServerTest, NoMatchSendsTheHelpfulMessageInDone) {
   start();
   auto c_owner = connect();

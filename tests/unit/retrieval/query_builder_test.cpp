@@ -182,3 +182,19 @@ TEST(QueryBuilderTest, RowsAreFoundThroughTheRarestConceptsWithinABudget) {
   const int dropout_index = static_cast<int>(dropout - q.concepts.data());
   EXPECT_NE(std::find(e.phrase_concept.begin(), e.phrase_concept.end(), dropout_index), e.phrase_concept.end());
 }
+
+// A bank no larger than the candidate list: one OR over every concept, each phrase written once and
+// counted, and the caller is told which concepts a candidate must hold (the finder's condition).
+TEST(QueryBuilderTest, OnATinyBankEveryPhraseIsWrittenOnceAndFindingIsLeftToTheCaller) {
+  Fixture f;
+  auto q = f.build("BN有什么作用");
+  const auto full = QueryBuilder::expression(q);
+  const auto tiny = QueryBuilder::expression(q, QueryBuilder::CommonTerms::AllInTitle, true);
+  EXPECT_TRUE(full.finding.empty());
+  EXPECT_EQ(tiny.match.find(" AND "), std::string::npos) << tiny.match;
+  EXPECT_LT(tiny.phrase_concept.size(), full.phrase_concept.size());
+  EXPECT_EQ(std::count(tiny.phrase_concept.begin(), tiny.phrase_concept.end(), -1), 0);
+  ASSERT_FALSE(tiny.finding.empty());
+  for (int c : tiny.finding) EXPECT_NE(q.concepts[static_cast<std::size_t>(c)].role, ConceptRole::Template);
+  expect_valid_fts5(tiny.match);
+}

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 #include <variant>
 
 #include "store/index_builder.hpp"
@@ -126,6 +128,28 @@ TEST(RetrieverClarifyTest, SmallBankWithSiblingQuestions) {
   EXPECT_EQ(tie.choices, 2u);
   // Naming the side decides it.
   for (auto q : {"Adam优化器的优点", "Adam的原理", "学习率衰减", "过拟合"}) EXPECT_FALSE(retriever.search(q, 5).clarify) << q;
+}
+
+// On a bank smaller than the candidate list FTS5 scores every row that holds any concept, template
+// words included; a row that holds nothing but template words is still no candidate.
+TEST(RetrieverTinyBankTest, ARowWithOnlyTemplateWordsIsNoCandidate) {
+  test_support::TempDir dir;
+  dir.write("notes/q.md",
+            "# 杂项\n\n## 什么是什么\n\n问的是什么。\n\n## 优化器\n\n常用的是Adam，它结合了动量和自适应学习率。\n\n"
+            "## 训练技巧汇总\n\n" + std::string(40, '-') + "\n\n学习率预热、梯度裁剪、权重衰减、早停、数据增强、标签平滑、混合精度、"
+            "批归一化、残差连接、梯度累积、学习率余弦退火、模型集成、知识蒸馏，优化器也可以换成Adam再试。\n");
+  store::IndexBuilder(dir / "bank.db").build({dir / "notes"});
+  store::QuestionBank bank(dir / "bank.db");
+  retrieval::Synonyms none;
+  retrieval::Retriever retriever(bank, none);
+  const auto r = retriever.search("什么是Adam", 5);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].question, "优化器");
+  // Ranked below the template-only row, the note that mentions Adam in passing would be cut off
+  // with it (hits stop at the first one without confidence).
+  std::vector<std::string> questions;
+  for (const auto& h : r.hits) questions.push_back(h.question);
+  EXPECT_EQ(questions, (std::vector<std::string>{"优化器", "训练技巧汇总"}));
 }
 
 // A bank large enough that every word of the query is common (in more than 200 rows): rows are

@@ -16,10 +16,45 @@ namespace {
 
 class CountingEngine final : public AnswerEngine {
  public:
+  explicit CountingEngine(std::int64_t questions = 7) : questions_(questions) {}
   AskOutcome ask(std::string_view, int) override { return {}; }
-  std::int64_t question_count() const override { return 7; }
+  std::int64_t question_count() const override { return questions_; }
   nlohmann::json questions_by_category() const override { return nlohmann::json::object(); }
+
+ private:
+  std::int64_t questions_;
 };
+
+EngineFactory counting(std::int64_t questions) {
+  return [questions](const std::filesystem::path&) { return std::make_unique<CountingEngine>(questions); };
+}
+
+// Sends `n` asks through run_here_or_submit, one at a time (each waits for the previous one), each
+// taking `cost`; returns how many ran on the calling thread.
+int asks_run_here(AnswerPool& pool, int n, std::chrono::microseconds cost = {}) {
+  int here = 0;
+  for (int i = 0; i < n; ++i) {
+    std::atomic<bool> done{false};
+    std::thread::id ran_on;
+    EXPECT_TRUE(pool.run_here_or_submit([&](AnswerEngine* engine) {
+      EXPECT_NE(engine, nullptr);
+      if (cost.count() > 0) std::this_thread::sleep_for(cost);
+      ran_on = std::this_thread::get_id();
+      done = true;
+    }));
+    while (!done) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    if (ran_on == std::this_thread::get_id()) ++here;
+  }
+  return here;
+}
+
+// The worker that ran an ask times it and gives its engine back just after the ask signals done:
+// wait (bounded) until asks run here.
+bool until_asks_run_here(AnswerPool& pool) {
+  for (int i = 0; i < 200; ++i)
+    if (asks_run_here(pool, 1) == 1) return true;
+  return false;
+}
 
 TEST(AnswerPoolTest, EveryWorkerHasAnEngineEvenWhenTheFileBreaksAfterStart) {
   std::atomic<bool> broken{false};
@@ -65,6 +100,52 @@ TEST(AnswerPoolTest, AFailedReopenKeepsServingTheOldEngine) {
   }
   pool.stop();
   EXPECT_EQ(without_engine.load(), 0);
+}
+
+TEST(AnswerPoolTest, CheapAsksOnASmallBankRunOnTheCallingThreadOnceMeasured) {
+  AnswerPool pool(counting(24), "index.db", 2, 100);
+  // Nothing is measured yet: the first ask goes to a worker.
+  EXPECT_EQ(asks_run_here(pool, 1), 0);
+  ASSERT_TRUE(until_asks_run_here(pool));
+  EXPECT_EQ(asks_run_here(pool, 20), 20);
+  EXPECT_EQ(pool.answered_inline(), 21u);
+  // Jobs that are not asks (quizzes may wait on the state store) always go to a worker.
+  std::atomic<bool> done{false};
+  std::thread::id ran_on;
+  ASSERT_TRUE(pool.submit([&](AnswerEngine*) {
+    ran_on = std::this_thread::get_id();
+    done = true;
+  }));
+  while (!done) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  EXPECT_NE(ran_on, std::this_thread::get_id());
+}
+
+TEST(AnswerPoolTest, SlowAsksAndLargeBanksStayOnTheWorkers) {
+  InlineAskPolicy policy;
+  policy.max_mean = std::chrono::microseconds(500);
+  AnswerPool slow(counting(24), "index.db", 1, 100, policy);
+  EXPECT_EQ(asks_run_here(slow, 10, std::chrono::milliseconds(2)), 0);
+
+  AnswerPool large(counting(100000), "index.db", 1, 100, policy);
+  EXPECT_EQ(asks_run_here(large, 10), 0);
+  EXPECT_EQ(large.answered_inline(), 0u);
+}
+
+TEST(AnswerPoolTest, AfterAReloadAWorkerReopensBeforeAsksRunOnTheCallingThreadAgain) {
+  std::atomic<int> opened{0};
+  EngineFactory factory = [&](const std::filesystem::path&) -> std::unique_ptr<AnswerEngine> {
+    ++opened;
+    return std::make_unique<CountingEngine>();
+  };
+  AnswerPool pool(factory, "index.db", 1, 100);
+  ASSERT_TRUE(until_asks_run_here(pool));
+  const int before = opened.load();
+  pool.reload(7);
+  // The one engine is stale: the calling thread never reopens it (that takes milliseconds).
+  EXPECT_EQ(asks_run_here(pool, 1), 0);
+  ASSERT_TRUE(until_asks_run_here(pool));
+  EXPECT_EQ(asks_run_here(pool, 5), 5);
+  EXPECT_EQ(opened.load(), before + 1);
 }
 
 TEST(AnswerPoolTest, ABrokenIndexFailsAtConstruction) {

@@ -38,7 +38,7 @@ class ForwardingStore : public state::StateStore {
   void set_pending(const state::PendingQuiz& p) override { inner_.set_pending(p); }
   void clear_pending(std::string_view u) override { inner_.clear_pending(u); }
   bool record_review(const state::PendingQuiz& p, const state::Card& c) override { return inner_.record_review(p, c); }
-  void record_gap(const state::Gap& g) override { inner_.record_gap(g); }
+  void record_gaps(std::span<const state::Gap> g) override { inner_.record_gaps(g); }
   std::vector<state::Gap> gaps(std::size_t limit) override { return inner_.gaps(limit); }
   void prune_gaps(std::size_t keep) override { inner_.prune_gaps(keep); }
   std::string_view engine() const override { return "test"; }
@@ -51,17 +51,22 @@ class ForwardingStore : public state::StateStore {
 class GatedStore final : public ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
-  void record_gap(const state::Gap& g) override {
+  void record_gaps(std::span<const state::Gap> g) override {
     std::unique_lock lock(m_);
     ++arrived_;
+    batches_.push_back(g.size());
     arrived_cv_.notify_all();
     open_cv_.wait(lock, [&] { return open_; });
     lock.unlock();
-    ForwardingStore::record_gap(g);
+    ForwardingStore::record_gaps(g);
   }
   void wait_for_first_write() {
     std::unique_lock lock(m_);
     arrived_cv_.wait(lock, [&] { return arrived_ > 0; });
+  }
+  std::vector<std::size_t> batches() {
+    std::lock_guard lock(m_);
+    return batches_;
   }
   void open() {
     std::lock_guard lock(m_);
@@ -74,12 +79,13 @@ class GatedStore final : public ForwardingStore {
   std::condition_variable arrived_cv_, open_cv_;
   int arrived_ = 0;
   bool open_ = false;
+  std::vector<std::size_t> batches_;  // entries per write
 };
 
 class ThrowingGapStore final : public ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
-  void record_gap(const state::Gap&) override { throw state::StateError("database is down"); }
+  void record_gaps(std::span<const state::Gap>) override { throw state::StateError("database is down"); }
 };
 
 TEST(GapRecorderTest, RecordsOnlyAsksWithoutAConfidentAnswer) {
@@ -135,23 +141,47 @@ TEST(GapRecorderTest, LongTextIsCutOnACharacterBoundary) {
   EXPECT_EQ(text.compare(0, logged[0].text.size(), logged[0].text), 0);
 }
 
-TEST(GapRecorderTest, AHangingStoreNeverHoldsAnAskAndOverflowIsDropped) {
+// A log whose store hangs on its first write until open(): record "first", wait until the writer
+// is stuck with it, then record a burst of `n` more.
+struct HangingLog {
+  explicit HangingLog(GapRecorder::Limits limits) : gaps(store, true, {}, limits) {}
+  void burst(const std::string& prefix, int n) {
+    gaps.record("first", unanswered(), "ws");
+    store->wait_for_first_write();
+    for (int i = 0; i < n; ++i) gaps.record(prefix + std::to_string(i), unanswered(), "ws");
+  }
   TempDir dir;
-  auto store = std::make_shared<GatedStore>(dir / "state.db");
+  std::shared_ptr<GatedStore> store = std::make_shared<GatedStore>(dir / "state.db");
+  GapRecorder gaps;
+};
+
+TEST(GapRecorderTest, AHangingStoreNeverHoldsAnAskAndOverflowIsDropped) {
   GapRecorder::Limits limits;
   limits.queue = 3;
-  GapRecorder gaps(store, true, {}, limits);
-  gaps.record("first", unanswered(), "ws");
-  store->wait_for_first_write();  // the writer now hangs inside the store
+  HangingLog log(limits);
   const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 10; ++i) gaps.record("more " + std::to_string(i), unanswered(), "ws");
+  log.burst("more ", 10);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2)) << "record() waited for the store";
-  EXPECT_EQ(gaps.dropped(), 7u);  // 3 queued behind the hanging write
-  store->open();
-  gaps.flush();
-  const auto logged = store->gaps(100);
+  EXPECT_EQ(log.gaps.dropped(), 7u);  // 3 queued behind the hanging write
+  log.store->open();
+  log.gaps.flush();
+  const auto logged = log.store->gaps(100);
   ASSERT_EQ(logged.size(), 4u);
   EXPECT_EQ(logged[0].text, "more 2");  // the newest that fitted
+}
+
+TEST(GapRecorderTest, WhatQueuesDuringAWriteIsWrittenTogetherInBoundedBatches) {
+  GapRecorder::Limits limits;
+  limits.batch = 4;
+  HangingLog log(limits);
+  log.burst("burst ", 6);
+  log.store->open();
+  log.gaps.flush();
+  EXPECT_EQ(log.store->batches(), (std::vector<std::size_t>{1, 4, 2}));
+  const auto logged = log.store->gaps(100);
+  ASSERT_EQ(logged.size(), 7u);
+  EXPECT_EQ(logged[0].text, "burst 5");  // in the order they were asked
+  EXPECT_EQ(logged[5].text, "burst 0");
 }
 
 TEST(GapRecorderTest, TheLogIsPrunedToTheMostRecent) {

@@ -37,7 +37,7 @@ class ThrowingStore final : public state::StateStore {
   void set_pending(const state::PendingQuiz&) override { throw state::StateError("down"); }
   void clear_pending(std::string_view) override { throw state::StateError("down"); }
   bool record_review(const state::PendingQuiz&, const state::Card&) override { throw state::StateError("down"); }
-  void record_gap(const state::Gap&) override { throw state::StateError("down"); }
+  void record_gaps(std::span<const state::Gap>) override { throw state::StateError("down"); }
   std::vector<state::Gap> gaps(std::size_t) override { throw state::StateError("down"); }
   void prune_gaps(std::size_t) override { throw state::StateError("down"); }
   std::string_view engine() const override { return "broken"; }

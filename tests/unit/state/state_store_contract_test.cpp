@@ -146,6 +146,22 @@ TEST_P(StateStoreContractTest, AReviewIsRecordedOncePerPendingQuestion) {
   EXPECT_EQ(store_->pending("alice")->question_key, "ml/ln");
 }
 
+TEST_P(StateStoreContractTest, GapsWrittenTogetherAreAllStoredInOrder) {
+  const std::vector<state::Gap> batch = {{"a", 100, 0.1, "Q1", "ws"},
+                                         {"b", 100, 0.2, "", "web"},
+                                         {"c", 101, 0, "Q3", "api"}};
+  store_->record_gaps(batch);
+  store_->record_gaps({});  // nothing to write is not an error
+  const auto all = store_->gaps(10);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].text, "c");
+  EXPECT_EQ(all[1].text, "b");  // same second: insert order decides
+  EXPECT_EQ(all[2].text, "a");
+  EXPECT_EQ(all[2].best_question, "Q1");
+  EXPECT_DOUBLE_EQ(all[1].confidence, 0.2);
+  EXPECT_EQ(all[1].channel, "web");
+}
+
 TEST_P(StateStoreContractTest, GapsNewestFirstUpToLimit) {
   EXPECT_TRUE(store_->gaps(10).empty());
   // Recorded out of time order, two in the same second.

@@ -94,6 +94,19 @@ TEST(IndexBuilderTest, TitleTwinsFollowEdits) {
   EXPECT_EQ(bank.document_frequency(text::title_term("dropout")), 1);
 }
 
+// Document frequency is looked up with an FTS5 MATCH on one pre-analysed term: whatever the term
+// holds, it is one term, never FTS5 syntax, and a term the bank lacks counts 0.
+TEST(IndexBuilderTest, DocumentFrequencyOfAnyTermIsACountNeverAnError) {
+  TempDir dir;
+  dir.write("notes/a.md", "## Py\n\n### is和==的区别\n\nis 比较身份，== 比较值。\n\n### BN\n\nbatch norm。\n");
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  store::QuestionBank bank(dir / "q.db");
+  EXPECT_EQ(bank.document_frequency("=="), 1);
+  EXPECT_EQ(bank.document_frequency("bn"), 1);
+  for (std::string_view odd : {"", "\"", "a\"b", "NEAR(", "*", "bn OR is", "bn*", "^bn", "\xEE\x80\x80", "\xFF"})
+    EXPECT_EQ(bank.document_frequency(odd), 0) << odd;
+}
+
 TEST(IndexBuilderTest, ReaderOfOldFileKeepsWorkingDuringReindex) {
   TempDir dir;
   dir.write("notes/a.md", kNotes);
