@@ -275,6 +275,7 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
     any_of(optional, true, e.match, false);
     any_of(required, true, e.match, false);
     e.finding.assign(required.begin(), required.end());
+    e.finding.insert(e.finding.end(), budgeted.begin(), budgeted.end());  // they find titles otherwise
     return e;
   } else {
     any_of(required, true, finder, false);

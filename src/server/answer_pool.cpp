@@ -1,6 +1,8 @@
 #include "server/answer_pool.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <iterator>
 #include <stdexcept>
 #include <utility>
 
@@ -28,13 +30,11 @@ AnswerPool::AnswerPool(EngineFactory factory, std::filesystem::path db, std::siz
 
 AnswerPool::~AnswerPool() { stop(); }
 
-bool AnswerPool::submit(Job job) { return enqueue(std::move(job), false); }
-
-bool AnswerPool::enqueue(Job job, bool ask) {
+bool AnswerPool::submit(Job job) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queued_) return false;
-    queue_.push_back({std::move(job), ask});
+    queue_.push_back(std::move(job));
   }
   ready_.notify_one();
   return true;
@@ -52,34 +52,39 @@ bool AnswerPool::run_here_or_submit(Job job) {
     {
       std::lock_guard lock(mutex_);
       // Queued jobs go first; a stale engine is reopened by a worker, not here.
-      if (!stopping_ && queue_.empty() && !idle_.empty() && idle_.back().generation == generation_.load()) {
-        engine = std::move(idle_.back());
-        idle_.pop_back();
+      const auto current = generation_.load();
+      const auto it = std::find_if(idle_.rbegin(), idle_.rend(), [&](const Engine& e) { return e.generation == current; });
+      if (!stopping_ && queue_.empty() && it != idle_.rend()) {
+        engine = std::move(*it);
+        idle_.erase(std::next(it).base());
       }
     }
     if (engine.engine) {
-      run_timed(job, engine.engine.get());
+      run(job, engine.engine.get());
       ++answered_inline_;
       give_back(std::move(engine));
       return true;
     }
   }
-  return enqueue(std::move(job), true);
+  return submit(std::move(job));
 }
 
-void AnswerPool::run_timed(const Job& job, AnswerEngine* engine) {
-  const auto start = std::chrono::steady_clock::now();
+void AnswerPool::record_ask_time(std::chrono::nanoseconds took) {
+  // Exponential moving average over ~16 asks. A sample counts for at most twice the limit, so one
+  // cold first ask (lazy loading) does not keep a cheap bank off the io threads for long. Racing
+  // updates may lose a sample; the mean only decides where the next asks run.
+  const std::int64_t sample = std::min<std::int64_t>(took.count(), 2 * inline_asks_.max_mean.count());
+  const auto mean = mean_ask_ns_.load(std::memory_order_relaxed);
+  mean_ask_ns_.store(mean < 0 ? sample : mean + (sample - mean) / 16, std::memory_order_relaxed);
+}
+
+void AnswerPool::run(const Job& job, AnswerEngine* engine) {
   try {
     job(engine);
   } catch (const std::exception& e) {
     // Jobs report their own failures; this only keeps a bug from killing the thread.
     spdlog::error("answer job threw: {}", e.what());
   }
-  const std::int64_t took = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
-  // Exponential moving average over ~16 asks. Racing updates may lose one sample; the mean only
-  // decides where the next asks run.
-  const auto mean = mean_ask_ns_.load(std::memory_order_relaxed);
-  mean_ask_ns_.store(mean < 0 ? took : mean + (took - mean) / 16, std::memory_order_relaxed);
 }
 
 void AnswerPool::give_back(Engine engine) {
@@ -94,6 +99,9 @@ void AnswerPool::reload(std::int64_t question_count) {
   question_count_ = question_count;
   mean_ask_ns_ = -1;  // a new bank: measure again on the workers
   generation_.fetch_add(1);
+  // Empty jobs wake the workers, which reopen stale engines first: without them, a lightly loaded
+  // server would keep the replaced file open in every engine but the one its asks happen to use.
+  for (std::size_t i = 0; i < threads_.size(); ++i) submit([](AnswerEngine*) {});
 }
 
 void AnswerPool::stop() {
@@ -109,16 +117,20 @@ void AnswerPool::stop() {
 
 void AnswerPool::work() {
   for (;;) {
-    Queued next;
+    Job job;
     Engine engine;
     {
       std::unique_lock lock(mutex_);
       ready_.wait(lock, [this] { return (stopping_ && queue_.empty()) || (!queue_.empty() && !idle_.empty()); });
       if (queue_.empty()) return;  // stopping and drained
-      next = std::move(queue_.front());
+      job = std::move(queue_.front());
       queue_.pop_front();
-      engine = std::move(idle_.back());
-      idle_.pop_back();
+      // A stale engine first: reopening it here is what moves the pool to a replaced file.
+      const auto current = generation_.load();
+      auto it = std::find_if(idle_.begin(), idle_.end(), [&](const Engine& e) { return e.generation != current; });
+      if (it == idle_.end()) it = std::prev(idle_.end());
+      engine = std::move(*it);
+      idle_.erase(it);
     }
     const std::uint64_t current = generation_.load();
     if (engine.generation != current) {
@@ -131,15 +143,7 @@ void AnswerPool::work() {
       }
       engine.generation = current;
     }
-    if (next.ask) {
-      run_timed(next.job, engine.engine.get());
-    } else {
-      try {
-        next.job(engine.engine.get());
-      } catch (const std::exception& e) {
-        spdlog::error("answer job threw: {}", e.what());
-      }
-    }
+    run(job, engine.engine.get());
     give_back(std::move(engine));
   }
 }

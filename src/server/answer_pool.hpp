@@ -9,9 +9,10 @@
 // the bank is small, the asks measured so far were cheap, nothing is queued and an engine is idle,
 // run_here_or_submit() answers on the calling io thread with that engine.
 //
-// Hot reload: reload() bumps a generation counter; a worker reopens a stale engine before using it,
-// so an ask already running finishes on the connection it started with. The calling thread never
-// reopens (that takes milliseconds): a stale engine sends the ask to a worker.
+// Hot reload: reload() bumps a generation counter and queues one empty job per worker; a worker
+// takes a stale engine first and reopens it before using it, so every engine moves to the new file
+// promptly, and an ask already running finishes on the connection it started with. The calling
+// thread never reopens (that takes milliseconds) and only answers with an engine of the current file.
 
 #include <atomic>
 #include <chrono>
@@ -55,8 +56,11 @@ class AnswerPool {
   bool submit(Job job);
 
   // For asks (retrieval only, no I/O besides the index): runs `job` here and now when the policy
-  // allows (see above), else queues it like submit(). The job's time feeds the policy's mean.
+  // allows (see above), else queues it like submit().
   bool run_here_or_submit(Job job);
+  // An ask's time in the engine, wherever it ran: the policy's moving mean. Only the engine call,
+  // not the reply the job then writes, so a mean means the same on a worker and on an io thread.
+  void record_ask_time(std::chrono::nanoseconds took);
 
   // The index file at db() was replaced: engines reopen before their next job.
   void reload(std::int64_t question_count);
@@ -77,14 +81,8 @@ class AnswerPool {
     std::unique_ptr<AnswerEngine> engine;
     std::uint64_t generation = 0;  // of the file it was opened on
   };
-  struct Queued {
-    Job job;
-    bool ask = false;  // timed for the inline policy
-  };
-
   void work();
-  bool enqueue(Job job, bool ask);
-  void run_timed(const Job& job, AnswerEngine* engine);
+  static void run(const Job& job, AnswerEngine* engine);
   void give_back(Engine engine);
   bool asks_are_cheap() const;
 
@@ -94,7 +92,7 @@ class AnswerPool {
   InlineAskPolicy inline_asks_;
   std::mutex mutex_;
   std::condition_variable ready_;  // a job and an idle engine, or stopping
-  std::deque<Queued> queue_;
+  std::deque<Job> queue_;
   std::vector<Engine> idle_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> generation_{0};

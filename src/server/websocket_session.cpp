@@ -171,11 +171,12 @@ void WebSocketSession::start_ask(AskRequest req) {
   auto ex = ws_.get_executor();
   Metrics* metrics = &state_->metrics();
   const GapRecorder* gaps = &state_->gaps();
+  AnswerPool* pool = &state_->pool();
   // In the table before the job can run: answered on this thread, it completes (and leaves the
   // table) before run_here_or_submit returns.
   asks_.emplace(ask->seq, ask);
-  const bool queued = state_->pool().run_here_or_submit(
-      [self, ask, ex, metrics, gaps, channel = channel_, text = std::move(req.text), top_k = req.top_k,
+  const bool queued = pool->run_here_or_submit(
+      [self, ask, ex, metrics, gaps, pool, channel = channel_, text = std::move(req.text), top_k = req.top_k,
        conversation = std::move(conversation)](AnswerEngine* engine) mutable {
         AskOutcome outcome;
         std::optional<std::string> failure;
@@ -183,7 +184,9 @@ void WebSocketSession::start_ask(AskRequest req) {
         const auto start = std::chrono::steady_clock::now();
         try {
           outcome = engine->ask_in_conversation(text, top_k, conversation);
-          metrics->ask_completed(std::chrono::steady_clock::now() - start);
+          const auto took = std::chrono::steady_clock::now() - start;
+          metrics->ask_completed(took);
+          pool->record_ask_time(took);
           if (gaps->enabled() && !outcome.matched && !outcome.clarify) {
             gap.emplace();
             gap->hits = outcome.hits;

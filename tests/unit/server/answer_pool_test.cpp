@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -38,7 +40,9 @@ int asks_run_here(AnswerPool& pool, int n, std::chrono::microseconds cost = {}) 
     std::thread::id ran_on;
     EXPECT_TRUE(pool.run_here_or_submit([&](AnswerEngine* engine) {
       EXPECT_NE(engine, nullptr);
+      const auto start = std::chrono::steady_clock::now();
       if (cost.count() > 0) std::this_thread::sleep_for(cost);
+      pool.record_ask_time(std::chrono::steady_clock::now() - start);  // as the server's ask jobs do
       ran_on = std::this_thread::get_id();
       done = true;
     }));
@@ -146,6 +150,48 @@ TEST(AnswerPoolTest, AfterAReloadAWorkerReopensBeforeAsksRunOnTheCallingThreadAg
   ASSERT_TRUE(until_asks_run_here(pool));
   EXPECT_EQ(asks_run_here(pool, 5), 5);
   EXPECT_EQ(opened.load(), before + 1);
+}
+
+// After a reload every engine moves to the new file promptly, also when one engine could serve all
+// the asks, and asks answered on the calling thread only ever use an engine of the new file.
+TEST(AnswerPoolTest, AReloadReopensEveryEngineAndInlineAsksUseOnlyReopenedOnes) {
+  std::mutex m;
+  std::set<const AnswerEngine*> opened_after_reload;
+  std::atomic<bool> reloaded{false};
+  EngineFactory factory = [&](const std::filesystem::path&) -> std::unique_ptr<AnswerEngine> {
+    auto e = std::make_unique<CountingEngine>();
+    if (reloaded) {
+      std::lock_guard lock(m);
+      opened_after_reload.insert(e.get());
+    }
+    return e;
+  };
+  AnswerPool pool(factory, "index.db", 3, 100);
+  ASSERT_TRUE(until_asks_run_here(pool));
+  reloaded = true;
+  pool.reload(7);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    {
+      std::lock_guard lock(m);
+      if (opened_after_reload.size() == 3u) break;
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "not every engine was reopened";
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(until_asks_run_here(pool));
+  for (int i = 0; i < 20; ++i) {
+    const AnswerEngine* used = nullptr;
+    std::atomic<bool> done{false};
+    ASSERT_TRUE(pool.run_here_or_submit([&](AnswerEngine* engine) {
+      used = engine;
+      pool.record_ask_time(std::chrono::microseconds(1));
+      done = true;
+    }));
+    while (!done) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    std::lock_guard lock(m);
+    EXPECT_EQ(opened_after_reload.count(used), 1u);
+  }
 }
 
 TEST(AnswerPoolTest, ABrokenIndexFailsAtConstruction) {
