@@ -80,7 +80,7 @@ void GapRecorder::run() {
     if (queue_.empty()) break;  // stopping, and everything queued is written
     if (!stopping_ && limits_.linger.count() > 0 && queue_.size() < limits_.batch) {
       // Not waiting on wake_ meanwhile, so record() notifies nobody: no futex wake per entry.
-      writing_ = true;  // flush() waits for this batch
+      // (flush() keeps waiting: the queue is not empty.)
       lock.unlock();
       std::this_thread::sleep_for(limits_.linger);
       lock.lock();
