@@ -153,6 +153,11 @@ std::string QueryBuilder::quote(std::string_view term) { return text::pre_analyz
 namespace {
 // Rows the finding half of an expression may select, estimated from its concepts' row counts.
 constexpr long long kFinderRowBudget = 1000;
+// A concept in more rows than this scores only where it is in a title (its title-only twins). Walking
+// its posting list to find it in the answers of the few rows the finder selects would cost more than
+// the rest of the ask (72k entries for a word in most answers of a 100k bank), and a word that
+// common says little about an answer that mentions it. No concept of a bank under 5k rows is affected.
+constexpr long long kScorerRowLimit = 5000;
 }  // namespace
 
 QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms, bool score_every_match) {
@@ -237,13 +242,16 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
   if (required.empty()) std::swap(required, optional);
   if (required.empty()) return e;
 
-  auto any_of = [&](const std::vector<std::size_t>& concepts, bool counted, std::string& text, bool title) {
+  // `scoring`: the phrases only score rows found otherwise; a concept past kScorerRowLimit then
+  // scores through its title twins.
+  auto any_of = [&](const std::vector<std::size_t>& concepts, bool counted, std::string& text, bool title,
+                    bool scoring = false) {
     for (auto i : concepts)
       for (const auto& p : query.concepts[i].alternatives) {
         if (p.empty()) continue;
         if (!text.empty()) text += " OR ";
         int phrases = 0;
-        text += phrase_text(p, title, phrases);
+        text += phrase_text(p, title || (scoring && query.concepts[i].rows > kScorerRowLimit), phrases);
         e.phrase_concept.insert(e.phrase_concept.end(), static_cast<std::size_t>(phrases), counted ? static_cast<int>(i) : -1);
       }
   };
@@ -267,9 +275,10 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
     any_of(required, false, scorer, true);
   } else if (e.titles_only) {
     // Titles holding the rarest common concept. The others may be anywhere in those rows, so the
-    // scorer looks at every column (where an answer that holds them earns its credit).
+    // scorer looks at every column (where an answer that holds them earns its credit), unless
+    // they are past kScorerRowLimit.
     any_of(required, false, finder, true);
-    any_of(optional, true, scorer, false);
+    any_of(optional, true, scorer, false, true);
     any_of(required, true, scorer, false);
   } else if (score_every_match && !optional.empty()) {
     any_of(optional, true, e.match, false);
@@ -284,7 +293,7 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
       e.match = finder;
       return e;
     }
-    any_of(optional, true, scorer, false);
+    any_of(optional, true, scorer, false, true);
     any_of(required, false, scorer, false);
   }
   e.match = "(" + finder + ") AND (" + scorer + ")";

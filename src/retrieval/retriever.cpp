@@ -125,7 +125,7 @@ struct Retriever::Impl {
 
   TypoCorrector& corrector() {
     if (!typos) {
-      typos.emplace(bank.vocabulary());
+      typos.emplace(bank.latin_vocabulary());
       // Glossary words too: "imblanced" → imbalanced, which the glossary maps to 不均衡 even when
       // the notes never use the English word. They rank below bank words at equal distance.
       for (const auto& term : synonyms.terms()) typos->add(term, 0);

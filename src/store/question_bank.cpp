@@ -104,13 +104,23 @@ std::int64_t QuestionBank::document_frequency(std::string_view term) const {
   return n;
 }
 
-std::vector<std::pair<std::string, std::int64_t>> QuestionBank::vocabulary() const {
-  // Title twins (kTitleMarker + term) are an access path, not words. They sort after every UTF-8
-  // term, and fts5vocab stops at a bound on `term` without reading their posting lists.
-  auto s = stmts_->db.prepare("SELECT term, doc FROM questions_vocab WHERE term < " + std::string(kTitleMarkerSql));
+namespace {
+std::vector<std::pair<std::string, std::int64_t>> vocabulary_where(const Database& db, const std::string& range) {
+  auto s = db.prepare("SELECT term, doc FROM questions_vocab WHERE " + range);
   std::vector<std::pair<std::string, std::int64_t>> out;
   while (s.step()) out.emplace_back(s.text(0), s.integer(1));
   return out;
+}
+}  // namespace
+
+std::vector<std::pair<std::string, std::int64_t>> QuestionBank::vocabulary() const {
+  // Title twins (kTitleMarker + term) are an access path, not words. They sort after every UTF-8
+  // term, and fts5vocab stops at a bound on `term` without reading their posting lists.
+  return vocabulary_where(stmts_->db, "term < " + std::string(kTitleMarkerSql));
+}
+
+std::vector<std::pair<std::string, std::int64_t>> QuestionBank::latin_vocabulary() const {
+  return vocabulary_where(stmts_->db, "term >= 'a' AND term < '{'");  // '{' follows 'z'
 }
 
 std::vector<std::pair<std::string, std::string>> QuestionBank::mined_synonyms() const {

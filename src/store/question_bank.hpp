@@ -52,6 +52,10 @@ class QuestionBank {
   // Every indexed term with its document frequency (typo correction loads the Latin ones once);
   // not the title-only twins (text::title_term).
   std::vector<std::pair<std::string, std::int64_t>> vocabulary() const;
+  // The terms that start with a Latin letter (a–z), with their document frequencies: what typo
+  // correction needs. fts5vocab counts a term's rows by walking its posting list, so reading only
+  // this range skips every Chinese term (the bulk of a Chinese bank's postings).
+  std::vector<std::pair<std::string, std::int64_t>> latin_vocabulary() const;
   // Synonym pairs mined from the notes at index time ("批归一化（Batch Normalization）").
   std::vector<std::pair<std::string, std::string>> mined_synonyms() const;
 

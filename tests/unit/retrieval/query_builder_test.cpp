@@ -4,10 +4,12 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <variant>
 
 #include "store/database.hpp"
+#include "store/rank_function.hpp"
 #include "text/fts5_tokenizer.hpp"
 
 using namespace qabot;
@@ -181,6 +183,49 @@ TEST(QueryBuilderTest, RowsAreFoundThroughTheRarestConceptsWithinABudget) {
   // dropout still scores the rows found: one of its phrases maps to its concept.
   const int dropout_index = static_cast<int>(dropout - q.concepts.data());
   EXPECT_NE(std::find(e.phrase_concept.begin(), e.phrase_concept.end(), dropout_index), e.phrase_concept.end());
+}
+
+// A concept in most rows of a large bank scores the rows the finder selects only where it is in
+// their titles: walking its posting list for answers that mention it costs more than the ask.
+TEST(QueryBuilderTest, AConceptInVeryManyRowsScoresOnlyThroughTitles) {
+  Fixture f;
+  auto q = f.build("dropout 过拟合");
+  int dropout = -1, overfitting = -1;
+  for (std::size_t i = 0; i < q.concepts.size(); ++i)
+    for (const auto& p : q.concepts[i].alternatives) {
+      if (p == retrieval::Phrase{"dropout"}) dropout = static_cast<int>(i);
+      if (p == retrieval::Phrase{"overfit"}) overfitting = static_cast<int>(i);
+    }
+  ASSERT_TRUE(dropout >= 0 && overfitting >= 0);
+  auto& common = q.concepts[static_cast<std::size_t>(overfitting)];
+  q.concepts[static_cast<std::size_t>(dropout)].rows = 40;
+  common.common = true;
+
+  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
+          "INSERT INTO t(rowid, question, answer, category) VALUES"
+          " (1, CAST(X'FF' AS TEXT) || 'dropout 怎么用', '可以缓解过拟合', ''),"
+          " (2, CAST(X'FF' AS TEXT) || 'dropout 与过拟合', '随机丢弃', '');");
+  // Which columns each row was credited with for the common concept.
+  auto credited = [&](const QueryBuilder::Expression& e) {
+    store::RankCollector collector;
+    collector.params.concept_weights.assign(q.concepts.size(), 1.0);
+    collector.params.phrase_concept.assign(e.phrase_concept.begin(), e.phrase_concept.end());
+    auto s = db.prepare("SELECT qabot_rank(t, ?2) FROM t WHERE t MATCH ?1");
+    s.bind(1, e.match).bind_pointer(2, &collector, store::kRankCollectorType);
+    while (s.step()) {
+    }
+    std::map<std::int64_t, int> out;
+    for (const auto& row : collector.sorted()) out[row.id] = row.concept_columns[static_cast<std::size_t>(overfitting)];
+    return out;
+  };
+  const int title = 1 << store::kQuestionColumn, answer = 1 << store::kAnswerColumn;
+
+  common.rows = 3000;  // common, but its list is short enough to look for it in answers
+  EXPECT_EQ(credited(QueryBuilder::expression(q)), (std::map<std::int64_t, int>{{1, answer}, {2, title}}));
+  common.rows = 60000;
+  const auto e = QueryBuilder::expression(q);
+  EXPECT_EQ(credited(e), (std::map<std::int64_t, int>{{1, 0}, {2, title}})) << e.match;
 }
 
 // A bank no larger than the candidate list: one OR over every concept, each phrase written once and

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include "store/database.hpp"
@@ -92,6 +93,25 @@ TEST(IndexBuilderTest, TitleTwinsFollowEdits) {
   EXPECT_EQ(bank.document_frequency(text::title_term("bn")), 0);
   EXPECT_EQ(bank.document_frequency(text::title_term("pool")), 1);
   EXPECT_EQ(bank.document_frequency(text::title_term("dropout")), 1);
+}
+
+// Typo correction reads only the terms that start with a Latin letter: all of them, with the same
+// counts as the whole vocabulary, and no Chinese, digit or symbol term.
+TEST(IndexBuilderTest, LatinVocabularyIsTheWholeVocabularysLatinPart) {
+  TempDir dir;
+  dir.write("notes/a.md", "## 归一化\n\n### What is BN?\n\nBN 加速训练, zebra 2x == x86.\n\n"
+                          "### 为什么用 dropout?\n\n正则化; like BN.\n");
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  store::QuestionBank bank(dir / "q.db");
+  std::vector<std::pair<std::string, std::int64_t>> expected;
+  bool other = false;
+  for (const auto& entry : bank.vocabulary()) {
+    if (entry.first[0] >= 'a' && entry.first[0] <= 'z') expected.push_back(entry);
+    else other = true;
+  }
+  ASSERT_TRUE(other);  // the bank has terms outside the range, so the range is tested
+  EXPECT_EQ(bank.latin_vocabulary(), expected);
+  EXPECT_NE(std::find(expected.begin(), expected.end(), std::pair<std::string, std::int64_t>{"zebra", 1}), expected.end());
 }
 
 // Document frequency is looked up with an FTS5 MATCH on one pre-analysed term: whatever the term
