@@ -49,6 +49,7 @@ struct Retriever::Impl {
   store::Statement rank;
   std::optional<TypoCorrector> typos;  // loaded on first need: the vocabulary scan is not free
   std::unordered_map<std::string, std::int64_t> df_cache;
+  store::ColumnSizeCache column_sizes;
   double documents;
 
   Impl(const store::QuestionBank& b, const Synonyms& rules, RetrieverOptions o)
@@ -194,6 +195,7 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
   // something absent must lower coverage, not be ignored.
   store::RankCollector collector;
   collector.limit = static_cast<std::size_t>(std::max(impl_->options.candidates, top_k));
+  collector.column_sizes = &impl_->column_sizes;
   std::vector<double> weights;
   for (const auto& c : query.concepts) {
     const std::int64_t n = impl_->concept_df(c);

@@ -53,12 +53,17 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
     sqlite3_result_error_nomem(result);
     return;
   }
+  const sqlite3_int64 rowid = api->xRowid(ctx);
   int column_size[kColumnCount] = {0, 0, 0};
-  double norm[kColumnCount];
-  for (int c = 0; c < kColumnCount; ++c) {
-    api->xColumnSize(ctx, c, &column_size[c]);
-    norm[c] = 1.0 - h.b + h.b * static_cast<double>(column_size[c]) / avg->avg[c];
+  if (const auto* known = collector->column_sizes ? collector->column_sizes->find(rowid) : nullptr) {
+    std::copy(known->begin(), known->end(), column_size);
+  } else {
+    for (int c = 0; c < kColumnCount; ++c) api->xColumnSize(ctx, c, &column_size[c]);
+    if (collector->column_sizes) collector->column_sizes->put(rowid, {column_size[0], column_size[1], column_size[2]});
   }
+  double norm[kColumnCount];
+  for (int c = 0; c < kColumnCount; ++c)
+    norm[c] = 1.0 - h.b + h.b * static_cast<double>(column_size[c]) / avg->avg[c];
 
   // Term frequency per phrase and column. Scratch space is reused across rows.
   thread_local std::vector<double> tf;
@@ -93,7 +98,6 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
     if (best[c] > 0) score += h.concept_weights[c] * best[c] * (h.k1 + 1.0) / (best[c] + h.k1);
   sqlite3_result_double(result, score);
 
-  const sqlite3_int64 rowid = api->xRowid(ctx);
   auto& heap = collector->best;
   RankOutput candidate;
   candidate.id = rowid;

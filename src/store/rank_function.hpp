@@ -9,12 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "store/column_size_cache.hpp"
+#include "store/columns.hpp"
+
 struct sqlite3;
 
 namespace qabot::store {
-
-// Column order of questions_fts.
-enum Column : int { kQuestionColumn = 0, kAnswerColumn = 1, kCategoryColumn = 2, kColumnCount = 3 };
 
 struct RankParams {
   std::vector<double> concept_weights;      // one per concept
@@ -38,6 +38,7 @@ struct RankOutput {
 struct RankCollector {
   RankParams params;
   std::size_t limit = 50;
+  ColumnSizeCache* column_sizes = nullptr;  // optional: remembers sizes across asks
   std::vector<RankOutput> best;  // a min-heap on score while collecting; sorted() orders it
   std::vector<RankOutput> sorted();  // best first (ties: lower id first, for stable output)
 };

@@ -1,0 +1,76 @@
+#include "store/rank_function.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "store/database.hpp"
+
+using namespace qabot;
+
+namespace {
+
+// A three-column FTS5 table like questions_fts, with rows of different lengths, scored for one
+// concept ("dropout") through qabot_rank.
+struct Table {
+  store::Database db{":memory:", store::Database::Mode::ReadWriteCreate};
+  Table() {
+    db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
+            "INSERT INTO t(rowid, question, answer, category) VALUES"
+            " (1, 'dropout', 'a regulariser', 'nn'),"
+            " (2, 'why dropout works', 'dropout drops units at random during training time', 'nn'),"
+            " (3, 'dropout rate', 'half, or less for inputs', 'nn');");
+  }
+  std::map<std::int64_t, double> scores(store::ColumnSizeCache* cache) {
+    store::RankCollector collector;
+    collector.params.concept_weights = {1.0};
+    collector.params.phrase_concept = {0};
+    collector.column_sizes = cache;
+    auto s = db.prepare("SELECT qabot_rank(t, ?2) FROM t WHERE t MATCH 'dropout'");
+    s.bind_pointer(2, &collector, store::kRankCollectorType);
+    while (s.step()) {
+    }
+    std::map<std::int64_t, double> out;
+    for (const auto& row : collector.sorted()) out[row.id] = row.score;
+    return out;
+  }
+};
+
+}  // namespace
+
+// Remembered column sizes give exactly the scores FTS5's own sizes give, on the first ask and on
+// the next ones, which read them from the cache.
+TEST(RankFunctionTest, RememberedColumnSizesScoreExactlyAsFts5Does) {
+  Table t;
+  const auto plain = t.scores(nullptr);
+  ASSERT_EQ(plain.size(), 3u);
+  store::ColumnSizeCache cache;
+  EXPECT_EQ(t.scores(&cache), plain);
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_EQ(t.scores(&cache), plain);
+  ASSERT_NE(cache.find(2), nullptr);
+  EXPECT_EQ((*cache.find(2))[store::kQuestionColumn], 3);  // why | dropout | works
+}
+
+// The scorer reads a remembered row's sizes from the cache rather than from FTS5: a (deliberately
+// wrong) longer question lowers that row's score and no other.
+TEST(RankFunctionTest, ARememberedRowIsScoredFromTheCache) {
+  Table t;
+  const auto plain = t.scores(nullptr);
+  store::ColumnSizeCache cache;
+  cache.put(1, {50, 2, 1});
+  const auto cached = t.scores(&cache);
+  EXPECT_LT(cached.at(1), plain.at(1));
+  EXPECT_EQ(cached.at(2), plain.at(2));
+  EXPECT_EQ(cached.at(3), plain.at(3));
+}
+
+TEST(RankFunctionTest, TheCacheStaysWithinItsCapacity) {
+  store::ColumnSizeCache cache(2);
+  for (std::int64_t row = 1; row <= 5; ++row) {
+    cache.put(row, {1, 1, 1});
+    EXPECT_LE(cache.size(), 2u);
+    EXPECT_NE(cache.find(row), nullptr);  // the row just put is always there
+  }
+}
