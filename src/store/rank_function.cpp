@@ -58,8 +58,12 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
   if (const auto* known = collector->column_sizes ? collector->column_sizes->find(rowid) : nullptr) {
     std::copy(known->begin(), known->end(), column_size);
   } else {
-    for (int c = 0; c < kColumnCount; ++c) api->xColumnSize(ctx, c, &column_size[c]);
-    if (collector->column_sizes) collector->column_sizes->put(rowid, {column_size[0], column_size[1], column_size[2]});
+    bool read = true;
+    for (int c = 0; c < kColumnCount; ++c) read = api->xColumnSize(ctx, c, &column_size[c]) == SQLITE_OK && read;
+    // A failed read (a damaged docsize table, no memory) leaves FTS5's previous sizes behind: they
+    // may score this row once, but must not be remembered for it.
+    if (read && collector->column_sizes)
+      collector->column_sizes->put(rowid, {column_size[0], column_size[1], column_size[2]});
   }
   double norm[kColumnCount];
   for (int c = 0; c < kColumnCount; ++c)

@@ -66,6 +66,18 @@ TEST(RankFunctionTest, ARememberedRowIsScoredFromTheCache) {
   EXPECT_EQ(cached.at(3), plain.at(3));
 }
 
+// A row whose sizes FTS5 cannot read (its docsize entry is gone: a damaged index) is still scored,
+// but nothing is remembered for it.
+TEST(RankFunctionTest, SizesThatCouldNotBeReadAreNotRemembered) {
+  Table t;
+  t.db.exec("DELETE FROM t_docsize WHERE id = 2");
+  store::ColumnSizeCache cache;
+  EXPECT_EQ(t.scores(&cache).size(), 3u);
+  EXPECT_EQ(cache.find(2), nullptr);
+  EXPECT_NE(cache.find(1), nullptr);
+  EXPECT_NE(cache.find(3), nullptr);
+}
+
 TEST(RankFunctionTest, TheCacheStaysWithinItsCapacity) {
   store::ColumnSizeCache cache(2);
   for (std::int64_t row = 1; row <= 5; ++row) {
