@@ -49,8 +49,8 @@ class QuestionBank {
   std::vector<StoredQuestion> all() const;  // ordered by source path and line
   // Number of documents containing an already-analysed term (0 when absent).
   std::int64_t document_frequency(std::string_view term) const;
-  // Every indexed term with its document frequency (typo correction loads the Latin ones once);
-  // not the title-only twins (text::title_term).
+  // Every indexed term with its document frequency (the quiz grader loads it once); not the
+  // title-only twins (text::title_term).
   std::vector<std::pair<std::string, std::int64_t>> vocabulary() const;
   // The terms that start with a Latin letter (a–z), with their document frequencies: what typo
   // correction needs. fts5vocab counts a term's rows by walking its posting list, so reading only
