@@ -101,8 +101,10 @@ void FollowUpSender::send(integrations::FollowUp follow_up, Done done) {
   auto delivery = std::make_shared<FollowUpDelivery>(
       net::make_strand(ioc_), ssl_, options_, std::move(*url), std::move(follow_up.json),
       [self = shared_from_this(), id, cb = std::move(finished_cb)](FollowUpResult result) mutable {
-        self->finished(id);
+        // Report before the slot is freed: in_flight() == 0 must mean every caller has been told,
+        // which is what stop() waits for and what a caller counting results relies on.
         cb(std::move(result));
+        self->finished(id);
       });
   deliveries_.emplace(id, delivery);
   lock.unlock();  // the delivery may end, and leave the registry, as soon as it starts

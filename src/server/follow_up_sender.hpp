@@ -42,6 +42,7 @@ class FollowUpSender : public std::enable_shared_from_this<FollowUpSender> {
   // Shutdown: later sends are dropped; deliveries still in flight after `grace` are cancelled.
   void stop(std::chrono::milliseconds grace);
 
+  // Deliveries started and not yet reported: a slot is freed only after its Done has returned.
   std::size_t in_flight() const { return in_flight_.load(); }
   const FollowUpOptions& options() const { return options_; }
 

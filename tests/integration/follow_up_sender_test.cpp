@@ -54,12 +54,22 @@ class FollowUpSenderTest : public ::testing::Test {
   FollowUpResult deliver(const std::string& url, const std::string& json = R"({"text":"hi"})") {
     std::promise<FollowUpResult> promise;
     auto future = promise.get_future();
-    sender_->send({url, json}, [&promise](const FollowUpResult& r) { promise.set_value(r); });
+    sender_->send({url, json}, [this, &promise](const FollowUpResult& r) {
+      in_flight_when_told_ = sender_->in_flight();
+      promise.set_value(r);
+    });
     if (future.wait_for(kWait) != std::future_status::ready) {
       ADD_FAILURE() << "no outcome within the wait";
       return {};
     }
     return future.get();
+  }
+
+  // Slots are freed just after the caller is told, so "idle" is waited for, within a bound.
+  bool idle_within(std::chrono::milliseconds limit) const {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (sender_->in_flight() != 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    return sender_->in_flight() == 0;
   }
 
   static std::string local_url(unsigned short port, const std::string& path = "/actions/T0/1/secret-token") {
@@ -70,6 +80,7 @@ class FollowUpSenderTest : public ::testing::Test {
   net::executor_work_guard<net::io_context::executor_type> guard_;
   std::thread thread_;
   std::shared_ptr<FollowUpSender> sender_;
+  std::size_t in_flight_when_told_ = 0;  // in_flight() as the last deliver()'s callback saw it
 };
 
 TEST_F(FollowUpSenderTest, PostsTheJsonToTheUrl) {
@@ -90,7 +101,10 @@ TEST_F(FollowUpSenderTest, PostsTheJsonToTheUrl) {
   EXPECT_EQ(got[0].host, "localhost:" + std::to_string(slack.port()));
   EXPECT_EQ(got[0].content_type, "application/json");
   EXPECT_EQ(got[0].body, json);
-  EXPECT_EQ(sender_->in_flight(), 0u);
+  // The slot is held until the caller has been told, then freed: in_flight() == 0 means every
+  // outcome has been reported, which is what shutdown and a caller counting results rely on.
+  EXPECT_EQ(in_flight_when_told_, 1u);
+  EXPECT_TRUE(idle_within(kWait));
 }
 
 TEST_F(FollowUpSenderTest, RefusesACertificateItDoesNotTrust) {
@@ -238,9 +252,7 @@ TEST_F(FollowUpSenderTest, DropsWhatExceedsTheInFlightCap) {
 
   // stop() cancels what is left once the grace has passed, and frees the slots.
   sender_->stop(50ms);
-  const auto deadline = std::chrono::steady_clock::now() + kWait;
-  while (sender_->in_flight() != 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
-  EXPECT_EQ(sender_->in_flight(), 0u);
+  EXPECT_TRUE(idle_within(kWait));
   {
     std::lock_guard lock(mutex);
     ASSERT_EQ(results.size(), 6u);
