@@ -13,7 +13,7 @@ struct sqlite3;
 
 namespace qabot::store {
 
-inline constexpr int kSchemaVersion = 2;  // 2: title-only terms (text::kTitleMarker)
+inline constexpr int kSchemaVersion = 3;  // 2: title-only terms (text::kTitleMarker); 3: no colocated CJK unigrams
 
 struct StoredQuestion {
   std::int64_t id = 0;

@@ -1,9 +1,12 @@
 // The token scheme (documents and queries alike; positions are FTS5 positions):
 //
-// Han/kana runs c0..cn-1: position i holds the bigram c_i c_i+1 (CjkBigram), colocated with the
-//   unigram c_i (CjkUnigram). The last character, and a 1-character run, get the unigram alone.
-//   Consecutive bigrams sit at consecutive positions, so a phrase of query bigrams matches the
-//   document; every position carries its unigram, so single characters match too.
+// Han/kana runs c0..cn-1: position i holds the bigram c_i c_i+1 (CjkBigram); the last
+//   character, and a 1-character run, hold the unigram c_n-1 (CjkUnigram). Consecutive bigrams
+//   sit at consecutive positions, so a phrase of query bigrams matches the document. A character
+//   is thus indexed at every position as the first half of a bigram or as a unigram, so a query
+//   for one character is a prefix query (pre_analyzed_string): it matches both. Until 2026-12-04
+//   every position also carried its unigram, colocated; those were half of all the index's token
+//   writes, and only a one-character query read them.
 //   No CjkWord tokens: ICU's dictionary segmenter (word BreakIterator, zh) was measured at ~1,500
 //   instructions per Han character, 3x the rest of the analysis together (5.6 vs 17 MB/s on
 //   data/interview-notes.md), while a 2-character word is the bigram already and a longer word
@@ -36,6 +39,7 @@
 
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
+#include <unicode/utf8.h>
 
 #include <array>
 #include <cstdint>
@@ -228,7 +232,7 @@ struct Analyzer::Impl {
   // ---- Han / kana ----------------------------------------------------------------------------
 
   void emit_cjk_run(std::size_t begin, std::size_t end) {
-    // The hottest loop for Chinese notes: two tokens per character, built in place.
+    // The hottest loop for Chinese notes: one token per character, built in place.
     char pair[8];
     int first_len = encode_utf8(chars[begin].cp, pair);
     for (std::size_t k = begin; k + 1 < end; ++k) {
@@ -240,8 +244,6 @@ struct Analyzer::Impl {
       // parenthesised aggregate initialisation.
       out->push_back(Token{std::string(pair, static_cast<std::size_t>(first_len + second_len)), c.start, d.end,
                            false, TokenKind::CjkBigram});
-      out->push_back(Token{std::string(pair, static_cast<std::size_t>(first_len)), c.start, c.end, true,
-                           TokenKind::CjkUnigram});
       std::memmove(pair, pair + first_len, static_cast<std::size_t>(second_len));
       first_len = second_len;
     }
@@ -455,6 +457,14 @@ std::string Analyzer::normalize(std::string_view utf8) const {
   result.reserve(utf8.size());
   for (const NormalizedChar& c : impl_->chars) append_utf8(result, c.cp);
   return result;
+}
+
+bool is_cjk_character(std::string_view term) {
+  if (term.empty() || term.size() > 4) return false;
+  std::int32_t i = 0;
+  UChar32 c = 0;
+  U8_NEXT(reinterpret_cast<const std::uint8_t*>(term.data()), i, static_cast<std::int32_t>(term.size()), c);
+  return c >= 0 && static_cast<std::size_t>(i) == term.size() && classify(static_cast<char32_t>(c)) == CharClass::Cjk;
 }
 
 }  // namespace qabot::text

@@ -11,7 +11,7 @@ namespace qabot::text {
 enum class TokenKind {
   Word,       // Latin/alphanumeric word, case-folded and stemmed ("normal", "f1", "resnet50", "c++")
   CjkBigram,  // two adjacent Han characters ("过拟")
-  CjkUnigram, // one Han character ("过")
+  CjkUnigram, // one Han character ("过"), only where a run ends or has one character
   CjkWord,    // a dictionary word from ICU's segmenter, 2+ Han characters ("过拟合")
   Symbol,     // a meaningful operator ("==", "->", "::")
   Compound,   // a joined form of adjacent words ("batchsize", "crossvalidation")
@@ -43,5 +43,10 @@ class Analyzer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// True when `term` is one Han or kana character: a CjkUnigram. The index holds such a term only
+// where a run of them ends; elsewhere the character is the first half of the bigram at its
+// position, so a query for it must also match the terms that start with it (a prefix query).
+bool is_cjk_character(std::string_view term);
 
 }  // namespace qabot::text

@@ -54,7 +54,16 @@ int x_tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* t
     const std::vector<Token> tokens =
         reinterpret_cast<QabotTokenizer*>(tokenizer)->analyzer.analyze(input.substr(static_cast<std::size_t>(shift)));
     std::string tagged(kTitleMarker);  // the title twin of the current token; one buffer for all
+    const bool query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+    const Token* previous = nullptr;
     for (const Token& token : tokens) {
+      // In a query, the last character of a run is already the second half of the bigram before
+      // it; as a token of its own it would demand that the document's run end there too (a raw
+      // MATCH '过拟合' would miss 过拟合怎么办, where 合 starts the bigram 合怎).
+      const bool redundant = query && token.kind == TokenKind::CjkUnigram && previous != nullptr &&
+                             previous->kind == TokenKind::CjkBigram && previous->end == token.end;
+      previous = &token;
+      if (redundant) continue;
       int rc = on_token(context, token.colocated ? FTS5_TOKEN_COLOCATED : 0, token.term.data(),
                         static_cast<int>(token.term.size()), token.start + shift, token.end + shift);
       if (rc == SQLITE_OK && title) {
@@ -94,6 +103,12 @@ std::string pre_analyzed_string(std::string_view term) {
     quoted.push_back(c);
   }
   quoted.push_back('"');
+  // A lone Han character is indexed as a unigram only where its run ends; elsewhere it starts the
+  // bigram at that position. The prefix query matches both (and no other kind of term: nothing
+  // else starts with the bytes of a Han character).
+  std::string_view bare = term;
+  if (bare.starts_with(kTitleMarker)) bare.remove_prefix(kTitleMarker.size());
+  if (is_cjk_character(bare)) quoted += " *";
   return quoted;
 }
 

@@ -24,7 +24,9 @@ inline constexpr std::string_view kTitleMarker = "\xFF";
 // `term` as its title-only twin: kTitleMarker + term.
 std::string title_term(std::string_view term);
 
-// `term` as an FTS5 string: "\uE000term" with embedded double quotes doubled.
+// `term` (or its title twin) as an FTS5 string: "\uE000term" with embedded double quotes doubled,
+// followed by " *" when the term is one Han or kana character (see is_cjk_character): a prefix
+// query, which FTS5 allows on every string of a phrase (`"a" + "b" *`).
 std::string pre_analyzed_string(std::string_view term);
 
 // Registers the "qabot" tokenizer on this connection (FTS5 tokenizers are per connection), for

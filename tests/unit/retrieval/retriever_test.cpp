@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 #include <variant>
@@ -112,15 +113,26 @@ TEST_F(RetrieverTest, DoesNotClarifyClearWins) {
     EXPECT_EQ(r.choices, 0u) << q;
   }
 }
-TEST(RetrieverClarifyTest, SmallBankWithSiblingQuestions) {
+
+// A bank built from one notes file, searched without a glossary.
+struct SmallBank {
+  explicit SmallBank(const std::string& notes) {
+    dir.write("notes/bank.md", notes);
+    store::IndexBuilder(dir / "bank.db").build({dir / "notes"});
+    bank = std::make_unique<store::QuestionBank>(dir / "bank.db");
+    retriever = std::make_unique<retrieval::Retriever>(*bank, none);
+  }
   test_support::TempDir dir;
-  dir.write("notes/opt.md",
-            "# 优化\n\n## Adam优化器的原理\n\n一阶矩和二阶矩的估计。\n\n## Adam优化器的优点\n\n收敛快，对学习率不敏感。\n\n"
-            "## 学习率衰减怎么做\n\n按步衰减或余弦退火。\n\n## 什么是过拟合\n\n训练好测试差。\n");
-  store::IndexBuilder(dir / "bank.db").build({dir / "notes"});
-  store::QuestionBank bank(dir / "bank.db");
   retrieval::Synonyms none;
-  retrieval::Retriever retriever(bank, none);
+  std::unique_ptr<store::QuestionBank> bank;
+  std::unique_ptr<retrieval::Retriever> retriever;
+};
+
+TEST(RetrieverClarifyTest, SmallBankWithSiblingQuestions) {
+  SmallBank small(
+      "# 优化\n\n## Adam优化器的原理\n\n一阶矩和二阶矩的估计。\n\n## Adam优化器的优点\n\n收敛快，对学习率不敏感。\n\n"
+      "## 学习率衰减怎么做\n\n按步衰减或余弦退火。\n\n## 什么是过拟合\n\n训练好测试差。\n");
+  auto& retriever = *small.retriever;
   // Both Adam notes fit "Adam优化器" equally: ask which one.
   auto tie = retriever.search("Adam优化器", 5);
   ASSERT_GE(tie.hits.size(), 2u);
@@ -130,18 +142,32 @@ TEST(RetrieverClarifyTest, SmallBankWithSiblingQuestions) {
   for (auto q : {"Adam优化器的优点", "Adam的原理", "学习率衰减", "过拟合"}) EXPECT_FALSE(retriever.search(q, 5).clarify) << q;
 }
 
+// A one-character question finds the character wherever it stands in a run: the index holds it as
+// the first half of a bigram (栈的), or alone only where a run ends (决策树).
+TEST(RetrieverOneCharacterTest, FindsTheCharacterAnywhereInARun) {
+  SmallBank small(
+      "# 数据结构\n\n## 堆和栈的区别\n\n堆由程序员分配，栈由编译器管理。\n\n## 什么是决策树\n\n按特征划分样本。\n\n"
+      "## 树模型怎么剪枝\n\n预剪枝与后剪枝。\n\n## 哈希表的冲突\n\n开放寻址或链地址。\n");
+  auto& retriever = *small.retriever;
+  auto questions = [&](const char* q) {
+    std::set<std::string> out;
+    for (const auto& h : retriever.search(q, 5).hits) out.insert(h.question);
+    return out;
+  };
+  EXPECT_EQ(questions("栈"), std::set<std::string>{"堆和栈的区别"});
+  EXPECT_EQ(questions("堆"), std::set<std::string>{"堆和栈的区别"});
+  EXPECT_EQ(questions("树"), (std::set<std::string>{"什么是决策树", "树模型怎么剪枝"}));
+  EXPECT_EQ(questions("冲"), std::set<std::string>{"哈希表的冲突"});
+}
+
 // On a bank smaller than the candidate list FTS5 scores every row that holds any concept, template
 // words included; a row that holds nothing but template words is still no candidate.
 TEST(RetrieverTinyBankTest, ARowWithOnlyTemplateWordsIsNoCandidate) {
-  test_support::TempDir dir;
-  dir.write("notes/q.md",
-            "# 杂项\n\n## 什么是什么\n\n问的是什么。\n\n## 优化器\n\n常用的是Adam，它结合了动量和自适应学习率。\n\n"
-            "## 训练技巧汇总\n\n" + std::string(40, '-') + "\n\n学习率预热、梯度裁剪、权重衰减、早停、数据增强、标签平滑、混合精度、"
-            "批归一化、残差连接、梯度累积、学习率余弦退火、模型集成、知识蒸馏，优化器也可以换成Adam再试。\n");
-  store::IndexBuilder(dir / "bank.db").build({dir / "notes"});
-  store::QuestionBank bank(dir / "bank.db");
-  retrieval::Synonyms none;
-  retrieval::Retriever retriever(bank, none);
+  SmallBank small(
+      "# 杂项\n\n## 什么是什么\n\n问的是什么。\n\n## 优化器\n\n常用的是Adam，它结合了动量和自适应学习率。\n\n"
+      "## 训练技巧汇总\n\n" + std::string(40, '-') + "\n\n学习率预热、梯度裁剪、权重衰减、早停、数据增强、标签平滑、混合精度、"
+      "批归一化、残差连接、梯度累积、学习率余弦退火、模型集成、知识蒸馏，优化器也可以换成Adam再试。\n");
+  auto& retriever = *small.retriever;
   const auto r = retriever.search("什么是Adam", 5);
   ASSERT_FALSE(r.hits.empty());
   EXPECT_EQ(r.hits[0].question, "优化器");

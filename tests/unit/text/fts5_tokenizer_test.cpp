@@ -93,9 +93,31 @@ TEST_F(Fts5TokenizerTest, FindsChineseByWordBigramAndCharacter) {
   const auto vanish = insert("梯度消失");
   EXPECT_EQ(match("过拟合"), Ids{overfit});
   EXPECT_EQ(match("拟合"), Ids{overfit});
-  EXPECT_EQ(match("过"), Ids{overfit});
   EXPECT_EQ(match("消失"), Ids{vanish});
   EXPECT_EQ(match("拟消"), Ids{});
+  // One character, wherever it stands in its run: as the pipeline writes it, a prefix query.
+  EXPECT_EQ(match(pre_analyzed_string("过")), Ids{overfit});   // starts the run's bigram 过拟
+  EXPECT_EQ(match(pre_analyzed_string("拟")), Ids{overfit});   // inside: the bigram 拟合
+  EXPECT_EQ(match(pre_analyzed_string("合")), Ids{overfit});   // ends the run: the unigram
+  EXPECT_EQ(match(pre_analyzed_string("失")), Ids{vanish});
+  EXPECT_EQ(match(pre_analyzed_string("消") + " + " + pre_analyzed_string("失")), Ids{vanish});
+  EXPECT_EQ(match(pre_analyzed_string("梯") + " + " + pre_analyzed_string("失")), Ids{});
+}
+
+TEST_F(Fts5TokenizerTest, OneCharacterIsAPrefixQueryOfHanTermsOnly) {
+  const auto alone = insert("is与==的不同");  // a run of one
+  const auto starts = insert("与其说是正则");  // starts a run: the bigram 与其
+  const auto ends = insert("参与");            // ends a run: the unigram
+  insert("给予 and 写 with 与x");              // a run of one before a Latin word
+  const auto last = insert("与");
+  EXPECT_EQ(match(pre_analyzed_string("与")), (Ids{alone, starts, ends, last - 1, last}));
+  EXPECT_EQ(match(pre_analyzed_string("予")), Ids{last - 1});
+  EXPECT_EQ(pre_analyzed_string("与"), "\"\xEE\x80\x80与\" *");
+  EXPECT_EQ(pre_analyzed_string(title_term("与")), "\"\xEE\x80\x80\xFF与\" *");
+  EXPECT_EQ(pre_analyzed_string("与=="), "\"\xEE\x80\x80与==\"");  // one character only
+  EXPECT_EQ(pre_analyzed_string("x"), "\"\xEE\x80\x80x\"");
+  EXPECT_EQ(pre_analyzed_string("é"), "\"\xEE\x80\x80é\"");
+  EXPECT_EQ(pre_analyzed_string("한"), "\"\xEE\x80\x80한\"");  // Hangul is a Latin-like word here
 }
 
 TEST_F(Fts5TokenizerTest, FindsFullWidthByAscii) {
@@ -223,11 +245,12 @@ class Fts5TokenizerContractTest : public Fts5TokenizerTest {
 
 TEST_F(Fts5TokenizerContractTest, MarksColocatedTokensButNeverTheFirst) {
   Collected collected;
-  ASSERT_EQ(tokenize(collected, FTS5_TOKENIZE_DOCUMENT, "过拟合"), SQLITE_OK);
-  const std::vector<std::pair<std::string, int>> expected = {{"过拟", 0},
-                                                             {"过", FTS5_TOKEN_COLOCATED},
+  ASSERT_EQ(tokenize(collected, FTS5_TOKENIZE_DOCUMENT, "Batch_Size 过拟合"), SQLITE_OK);
+  const std::vector<std::pair<std::string, int>> expected = {{"batch", 0},
+                                                             {"batchsiz", FTS5_TOKEN_COLOCATED},
+                                                             {"size", 0},
+                                                             {"过拟", 0},
                                                              {"拟合", 0},
-                                                             {"拟", FTS5_TOKEN_COLOCATED},
                                                              {"合", 0}};
   EXPECT_EQ(collected.tokens, expected);
 }
@@ -288,8 +311,21 @@ TEST_F(Fts5TokenizerContractTest, MarkedTitleGetsTitleTwins) {
   }
   EXPECT_EQ(marked.tokens, expected);
 
+  Collected plain_query;
   ASSERT_EQ(tokenize(query, FTS5_TOKENIZE_QUERY, std::string(kTitleMarker) + title), SQLITE_OK);
-  EXPECT_EQ(query.tokens, plain.tokens);
+  ASSERT_EQ(tokenize(plain_query, FTS5_TOKENIZE_QUERY, title), SQLITE_OK);
+  EXPECT_EQ(query.tokens, plain_query.tokens);
+}
+
+// A query's run ends with its last bigram: the document's run may go on past it. A run of one
+// character keeps its unigram.
+TEST_F(Fts5TokenizerContractTest, QueryLeavesOutTheLastCharacterOfALongerRun) {
+  Collected document, query;
+  ASSERT_EQ(tokenize(document, FTS5_TOKENIZE_DOCUMENT, "过拟合 与 bn"), SQLITE_OK);
+  ASSERT_EQ(tokenize(query, FTS5_TOKENIZE_QUERY, "过拟合 与 bn"), SQLITE_OK);
+  using Tokens = std::vector<std::pair<std::string, int>>;
+  EXPECT_EQ(document.tokens, (Tokens{{"过拟", 0}, {"拟合", 0}, {"合", 0}, {"与", 0}, {"bn", 0}}));
+  EXPECT_EQ(query.tokens, (Tokens{{"过拟", 0}, {"拟合", 0}, {"与", 0}, {"bn", 0}}));
 }
 
 TEST_F(Fts5TokenizerTest, TitleTwinsMatchTitlesOnly) {
