@@ -6,15 +6,29 @@
 
 namespace qabot::answer {
 
+namespace {
+// Bytes of the UTF-8 sequence that starts with `lead` (the text is valid UTF-8 here).
+int sequence_length(unsigned char lead) { return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4; }
+}  // namespace
+
 Highlighter::Highlighter(const text::Analyzer& analyzer, const std::vector<std::string>& terms)
-    : analyzer_(analyzer), terms_(terms.begin(), terms.end()) {}
+    : analyzer_(analyzer),
+      terms_(terms.begin(), terms.end()),
+      single_characters_(std::any_of(terms.begin(), terms.end(), [](const std::string& t) { return text::is_cjk_character(t); })) {}
 
 std::vector<std::pair<int, int>> Highlighter::spans(std::string_view text) const {
   std::vector<std::pair<int, int>> out;
   if (terms_.empty()) return out;
   for (const auto& token : analyzer_.analyze(text)) {
-    if (!terms_.count(token.term)) continue;
-    out.emplace_back(token.start, token.end);
+    if (terms_.count(token.term)) {
+      out.emplace_back(token.start, token.end);
+    } else if (single_characters_ && token.kind == text::TokenKind::CjkBigram) {
+      // A one-character term matched this position through the bigram it starts (the index holds
+      // no unigram there): mark that character alone, as it stands in the original text.
+      const auto first = static_cast<std::size_t>(sequence_length(static_cast<unsigned char>(token.term[0])));
+      if (terms_.count(token.term.substr(0, first)))
+        out.emplace_back(token.start, token.start + sequence_length(static_cast<unsigned char>(text[static_cast<std::size_t>(token.start)])));
+    }
   }
   std::sort(out.begin(), out.end());
   std::vector<std::pair<int, int>> merged;

@@ -33,6 +33,7 @@ class Highlighter {
  private:
   const text::Analyzer& analyzer_;
   std::unordered_set<std::string> terms_;
+  bool single_characters_ = false;  // a term is one Han character (text::is_cjk_character)
 };
 
 }  // namespace qabot::answer

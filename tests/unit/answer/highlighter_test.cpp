@@ -43,6 +43,16 @@ TEST(HighlighterTest, ChineseSpansMergeAcrossBigrams) {
   EXPECT_EQ(text.substr(spans[0].first, spans[0].second - spans[0].first), "过拟合");
 }
 
+// A one-character term marks the character wherever it stands, not the word around it.
+TEST(HighlighterTest, OneCharacterMarksThatCharacterInsideARun) {
+  answer::Highlighter h(analyzer(), {"树"});
+  const std::string text = "決策树和樹模型，树";
+  std::vector<std::string> marked;
+  for (const auto& [start, end] : h.spans(text)) marked.push_back(text.substr(start, end - start));
+  EXPECT_EQ(marked, (std::vector<std::string>{"树", "樹", "树"}));
+  EXPECT_EQ(render("决策树和树模型\n", "树"), "<p>决策<mark>树</mark>和<mark>树</mark>模型</p>\n");
+}
+
 TEST(HighlighterTest, TraditionalQueryMarksSimplifiedAnswer) {
   EXPECT_EQ(render("可以防止过拟合。\n", "過擬合"), "<p>可以防止<mark>过拟合</mark>。</p>\n");
 }
