@@ -6,11 +6,6 @@
 
 namespace qabot::answer {
 
-namespace {
-// Bytes of the UTF-8 sequence that starts with `lead` (the text is valid UTF-8 here).
-int sequence_length(unsigned char lead) { return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4; }
-}  // namespace
-
 Highlighter::Highlighter(const text::Analyzer& analyzer, const std::vector<std::string>& terms)
     : analyzer_(analyzer),
       terms_(terms.begin(), terms.end()),
@@ -19,15 +14,20 @@ Highlighter::Highlighter(const text::Analyzer& analyzer, const std::vector<std::
 std::vector<std::pair<int, int>> Highlighter::spans(std::string_view text) const {
   std::vector<std::pair<int, int>> out;
   if (terms_.empty()) return out;
-  for (const auto& token : analyzer_.analyze(text)) {
+  const auto tokens = analyzer_.analyze(text);
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const auto& token = tokens[i];
     if (terms_.count(token.term)) {
       out.emplace_back(token.start, token.end);
-    } else if (single_characters_ && token.kind == text::TokenKind::CjkBigram) {
+    } else if (single_characters_ && token.kind == text::TokenKind::CjkBigram && i + 1 < tokens.size()) {
       // A one-character term matched this position through the bigram it starts (the index holds
-      // no unigram there): mark that character alone, as it stands in the original text.
-      const auto first = static_cast<std::size_t>(sequence_length(static_cast<unsigned char>(token.term[0])));
-      if (terms_.count(token.term.substr(0, first)))
-        out.emplace_back(token.start, token.start + sequence_length(static_cast<unsigned char>(text[static_cast<std::size_t>(token.start)])));
+      // no unigram there): mark that character alone. A bigram is always followed by the token of
+      // its second character, which starts where the first character ends in the original text
+      // (テ + a combining mark is one character, デ).
+      const auto lead = static_cast<unsigned char>(token.term[0]);
+      const std::size_t first = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;  // a Han or kana character
+      if (terms_.count(token.term.substr(0, first)) && tokens[i + 1].start > token.start)
+        out.emplace_back(token.start, tokens[i + 1].start);
     }
   }
   std::sort(out.begin(), out.end());

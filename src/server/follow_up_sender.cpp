@@ -103,8 +103,13 @@ void FollowUpSender::send(integrations::FollowUp follow_up, Done done) {
       [self = shared_from_this(), id, cb = std::move(finished_cb)](FollowUpResult result) mutable {
         // Report before the slot is freed: in_flight() == 0 must mean every caller has been told,
         // which is what stop() waits for and what a caller counting results relies on.
+        // The slot is freed even if the caller's Done throws.
+        struct Release {
+          FollowUpSender* sender;
+          std::uint64_t id;
+          ~Release() { sender->finished(id); }
+        } release{self.get(), id};
         cb(std::move(result));
-        self->finished(id);
       });
   deliveries_.emplace(id, delivery);
   lock.unlock();  // the delivery may end, and leave the registry, as soon as it starts

@@ -4,9 +4,9 @@
 //   character, and a 1-character run, hold the unigram c_n-1 (CjkUnigram). Consecutive bigrams
 //   sit at consecutive positions, so a phrase of query bigrams matches the document. A character
 //   is thus indexed at every position as the first half of a bigram or as a unigram, so a query
-//   for one character is a prefix query (pre_analyzed_string): it matches both. Until 2026-12-04
-//   every position also carried its unigram, colocated; those were half of all the index's token
-//   writes, and only a one-character query read them.
+//   for one character is a prefix query (pre_analyzed_string): it matches both. Until index
+//   format 3 (2026-12-03) every position also carried its unigram, colocated; those were half of
+//   all the index's token writes, and only a one-character query read them.
 //   No CjkWord tokens: ICU's dictionary segmenter (word BreakIterator, zh) was measured at ~1,500
 //   instructions per Han character, 3x the rest of the analysis together (5.6 vs 17 MB/s on
 //   data/interview-notes.md), while a 2-character word is the bigram already and a longer word

@@ -51,6 +51,8 @@ TEST(HighlighterTest, OneCharacterMarksThatCharacterInsideARun) {
   for (const auto& [start, end] : h.spans(text)) marked.push_back(text.substr(start, end - start));
   EXPECT_EQ(marked, (std::vector<std::string>{"树", "樹", "树"}));
   EXPECT_EQ(render("决策树和树模型\n", "树"), "<p>决策<mark>树</mark>和<mark>树</mark>模型</p>\n");
+  // A character written as a base and a combining mark is marked whole: テ + U+3099 is デ.
+  EXPECT_EQ(render("テ\u3099ータ\n", "デ"), "<p><mark>テ\u3099</mark>ータ</p>\n");
 }
 
 TEST(HighlighterTest, TraditionalQueryMarksSimplifiedAnswer) {
