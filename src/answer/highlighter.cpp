@@ -1,6 +1,7 @@
 #include "answer/highlighter.hpp"
 
 #include <cmark-gfm.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 
@@ -24,9 +25,9 @@ std::vector<std::pair<int, int>> Highlighter::spans(std::string_view text) const
       // no unigram there): mark that character alone. A bigram is always followed by the token of
       // its second character, which starts where the first character ends in the original text
       // (テ + a combining mark is one character, デ).
-      const auto lead = static_cast<unsigned char>(token.term[0]);
-      const std::size_t first = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;  // a Han or kana character
-      if (terms_.count(token.term.substr(0, first)) && tokens[i + 1].start > token.start)
+      std::int32_t first = 0;
+      U8_FWD_1(token.term.data(), first, static_cast<std::int32_t>(token.term.size()));
+      if (terms_.count(token.term.substr(0, static_cast<std::size_t>(first))) && tokens[i + 1].start > token.start)
         out.emplace_back(token.start, tokens[i + 1].start);
     }
   }

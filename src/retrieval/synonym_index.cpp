@@ -17,24 +17,8 @@ std::string join(const Phrase& p, std::size_t from, std::size_t count) {
 
 Phrase key_terms(const std::vector<text::Token>& tokens) {
   Phrase out;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    const auto& t = tokens[i];
-    if (t.colocated) continue;
-    // A unigram that ends a Chinese run is already inside the bigram before it.
-    if (t.kind == text::TokenKind::CjkUnigram && !out.empty()) {
-      std::size_t prev = i;
-      while (prev > 0 && tokens[prev - 1].colocated) --prev;
-      if (prev > 0) {
-        std::size_t p = prev - 1;
-        while (p > 0 && tokens[p].colocated) --p;
-        const auto& before = tokens[p];
-        if ((before.kind == text::TokenKind::CjkBigram || before.kind == text::TokenKind::CjkWord) &&
-            before.end > t.start)
-          continue;
-      }
-    }
-    out.push_back(t.term);
-  }
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    if (!tokens[i].colocated && !text::repeats_previous_bigram(tokens, i)) out.push_back(tokens[i].term);
   return out;
 }
 

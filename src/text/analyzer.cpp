@@ -459,6 +459,17 @@ std::string Analyzer::normalize(std::string_view utf8) const {
   return result;
 }
 
+bool repeats_previous_bigram(const std::vector<Token>& tokens, std::size_t i) {
+  if (i >= tokens.size() || tokens[i].kind != TokenKind::CjkUnigram || tokens[i].colocated) return false;
+  std::size_t p = i;
+  do {  // back to the previous position's primary token
+    if (p == 0) return false;
+    --p;
+  } while (tokens[p].colocated);
+  return (tokens[p].kind == TokenKind::CjkBigram || tokens[p].kind == TokenKind::CjkWord) &&
+         tokens[p].end > tokens[i].start;
+}
+
 bool is_cjk_character(std::string_view term) {
   if (term.empty() || term.size() > 4) return false;
   std::int32_t i = 0;

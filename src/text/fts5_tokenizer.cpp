@@ -55,15 +55,9 @@ int x_tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* t
         reinterpret_cast<QabotTokenizer*>(tokenizer)->analyzer.analyze(input.substr(static_cast<std::size_t>(shift)));
     std::string tagged(kTitleMarker);  // the title twin of the current token; one buffer for all
     const bool query = (flags & FTS5_TOKENIZE_QUERY) != 0;
-    const Token* previous = nullptr;
-    for (const Token& token : tokens) {
-      // In a query, the last character of a run is already the second half of the bigram before
-      // it; as a token of its own it would demand that the document's run end there too (a raw
-      // MATCH '过拟合' would miss 过拟合怎么办, where 合 starts the bigram 合怎).
-      const bool redundant = query && token.kind == TokenKind::CjkUnigram && previous != nullptr &&
-                             previous->kind == TokenKind::CjkBigram && previous->end == token.end;
-      previous = &token;
-      if (redundant) continue;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      const Token& token = tokens[i];
+      if (query && repeats_previous_bigram(tokens, i)) continue;  // as the query builder's key terms
       int rc = on_token(context, token.colocated ? FTS5_TOKEN_COLOCATED : 0, token.term.data(),
                         static_cast<int>(token.term.size()), token.start + shift, token.end + shift);
       if (rc == SQLITE_OK && title) {
