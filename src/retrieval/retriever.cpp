@@ -293,7 +293,7 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
     if (!result.hits.empty()) confidence = std::min(confidence, result.hits.back().confidence);
     // A hit with next to no confidence is noise, not a suggestion.
     if (confidence < kMinHitConfidence) break;
-    auto q = impl_->bank.get(scored[i].row->id);
+    auto q = impl_->bank.at_row(scored[i].row->row);
     if (!q) continue;
     Hit h;
     h.id = q->id;

@@ -242,12 +242,19 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         auto s = db.prepare("SELECT path, hash FROM files");
         while (s.step()) known.emplace(s.text(0), s.text(1));
       }
-      db.exec("CREATE TEMP TABLE fresh(id INTEGER PRIMARY KEY)");
+      // A bulk load merges once at the end ('optimize' below) instead of FTS5's incremental merges
+      // after every flushed segment, which rewrite the same postings several times over. FTS5
+      // writes a segment whenever its in-memory postings pass 'hashsize' (1 MiB by default);
+      // at 256 MiB a 100k-question bank goes to disk as one segment, so there is nothing to merge.
+      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('automerge', 0)");
+      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('crisismerge', 64)");
+      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('hashsize', " +
+              std::to_string(kBulkLoadHashBytes) + ")");
+
       auto unindex_questions = db.prepare(
           "INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
-          "SELECT 'delete', id, " + std::string(kTitleMarkerSql) + " || question, answer, category FROM questions WHERE path = ?1");
+          "SELECT 'delete', seq, " + std::string(kTitleMarkerSql) + " || question, answer, category FROM questions WHERE path = ?1");
       auto delete_questions = db.prepare("DELETE FROM questions WHERE path = ?1");
-      auto mark_fresh = db.prepare("INSERT INTO temp.fresh(id) VALUES (?1)");
       auto delete_mined = db.prepare("DELETE FROM mined_synonyms WHERE path = ?1");
       auto delete_file = db.prepare("DELETE FROM files WHERE path = ?1");
       auto upsert_file = db.prepare(
@@ -255,9 +262,21 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
           "ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes, questions = excluded.questions");
       auto id_taken = db.prepare("SELECT 1 FROM questions WHERE id = ?1");
       auto insert_question = db.prepare(
-          "INSERT INTO questions(id, path, line, category, question, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+          "INSERT INTO questions(seq, id, path, line, category, question, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      // One row a statement, with VALUES: such an INSERT opens no statement savepoint, so FTS5 keeps
+      // adding to the same in-memory postings (see kSchemaSql on rowid order).
+      auto index_question = db.prepare(
+          "INSERT INTO questions_fts(rowid, question, answer, category) VALUES (?1, ?2, ?3, ?4)");
       auto insert_mined = db.prepare("INSERT INTO mined_synonyms(path, a, b) VALUES (?1, ?2, ?3)");
+      std::int64_t next_seq = 1;
+      {
+        auto s = db.prepare("SELECT coalesce(max(seq), 0) + 1 FROM questions");
+        s.step();
+        next_seq = s.integer(0);
+      }
 
+      // Only for a path the previous build indexed: the 'delete' is an INSERT…SELECT, which opens a
+      // statement savepoint and so makes FTS5 write out what it holds in memory.
       auto forget = [&](const std::string& path) {
         for (auto* s : {&unindex_questions, &delete_questions, &delete_mined, &delete_file}) {
           s->reset();
@@ -268,7 +287,8 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
 
       // Reading, decoding, parsing and mining are pure and run ahead on worker threads, a bounded
       // window of files at a time; the connection stays on this thread and consumes results in file
-      // order, so the index is the same whatever the scheduling.
+      // order, storing and indexing each file while the next ones are parsed, so the index is the
+      // same whatever the scheduling.
       std::deque<std::future<Prepared>> window;
       std::size_t next = 0;
       const std::size_t ahead = std::max(2u, std::thread::hardware_concurrency()) * 2;
@@ -281,6 +301,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         }
       };
       std::unordered_set<std::string> seen;
+      std::string title;  // text::kTitleMarker + question, reused
       fill();
       while (!window.empty()) {
         Prepared p = window.front().get();
@@ -300,7 +321,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         const std::string& hash = p.hash;
         const auto& notes = p.notes;
         ++report.parsed;
-        forget(path);
+        if (known.count(path)) forget(path);
         upsert_file.reset();
         upsert_file.bind(1, path).bind(2, hash).bind(3, static_cast<std::int64_t>(p.bytes));
         upsert_file.bind(4, static_cast<std::int64_t>(notes.size()));
@@ -313,13 +334,16 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
             id_taken.bind(1, id);
             if (!id_taken.step()) break;
           }
+          const std::string category = join_category(note.category);
+          const std::int64_t seq = next_seq++;
           insert_question.reset();
-          insert_question.bind(1, id).bind(2, path).bind(3, std::int64_t{note.line});
-          insert_question.bind(4, join_category(note.category)).bind(5, note.question).bind(6, note.answer);
+          insert_question.bind(1, seq).bind(2, id).bind(3, path).bind(4, std::int64_t{note.line});
+          insert_question.bind(5, category).bind(6, note.question).bind(7, note.answer);
           insert_question.step();
-          mark_fresh.reset();
-          mark_fresh.bind(1, id);
-          mark_fresh.step();
+          title.assign(text::kTitleMarker).append(note.question);
+          index_question.reset();
+          index_question.bind(1, seq).bind(2, title).bind(3, note.answer).bind(4, category);
+          index_question.step();
         }
         for (const auto& [a, b] : p.mined) {
           insert_mined.reset();
@@ -333,17 +357,6 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
           ++report.removed;
         }
       }
-      // A bulk load merges once at the end ('optimize' below) instead of FTS5's incremental merges
-      // after every flushed segment, which rewrite the same postings several times over. FTS5
-      // writes a segment whenever its in-memory postings pass 'hashsize' (1 MiB by default);
-      // at 256 MiB a 100k-question bank goes to disk as one segment, so there is nothing to merge.
-      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('automerge', 0)");
-      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('crisismerge', 64)");
-      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('hashsize', " +
-              std::to_string(kBulkLoadHashBytes) + ")");
-      db.exec(
-          "INSERT INTO questions_fts(rowid, question, answer, category) "
-          "SELECT q.id, " + std::string(kTitleMarkerSql) + " || q.question, q.answer, q.category FROM questions q JOIN temp.fresh f ON f.id = q.id");
       {
         auto s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM questions");
         s.step();

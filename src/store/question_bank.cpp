@@ -13,10 +13,12 @@ namespace qabot::store {
 struct QuestionBank::Statements {
   Database db;
   Statement get;
+  Statement at_row;
   Statement df;
   explicit Statements(const std::filesystem::path& file)
       : db(file, Database::Mode::ReadOnly),
         get(db.prepare("SELECT id, category, question, answer, path, line FROM questions WHERE id = ?1")),
+        at_row(db.prepare("SELECT id, category, question, answer, path, line FROM questions WHERE seq = ?1")),
         // Not fts5vocab: opening a vocab cursor prepares an SQL statement each time (half the cost
         // of a lookup on a small bank). Both walk the term's posting list.
         df(db.prepare("SELECT count(*) FROM questions_fts WHERE questions_fts MATCH ?1")) {}
@@ -67,26 +69,20 @@ QuestionBank::QuestionBank(const std::filesystem::path& db) : path_(db) {
 
 QuestionBank::~QuestionBank() = default;
 
-std::vector<FtsCandidate> QuestionBank::search(std::string_view match, int limit, double w_question, double w_answer,
-                                               double w_category) const {
-  auto stmt = stmts_->db.prepare(
-      "SELECT rowid, bm25(questions_fts, ?2, ?3, ?4) AS r FROM questions_fts WHERE questions_fts MATCH ?1 "
-      "ORDER BY r LIMIT ?5");
-  stmt.bind(1, match).bind(2, w_question).bind(3, w_answer).bind(4, w_category).bind(5, std::int64_t{limit});
-  std::vector<FtsCandidate> out;
-  while (stmt.step()) out.push_back({stmt.integer(0), stmt.real(1)});
-  return out;
-}
-
-std::optional<StoredQuestion> QuestionBank::get(std::int64_t id) const {
-  auto& s = stmts_->get;
+namespace {
+std::optional<StoredQuestion> read_one(Statement& s, std::int64_t key) {
   s.reset();
-  s.bind(1, id);
+  s.bind(1, key);
   if (!s.step()) return std::nullopt;
   auto q = read_question(s);
   s.reset();
   return q;
 }
+}  // namespace
+
+std::optional<StoredQuestion> QuestionBank::get(std::int64_t id) const { return read_one(stmts_->get, id); }
+
+std::optional<StoredQuestion> QuestionBank::at_row(std::int64_t row) const { return read_one(stmts_->at_row, row); }
 
 std::vector<StoredQuestion> QuestionBank::all() const {
   auto s = stmts_->db.prepare("SELECT id, category, question, answer, path, line FROM questions ORDER BY path, line");

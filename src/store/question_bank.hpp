@@ -13,7 +13,9 @@ struct sqlite3;
 
 namespace qabot::store {
 
-inline constexpr int kSchemaVersion = 3;  // 2: title-only terms (text::kTitleMarker); 3: no colocated CJK unigrams
+// 2: title-only terms (text::kTitleMarker); 3: no colocated CJK unigrams; 4: FTS5 rowids in insertion
+// order (questions.seq), apart from the stable question ids
+inline constexpr int kSchemaVersion = 4;
 
 struct StoredQuestion {
   std::int64_t id = 0;
@@ -22,11 +24,6 @@ struct StoredQuestion {
   std::string answer;    // original markdown, "" when unanswered
   std::string path;      // source file as given to `qabot index`
   int line = 0;
-};
-
-struct FtsCandidate {
-  std::int64_t id = 0;
-  double bm25 = 0;  // FTS5 bm25(): negative, lower is better
 };
 
 class Database;
@@ -42,10 +39,10 @@ class QuestionBank {
   std::int64_t question_count() const { return question_count_; }
   const std::filesystem::path& path() const { return path_; }
 
-  // `match` is an FTS5 expression (built by retrieval::QueryBuilder, never raw user text).
-  std::vector<FtsCandidate> search(std::string_view match, int limit, double w_question, double w_answer,
-                                   double w_category) const;
+  // By the stable question id (StoredQuestion::id, what results and records carry).
   std::optional<StoredQuestion> get(std::int64_t id) const;
+  // By the FTS5 rowid of questions_fts (what qabot_rank reports for a matching row).
+  std::optional<StoredQuestion> at_row(std::int64_t row) const;
   std::vector<StoredQuestion> all() const;  // ordered by source path and line
   // Number of documents containing an already-analysed term (0 when absent).
   std::int64_t document_frequency(std::string_view term) const;

@@ -32,7 +32,7 @@ const ColumnAverages* averages(const Fts5ExtensionApi* api, Fts5Context* ctx) {
 }
 
 bool worse(const RankOutput& a, const RankOutput& b) {
-  return a.score > b.score || (a.score == b.score && a.id < b.id);
+  return a.score > b.score || (a.score == b.score && a.row < b.row);
 }
 
 void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result, int argc, sqlite3_value** argv) {
@@ -104,7 +104,7 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
 
   auto& heap = collector->best;
   RankOutput candidate;
-  candidate.id = rowid;
+  candidate.row = rowid;
   candidate.score = score;
   if (heap.size() >= collector->limit) {
     if (collector->limit == 0 || !worse(candidate, heap.front())) return;

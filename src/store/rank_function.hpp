@@ -25,7 +25,7 @@ struct RankParams {
 };
 
 struct RankOutput {
-  std::int64_t id = 0;
+  std::int64_t row = 0;  // the FTS5 rowid (QuestionBank::at_row)
   double score = 0;
   std::int32_t question_tokens = 0;      // positions in the question column
   std::int32_t question_hit_tokens = 0;  // of those, positions covered by some query phrase
@@ -40,7 +40,7 @@ struct RankCollector {
   std::size_t limit = 50;
   ColumnSizeCache* column_sizes = nullptr;  // optional: remembers sizes across asks
   std::vector<RankOutput> best;  // a min-heap on score while collecting; sorted() orders it
-  std::vector<RankOutput> sorted();  // best first (ties: lower id first, for stable output)
+  std::vector<RankOutput> sorted();  // best first (ties: lower row first, for stable output)
 };
 
 inline constexpr const char* kRankCollectorType = "qabot_rank_collector";

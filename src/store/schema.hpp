@@ -5,10 +5,13 @@
 
 namespace qabot::store {
 
-// `questions.id` is derived from (path, question) so it survives re-indexing; it is also the rowid
-// of the external-content FTS5 index. IndexBuilder keeps the two in step with set-based statements
-// rather than per-row triggers: FTS5 flushes its pending terms at every statement boundary, so one
-// INSERT…SELECT for a whole build is several times faster than one trigger firing per question.
+// `questions.id` is derived from (path, question) so it survives re-indexing: quiz, gaps and feedback
+// records refer to it. `questions.seq` is the rowid of the external-content FTS5 index, handed out
+// in insertion order. That order is what lets a build feed FTS5 one row at a time while later files
+// are still being parsed: FTS5 keeps a build's postings in memory only while rowids go up, and
+// writes a segment to disk whenever one goes down (stable-hash rowids did so on every other row).
+// IndexBuilder keeps the two tables in step itself, without triggers: a statement that fires a
+// trigger opens a statement savepoint, and FTS5 writes its pending postings at every savepoint.
 inline constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
@@ -18,7 +21,8 @@ CREATE TABLE files(
   questions INTEGER NOT NULL
 );
 CREATE TABLE questions(
-  id INTEGER PRIMARY KEY,
+  seq INTEGER PRIMARY KEY,
+  id INTEGER NOT NULL UNIQUE,
   path TEXT NOT NULL REFERENCES files(path),
   line INTEGER NOT NULL,
   category TEXT NOT NULL,
@@ -34,7 +38,7 @@ CREATE TABLE mined_synonyms(
 CREATE INDEX mined_by_path ON mined_synonyms(path);
 CREATE VIRTUAL TABLE questions_fts USING fts5(
   question, answer, category,
-  content='questions', content_rowid='id', tokenize='qabot', detail=full
+  content='questions', content_rowid='seq', tokenize='qabot', detail=full
 );
 CREATE VIRTUAL TABLE questions_vocab USING fts5vocab(questions_fts, 'row');
 )sql";

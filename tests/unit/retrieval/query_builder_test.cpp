@@ -224,7 +224,7 @@ TEST(QueryBuilderTest, AConceptInVeryManyRowsScoresOnlyThroughTitles) {
   // Which columns each row was credited with for the common concept.
   auto credited = [&](const QueryBuilder::Expression& e) {
     std::map<std::int64_t, int> out;
-    for (const auto& row : ranked(db, q, e)) out[row.id] = row.concept_columns[static_cast<std::size_t>(overfitting)];
+    for (const auto& row : ranked(db, q, e)) out[row.row] = row.concept_columns[static_cast<std::size_t>(overfitting)];
     return out;
   };
   const int title = 1 << store::kQuestionColumn, answer = 1 << store::kAnswerColumn;
@@ -260,7 +260,7 @@ TEST(QueryBuilderTest, TitlesHoldingEveryCommonConceptRepeatOnlyTheRarestInTheSc
           " (3, CAST(X'FF' AS TEXT) || '过拟合是什么', '用 dropout', '');");
   const auto rows = ranked(db, q, e);
   ASSERT_EQ(rows.size(), 1u) << e.match;
-  EXPECT_EQ(rows[0].id, 1);
+  EXPECT_EQ(rows[0].row, 1);
   const int title = 1 << store::kQuestionColumn;
   EXPECT_EQ(rows[0].concept_columns[static_cast<std::size_t>(dropout)], title);
   EXPECT_EQ(rows[0].concept_columns[static_cast<std::size_t>(overfitting)], title);

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <map>
+#include <set>
 
 #include "store/database.hpp"
 #include "store/question_bank.hpp"
@@ -93,6 +95,55 @@ TEST(IndexBuilderTest, TitleTwinsFollowEdits) {
   EXPECT_EQ(bank.document_frequency(text::title_term("bn")), 0);
   EXPECT_EQ(bank.document_frequency(text::title_term("pool")), 1);
   EXPECT_EQ(bank.document_frequency(text::title_term("dropout")), 1);
+}
+
+namespace {
+// Every term of the bank with the stable ids of the questions that hold it, as FTS5 finds them
+// through its rowids (questions.seq).
+std::map<std::string, std::set<std::int64_t>> postings_by_id(const std::filesystem::path& db) {
+  store::QuestionBank bank(db);
+  auto rows = bank.database().prepare(
+      "SELECT q.id FROM questions_fts f JOIN questions q ON q.seq = f.rowid WHERE questions_fts MATCH ?1");
+  std::map<std::string, std::set<std::int64_t>> out;
+  for (const auto& [term, docs] : bank.vocabulary()) {
+    for (const std::string& t : {term, text::title_term(term)}) {
+      rows.reset();
+      rows.bind(1, text::pre_analyzed_string(t));
+      while (rows.step()) out[t].insert(rows.integer(0));
+    }
+    EXPECT_EQ(static_cast<std::int64_t>(out[term].size()), docs) << term;
+  }
+  return out;
+}
+}  // namespace
+
+// Re-indexing replaces a changed file's rows (deleted from FTS5 under their old rowids, added under
+// new ones after every other row) and drops a removed file's: what is found afterwards, term by
+// term, is exactly what a build from scratch of the same notes finds, under the same question ids.
+TEST(IndexBuilderTest, AnIncrementalBuildFindsExactlyWhatAFullBuildFinds) {
+  TempDir dir;
+  dir.write("notes/a.md", "## A\n\n### What is BN?\n\nBN 加速训练。\n\n### 过拟合怎么办\n\n用 dropout。\n");
+  dir.write("notes/b.md", "## B\n\n### is和==的区别\n\nis 比较身份。\n");
+  dir.write("notes/c.md", "## C\n\n### 梯度消失\n\n换 ReLU。\n\n### What is pooling?\n\n池化降采样。\n");
+  dir.write("notes/d.md", "## D\n\n### LSTM 的门\n\n遗忘门、输入门、输出门。\n");
+  store::IndexBuilder(dir / "inc.db").build({dir / "notes"});
+  // The first and a middle file change, the last goes, a new one comes.
+  dir.write("notes/a.md", "## A\n\n### What is BN?\n\nBN 稳定训练，像 dropout 一样正则化。\n\n### 欠拟合怎么办\n\n加容量。\n");
+  dir.write("notes/c.md", "## C\n\n### 梯度爆炸\n\n梯度裁剪。\n");
+  std::filesystem::remove(dir / "notes/d.md");
+  dir.write("notes/e.md", "## E\n\n### What is pooling?\n\nmax pooling 取最大值。\n");
+  const auto report = store::IndexBuilder(dir / "inc.db").build({dir / "notes"});
+  EXPECT_EQ(report.parsed, 3u);
+  EXPECT_EQ(report.reused, 1u);
+  EXPECT_EQ(report.removed, 1u);
+  store::IndexBuilder(dir / "full.db").build({dir / "notes"});
+
+  const auto incremental = postings_by_id(dir / "inc.db");
+  EXPECT_EQ(incremental, postings_by_id(dir / "full.db"));
+  EXPECT_TRUE(incremental.count("稳定"));
+  EXPECT_FALSE(incremental.count("加速"));  // the old answer of a.md
+  EXPECT_FALSE(incremental.count("遗忘"));  // d.md
+  EXPECT_EQ(store::QuestionBank(dir / "inc.db").question_count(), 5);
 }
 
 // Typo correction reads only the terms that start with a Latin letter: all of them, with the same

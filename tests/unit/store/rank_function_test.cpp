@@ -32,7 +32,7 @@ struct Table {
     while (s.step()) {
     }
     std::map<std::int64_t, double> out;
-    for (const auto& row : collector.sorted()) out[row.id] = row.score;
+    for (const auto& row : collector.sorted()) out[row.row] = row.score;
     return out;
   }
 };
