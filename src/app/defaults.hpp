@@ -1,11 +1,21 @@
 #pragma once
 #include <filesystem>
+#include <system_error>
 
 namespace qabot::app {
-// The glossary shipped in data/, when qabot runs from the project directory; otherwise none.
+// The glossary shipped in data/: the project directory's when qabot runs from it, otherwise the one
+// beside the binary's build tree (build/qabot → data/synonyms.txt), so `qabot ask` understands
+// "batch norm" from any working directory. Empty when neither exists (no glossary).
 inline std::filesystem::path default_synonyms_path() {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  return std::filesystem::exists("data/synonyms.txt", ec) ? std::filesystem::path("data/synonyms.txt")
-                                                          : std::filesystem::path();
+  const fs::path here = "data/synonyms.txt";
+  if (fs::exists(here, ec)) return here;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path beside = exe.parent_path().parent_path() / "data" / "synonyms.txt";
+    if (fs::exists(beside, ec)) return beside;
+  }
+  return {};
 }
 }  // namespace qabot::app

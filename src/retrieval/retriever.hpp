@@ -18,7 +18,7 @@ namespace qabot::retrieval {
 
 struct RetrieverOptions {
   int candidates = 60;            // rows taken from FTS5 before reranking
-  double match_threshold = 0.3;   // confidence at or above which the best hit is an answer (tuned on tests/eval)
+  double match_threshold = 0.25;  // confidence at or above which the best hit is an answer (calibrated in docs/architecture.md)
   double clarify_margin = 0.08;   // top two confidences closer than this (and neither sure) → clarify
   // ...and the runner-up's ranking score within this share of the best's: the ranker itself cannot
   // tell them apart. (Confidence alone is not enough: a runner-up's is capped at the best's, so a

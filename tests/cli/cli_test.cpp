@@ -44,6 +44,23 @@ TEST_F(CliTest, AskPrintsTheBnAnswer) {
   EXPECT_NE(r.out.find("加速训练"), std::string::npos) << r.out;
 }
 
+// The shipped glossary is what bridges an English question to a Chinese note; running qabot from
+// another directory (here the test's temp dir, which has no data/) must not silently lose it.
+TEST_F(CliTest, TheGlossaryIsFoundFromAnyWorkingDirectory) {
+  const std::string ask = "ask --json --db " + quote(db_) + " " + quote("how to prevent overfitting");
+  auto elsewhere = run_qabot(dir_, ask, "", dir_.path().string());
+  ASSERT_EQ(elsewhere.status, 0) << qabot::test_support::read_all(dir_ / "stderr.txt");
+  EXPECT_NE(elsewhere.out.find("\"matched\":true"), std::string::npos) << elsewhere.out;
+  EXPECT_NE(elsewhere.out.find("如何防止过拟合"), std::string::npos) << elsewhere.out;
+
+  // Without a glossary the same question finds nothing: the check above depends on it.
+  dir_.write("empty-synonyms.txt", "");
+  auto bare = run_qabot(dir_, ask + " --synonyms " + quote((dir_ / "empty-synonyms.txt").string()), "",
+                        dir_.path().string());
+  ASSERT_EQ(bare.status, 0);
+  EXPECT_EQ(bare.out.find("\"matched\":true"), std::string::npos) << bare.out;
+}
+
 TEST_F(CliTest, JsonLinesFromStdin) {
   auto r = run_qabot(dir_, "ask --json --top-k 2 --db " + quote(db_), "BN有什么作用\nhello\n\n");
   ASSERT_EQ(r.status, 0);

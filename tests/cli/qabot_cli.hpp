@@ -1,6 +1,6 @@
 #pragma once
 // Runs the real `qabot` binary (QABOT_BIN) the way a user's shell or script does: from the source
-// tree, with stdin from a file, stdout captured, stderr in DIR/stderr.txt.
+// tree (or from `cwd`), with stdin from a file, stdout captured, stderr in DIR/stderr.txt.
 
 #include <sys/wait.h>
 
@@ -23,9 +23,10 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-inline CliRun run_qabot(const TempDir& dir, const std::string& args, const std::string& input = "") {
+inline CliRun run_qabot(const TempDir& dir, const std::string& args, const std::string& input = "",
+                        const std::string& cwd = QABOT_SOURCE_DIR) {
   const auto in = dir.write("stdin.txt", input);
-  const std::string cmd = "cd " + shell_quote(QABOT_SOURCE_DIR) + " && timeout 60 " + shell_quote(QABOT_BIN) + " " +
+  const std::string cmd = "cd " + shell_quote(cwd) + " && timeout 60 " + shell_quote(QABOT_BIN) + " " +
                           args + " < " + shell_quote(in.string()) + " 2> " + shell_quote((dir / "stderr.txt").string());
   CliRun r;
   FILE* p = popen(cmd.c_str(), "r");

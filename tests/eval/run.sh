@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Retrieval quality on every query set we have: the shared dev set (bundled notes), our own
-# paraphrases of the bundled notes, queries over the two real note files in ../shared,
+# paraphrases of the bundled notes, queries over the two real note files in ../shared, two sets
+# written blind (by a teammate who read the notes but not the code or the glossary),
 # and multi-turn conversations (tests/eval/multi-turn.jsonl, with and without context).
 # Usage: tests/eval/run.sh [build/qabot]   (prints one RESULT line per set; -v lists misses)
 set -euo pipefail
@@ -16,4 +17,6 @@ run() { printf '%-22s ' "$1"; python3 ../shared/eval/run_eval.py "$2" $verbose -
 run dev ../shared/eval/dev-queries.jsonl "$tmp/seed.db"
 run seed-paraphrases tests/eval/seed-paraphrases.jsonl "$tmp/seed.db"
 run real-notes tests/eval/real-notes-queries.jsonl "$tmp/real.db"
+run seed-blind tests/eval/seed-blind.jsonl "$tmp/seed.db"
+run real-notes-blind tests/eval/real-notes-blind.jsonl "$tmp/real.db"
 python3 tests/eval/multi_turn.py "$bin" ${VERBOSE:+-v}
