@@ -158,6 +158,20 @@ constexpr long long kFinderRowBudget = 1000;
 // the rest of the ask (72k entries for a word in most answers of a 100k bank), and a word that
 // common says little about an answer that mentions it. No concept of a bank under 5k rows is affected.
 constexpr long long kScorerRowLimit = 5000;
+// How much a broader alternative of a concept scores against the concept's own spellings. A glossary
+// backs "max pooling" off to "pooling" so a note that only says pooling is still found, but a note
+// that names max pooling should outrank it.
+constexpr double kBroaderAlternativeWeight = 0.5;
+
+// Alternative `j` is broader when it is a strict, contiguous part of another alternative of the same
+// concept: [pool] in [max pool], [池化] in [最大 大池 池化]. What the user wrote is never broader.
+bool broader(const Concept& c, std::size_t j) {
+  const auto& part = c.alternatives[j];
+  if (j == 0 || part.empty()) return false;
+  return std::any_of(c.alternatives.begin(), c.alternatives.end(), [&](const Phrase& whole) {
+    return whole.size() > part.size() && std::search(whole.begin(), whole.end(), part.begin(), part.end()) != whole.end();
+  });
+}
 }  // namespace
 
 QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms, bool score_every_match) {
@@ -246,14 +260,19 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
   // scores through its title twins.
   auto any_of = [&](const std::vector<std::size_t>& concepts, bool counted, std::string& text, bool title,
                     bool scoring = false) {
-    for (auto i : concepts)
-      for (const auto& p : query.concepts[i].alternatives) {
+    for (auto i : concepts) {
+      const auto& c = query.concepts[i];
+      for (std::size_t j = 0; j < c.alternatives.size(); ++j) {
+        const auto& p = c.alternatives[j];
         if (p.empty()) continue;
         if (!text.empty()) text += " OR ";
         int phrases = 0;
-        text += phrase_text(p, title || (scoring && query.concepts[i].rows > kScorerRowLimit), phrases);
+        text += phrase_text(p, title || (scoring && c.rows > kScorerRowLimit), phrases);
         e.phrase_concept.insert(e.phrase_concept.end(), static_cast<std::size_t>(phrases), counted ? static_cast<int>(i) : -1);
+        e.phrase_weight.insert(e.phrase_weight.end(), static_cast<std::size_t>(phrases),
+                               broader(c, j) ? kBroaderAlternativeWeight : 1.0);
       }
+    }
   };
   // finder AND (optional… OR required…): the rows the finder selects, with FTS5 reporting where the
   // optional terms occur. FTS5 has no optional operator: the required phrases are repeated so the

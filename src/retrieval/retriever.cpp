@@ -210,6 +210,7 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
   if (expr.match.empty()) return result;
   collector.params.concept_weights = weights;
   collector.params.phrase_concept.assign(expr.phrase_concept.begin(), expr.phrase_concept.end());
+  collector.params.phrase_weight.assign(expr.phrase_weight.begin(), expr.phrase_weight.end());
 
   impl_->collect(expr.match, collector);
   // Only common concepts: try titles holding all of them, then any of them, then any column.
@@ -217,6 +218,7 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
     if (!collector.best.empty() || !expr.titles_only) break;
     expr = QueryBuilder::expression(query, fallback);
     collector.params.phrase_concept.assign(expr.phrase_concept.begin(), expr.phrase_concept.end());
+    collector.params.phrase_weight.assign(expr.phrase_weight.begin(), expr.phrase_weight.end());
     impl_->collect(expr.match, collector);
   }
   auto candidates = collector.sorted();

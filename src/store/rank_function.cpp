@@ -44,7 +44,8 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
   const RankParams& h = collector->params;
   const int phrases = api->xPhraseCount(ctx);
   const int concepts = static_cast<int>(h.concept_weights.size());
-  if (phrases != static_cast<int>(h.phrase_concept.size())) {
+  if (phrases != static_cast<int>(h.phrase_concept.size()) ||
+      (!h.phrase_weight.empty() && h.phrase_weight.size() != h.phrase_concept.size())) {
     sqlite3_result_error(result, "qabot_rank: parameters do not match the query", -1);
     return;
   }
@@ -94,6 +95,7 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
     double weighted = 0;
     for (int c = 0; c < kColumnCount; ++c)
       weighted += h.column_weights[c] * tf[static_cast<std::size_t>(p) * kColumnCount + static_cast<std::size_t>(c)] / norm[c];
+    if (!h.phrase_weight.empty()) weighted *= h.phrase_weight[static_cast<std::size_t>(p)];
     auto& b = best[static_cast<std::size_t>(concept_index)];
     b = std::max(b, weighted);
   }

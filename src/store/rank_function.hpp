@@ -19,6 +19,7 @@ namespace qabot::store {
 struct RankParams {
   std::vector<double> concept_weights;      // one per concept
   std::vector<std::int32_t> phrase_concept; // the concept of each phrase, in FTS5 phrase order
+  std::vector<double> phrase_weight;        // per phrase (empty: all 1): how much a match of it counts
   double column_weights[kColumnCount] = {4.0, 1.0, 0.5};
   double k1 = 1.2;
   double b = 0.75;

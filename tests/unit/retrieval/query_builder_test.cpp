@@ -36,10 +36,13 @@ int concept_with(const retrieval::Query& q, const retrieval::Phrase& phrase) {
 }
 
 // The rows of table `t` that `e` matches, as qabot_rank ranks them with every concept weighted 1.
-auto ranked(const store::Database& db, const retrieval::Query& q, const QueryBuilder::Expression& e) {
+// With `phrase_weights` false, every alternative counts fully (as before broader alternatives).
+auto ranked(const store::Database& db, const retrieval::Query& q, const QueryBuilder::Expression& e,
+            bool phrase_weights = true) {
   store::RankCollector collector;
   collector.params.concept_weights.assign(q.concepts.size(), 1.0);
   collector.params.phrase_concept.assign(e.phrase_concept.begin(), e.phrase_concept.end());
+  if (phrase_weights) collector.params.phrase_weight.assign(e.phrase_weight.begin(), e.phrase_weight.end());
   auto s = db.prepare("SELECT qabot_rank(t, ?2) FROM t WHERE t MATCH ?1");
   s.bind(1, e.match).bind_pointer(2, &collector, store::kRankCollectorType);
   while (s.step()) {
@@ -117,6 +120,37 @@ TEST(QueryBuilderTest, PhraseMapCoversEveryPhrase) {
   // Required phrases appear twice when template words are present (once counted, once as -1).
   EXPECT_GE(e.phrase_concept.size(), phrases);
   for (int c : e.phrase_concept) EXPECT_LT(c, static_cast<int>(q.concepts.size()));
+}
+
+// A glossary backs "max pooling" off to "pooling" so notes that only say pooling are found; a note
+// that names max pooling must still outrank a short one that only says pooling.
+TEST(QueryBuilderTest, ABroaderAlternativeCountsLessThanTheConceptItself) {
+  text::Analyzer analyzer;
+  auto rules = std::get<retrieval::Synonyms>(retrieval::Synonyms::parse(
+      "pooling, 池化\nmax pooling, 最大池化\nmax pooling => max pooling, pooling, 池化\n"));
+  retrieval::SynonymIndex index{rules, analyzer};
+  QueryBuilder builder{analyzer, index};
+  auto q = builder.build("max pooling");
+  auto e = QueryBuilder::expression(q);
+  ASSERT_EQ(e.phrase_weight.size(), e.phrase_concept.size());
+  const int c = concept_with(q, {"max", "pool"});
+  ASSERT_GE(c, 0);
+  EXPECT_EQ(concept_with(q, {"pool"}), c);
+  // Every phrase of the user's own spelling counts fully; some alternative counts less.
+  EXPECT_TRUE(std::any_of(e.phrase_weight.begin(), e.phrase_weight.end(), [](double w) { return w < 1.0; }));
+  EXPECT_EQ(*std::max_element(e.phrase_weight.begin(), e.phrase_weight.end()), 1.0);
+
+  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  db.exec("CREATE VIRTUAL TABLE t USING fts5(q, a, c, tokenize='qabot');"
+          "INSERT INTO t(rowid, q, a, c) VALUES (1, 'pooling的作用', '', '');"
+          "INSERT INTO t(rowid, q, a, c) VALUES (2, 'max pooling为什么更常用', '', '');");
+  auto with = ranked(db, q, e);
+  ASSERT_EQ(with.size(), 2u);
+  EXPECT_EQ(with[0].row, 2);
+  // The check above depends on the weights: counted fully, the short title wins on length.
+  auto without = ranked(db, q, e, false);
+  ASSERT_EQ(without.size(), 2u);
+  EXPECT_EQ(without[0].row, 1);
 }
 
 TEST(QueryBuilderTest, QuotesFts5Syntax) {
