@@ -85,6 +85,39 @@ Concept QueryBuilder::word_concept(const std::string& term) const {
   return c;
 }
 
+Concept QueryBuilder::glossary_concept(const Phrase& keys, std::size_t k, const SynonymIndex::Match& match) const {
+  Concept c;
+  c.alternatives = *match.alternatives;
+  // What the user wrote goes first, so typo and highlight reporting see the original.
+  Phrase written(keys.begin() + static_cast<std::ptrdiff_t>(k),
+                 keys.begin() + static_cast<std::ptrdiff_t>(k + match.length));
+  auto it = std::find(c.alternatives.begin(), c.alternatives.end(), written);
+  if (it != c.alternatives.end()) c.alternatives.erase(it);
+  c.alternatives.insert(c.alternatives.begin(), written);
+  c.from_synonym = true;
+  c.role = match.length == 1 ? role_of(keys[k]) : ConceptRole::Topic;
+  if (c.role == ConceptRole::Template) c.role = ConceptRole::Topic;  // a glossary entry is a topic
+  c.factor = c.role == ConceptRole::Aspect ? 0.5 : 1.0;
+  return c;
+}
+
+std::vector<Concept> QueryBuilder::parts_of(const Phrase& phrase) const {
+  std::vector<Concept> parts;
+  if (phrase.empty()) return parts;
+  // The first match may not be the whole phrase again: look it up without the last term.
+  const Phrase head(phrase.begin(), phrase.end() - 1);
+  for (std::size_t k = 0; k < phrase.size();) {
+    if (auto match = k == 0 ? synonyms_.longest_match(head, 0) : synonyms_.longest_match(phrase, k)) {
+      parts.push_back(glossary_concept(phrase, k, *match));
+      k += match->length;
+      continue;
+    }
+    parts.push_back(word_concept(phrase[k]));
+    ++k;
+  }
+  return parts;
+}
+
 Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>& tokens) const {
   const auto words = segmenter_.han_words(text);
   auto inside_a_word = [&](const text::Token& t) {
@@ -114,19 +147,7 @@ Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>&
   Query query;
   for (std::size_t k = 0; k < keys.size();) {
     if (auto match = synonyms_.longest_match(keys, k)) {
-      Concept c;
-      c.alternatives = *match->alternatives;
-      // What the user wrote goes first, so typo and highlight reporting see the original.
-      Phrase written(keys.begin() + static_cast<std::ptrdiff_t>(k),
-                     keys.begin() + static_cast<std::ptrdiff_t>(k + match->length));
-      auto it = std::find(c.alternatives.begin(), c.alternatives.end(), written);
-      if (it != c.alternatives.end()) c.alternatives.erase(it);
-      c.alternatives.insert(c.alternatives.begin(), written);
-      c.from_synonym = true;
-      c.role = match->length == 1 ? role_of(keys[k]) : ConceptRole::Topic;
-      if (c.role == ConceptRole::Template) c.role = ConceptRole::Topic;  // a glossary entry is a topic
-      c.factor = c.role == ConceptRole::Aspect ? 0.5 : 1.0;
-      query.concepts.push_back(std::move(c));
+      query.concepts.push_back(glossary_concept(keys, k, *match));
       k += match->length;
       continue;
     }

@@ -45,8 +45,14 @@ class QueryBuilder {
 
   ConceptRole role_of(std::string_view term) const;
   Concept word_concept(const std::string& term) const;  // one analysed term with its role and weight
+  // The concepts inside a glossary phrase, read without the phrase itself: "翻转二叉树" → 翻转 (a
+  // glossary word) + 转二 + 二叉树 (a glossary word). For a phrase none of whose spellings a bank
+  // holds: its parts may still bridge to the bank's language.
+  std::vector<Concept> parts_of(const Phrase& phrase) const;
 
  private:
+  Concept glossary_concept(const Phrase& keys, std::size_t k, const SynonymIndex::Match& match) const;
+
   const text::Analyzer& analyzer_;
   const SynonymIndex& synonyms_;
   text::WordSegmenter segmenter_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 
@@ -86,10 +87,13 @@ struct Retriever::Impl {
   }
 
   // Marks concepts the bank lacks. A glossary phrase none of whose spellings occur falls back to
-  // its words ("with statement" → with, statement): the glossary could not help, the words might.
+  // its parts: the phrase could not help, its parts might. A Chinese phrase's parts are looked up
+  // in the glossary again ("翻转二叉树" → 翻转 + 二叉树, which reach "flip a binary tree"); a Latin
+  // phrase's are its words ("dying relu problem" → die, relu, problem), not glossary bridges:
+  // "layer normalization" is not "层" + "归一化" (a pooling layer's note has both).
   void mark_absent(Query& query) {
     std::vector<Concept> out;
-    for (auto& c : query.concepts) {
+    auto settle = [&](Concept& c) {
       // Spellings the bank lacks cannot match; keep the user's own (first) for reporting.
       if (c.alternatives.size() > 1)
         c.alternatives.erase(std::remove_if(c.alternatives.begin() + 1, c.alternatives.end(),
@@ -99,17 +103,32 @@ struct Retriever::Impl {
       c.rows = n;
       c.absent = n == 0;
       c.common = static_cast<double>(n) > std::max(kCommonMinRows, kCommonShare * documents);
-      if (c.absent && c.from_synonym && c.alternatives.front().size() > 1) {
-        for (const auto& term : c.alternatives.front()) {
-          Concept part = builder.word_concept(term);
-          part.rows = df(term);
-          part.absent = part.rows == 0;
-          out.push_back(std::move(part));
-        }
-        continue;
+    };
+    auto han = [](const Phrase& p) {
+      return std::all_of(p.begin(), p.end(), [](const std::string& t) { return !t.empty() && static_cast<unsigned char>(t[0]) >= 0xE0; });
+    };
+    std::function<void(Concept&&)> place = [&](Concept&& c) {
+      settle(c);
+      const Phrase whole = c.alternatives.front();
+      if (!c.absent || !c.from_synonym || whole.size() < 2) {
+        out.push_back(std::move(c));
+        return;
       }
-      out.push_back(std::move(c));
-    }
+      std::vector<Concept> parts;
+      if (han(whole)) {
+        parts = builder.parts_of(whole);
+      } else {
+        for (const auto& term : whole) parts.push_back(builder.word_concept(term));
+      }
+      for (auto& part : parts) {
+        if (c.carried) {  // from an earlier turn: its parts weigh what it weighed
+          part.carried = true;
+          part.factor *= c.factor;
+        }
+        place(std::move(part));  // shorter than `whole`: the recursion ends
+      }
+    };
+    for (auto& c : query.concepts) place(std::move(c));
     query.concepts = std::move(out);
   }
 

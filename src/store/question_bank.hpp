@@ -14,8 +14,9 @@ struct sqlite3;
 namespace qabot::store {
 
 // 2: title-only terms (text::kTitleMarker); 3: no colocated CJK unigrams; 4: FTS5 rowids in insertion
-// order (questions.seq), apart from the stable question ids
-inline constexpr int kSchemaVersion = 4;
+// order (questions.seq), apart from the stable question ids; 5: sizes written 3×3, 3*3 or 3\times3
+// are analysed as 3x3 (the index's tokens changed, so an older index must be rebuilt)
+inline constexpr int kSchemaVersion = 5;
 
 struct StoredQuestion {
   std::int64_t id = 0;

@@ -29,6 +29,8 @@
 //     "batch size" and "Batch_Size" share a term. Only adjacent pairs: a bounded 2x at worst.
 //   - A letters-then-digits part with 2+ letters also carries its stemmed letter prefix
 //     colocated (resnet50 + resnet, vgg16 + vgg), so "ResNet" finds "ResNet50"; c++11 carries c++.
+//   - A size written with a multiplication sign between digits — 3×3, 3*3, 3 * 3, LaTeX 3\times3 —
+//     is read as 3x3 (the sign becomes one 'x'), as users type it (index format 5).
 //
 // Symbols (kind Symbol), longest match first: === !== <=> <<= >>= **= //= == != <= >= << >> &&
 //   || -> => :: ** // += -= *= /= %= &= |= ^= ++ @ % & ^. A run of 4+ identical punctuation
@@ -41,6 +43,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -183,6 +186,37 @@ struct Analyzer::Impl {
     out->push_back(Token{std::move(term), start, end, true, kind});
   }
 
+  // Notes write kernel and matrix sizes as 3×3, 3*3 or LaTeX $3 \times 3$; users type 3x3. The
+  // sign between two digits (spaces around it allowed) becomes one 'x' spanning the sign, so every
+  // spelling is the chunk "3x3". "**" (a power) is left alone.
+  void join_dimensions() {
+    static constexpr char32_t kTimes[] = U"\\times";
+    const auto digit = [](char32_t c) { return c >= '0' && c <= '9'; };
+    const std::size_t n = chars.size();
+    std::size_t w = 0;
+    for (std::size_t r = 0; r < n;) {
+      if (w > 0 && digit(chars[w - 1].cp) && !digit(chars[r].cp)) {
+        std::size_t k = r;
+        while (k < n && chars[k].cp == ' ') ++k;
+        std::size_t op_end = 0;
+        if (k < n && (chars[k].cp == 0xD7 || (chars[k].cp == '*' && (k + 1 >= n || chars[k + 1].cp != '*'))))
+          op_end = k + 1;
+        else if (k + 6 <= n && std::equal(kTimes, kTimes + 6, chars.begin() + static_cast<std::ptrdiff_t>(k),
+                                          [](char32_t a, const NormalizedChar& b) { return a == b.cp; }))
+          op_end = k + 6;
+        std::size_t m = op_end;
+        while (op_end && m < n && chars[m].cp == ' ') ++m;
+        if (op_end && m < n && digit(chars[m].cp)) {
+          chars[w++] = NormalizedChar{U'x', chars[k].start, chars[op_end - 1].end, false};
+          r = m;
+          continue;
+        }
+      }
+      chars[w++] = chars[r++];
+    }
+    chars.resize(w);
+  }
+
   bool is_word(std::size_t k) const {
     return classes[k] == CharClass::Letter || classes[k] == CharClass::Digit;
   }
@@ -193,6 +227,7 @@ struct Analyzer::Impl {
     group_start = 0;
     previous.valid = false;
     normalizer.normalize(text, chars);
+    join_dimensions();
     const std::size_t n = chars.size();
     classes.resize(n);
     std::size_t cjk = 0;

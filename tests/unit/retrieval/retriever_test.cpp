@@ -116,14 +116,15 @@ TEST_F(RetrieverTest, DoesNotClarifyClearWins) {
 
 // A bank built from one notes file, searched without a glossary.
 struct SmallBank {
-  explicit SmallBank(const std::string& notes) {
+  explicit SmallBank(const std::string& notes, const std::string& glossary_text = "")
+      : glossary(std::get<retrieval::Synonyms>(retrieval::Synonyms::parse(glossary_text))) {
     dir.write("notes/bank.md", notes);
     store::IndexBuilder(dir / "bank.db").build({dir / "notes"});
     bank = std::make_unique<store::QuestionBank>(dir / "bank.db");
-    retriever = std::make_unique<retrieval::Retriever>(*bank, none);
+    retriever = std::make_unique<retrieval::Retriever>(*bank, glossary);
   }
   test_support::TempDir dir;
-  retrieval::Synonyms none;
+  retrieval::Synonyms glossary;
   std::unique_ptr<store::QuestionBank> bank;
   std::unique_ptr<retrieval::Retriever> retriever;
 };
@@ -140,6 +141,24 @@ TEST(RetrieverClarifyTest, SmallBankWithSiblingQuestions) {
   EXPECT_EQ(tie.choices, 2u);
   // Naming the side decides it.
   for (auto q : {"Adam优化器的优点", "Adam的原理", "学习率衰减", "过拟合"}) EXPECT_FALSE(retriever.search(q, 5).clarify) << q;
+}
+
+// A glossary phrase the bank lacks in every spelling falls back to its parts. A Chinese phrase's
+// parts are glossary words again, so they can still reach an English note; a Latin phrase's parts
+// are plain words, so "layer normalization" does not become 层 + 归一化.
+TEST(RetrieverGlossaryPartsTest, AnAbsentChinesePhraseIsReadThroughItsGlossaryWords) {
+  const std::string glossary =
+      "invert binary tree, 翻转二叉树\nflip, 翻转\nbinary tree, 二叉树\n"
+      "layer normalization, 层归一化\nlayer, 层\nnormalization, 归一化\n";
+  SmallBank english("# Algorithms\n\n## Flip a binary tree\n\nSwap the children of every node.\n\n"
+                    "## Reverse a linked list\n\nThree pointers.\n", glossary);
+  auto r = english.retriever->search("翻转二叉树", 3);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].question, "Flip a binary tree");
+
+  SmallBank chinese("# 深度学习\n\n## Pooling层怎么归一化\n\n池化层之后接归一化。\n\n## 什么是过拟合\n\n训练好测试差。\n",
+                    glossary);
+  EXPECT_FALSE(chinese.retriever->search("layer normalization", 3).matched);
 }
 
 // A one-character question finds the character wherever it stands in a run: the index holds it as

@@ -203,6 +203,20 @@ TEST(AnalyzerTest, KeepsAlphanumericsWholeAndUnstemmed) {
   }
 }
 
+TEST(AnalyzerTest, SizesWithAMultiplicationSignAreOneToken) {
+  // Notes write 3×3, 3*3 or LaTeX; users type 3x3. The token spans the whole size.
+  const std::vector<std::string> spellings = {"3x3", "3×3", "3*3", "3 * 3", "3 × 3", "3\\times3", "3 \\times 3"};
+  for (const auto& s : spellings)
+    EXPECT_EQ(rows(s), (std::vector<Row>{{"3x3", 0, static_cast<int>(s.size()), 0}})) << s;
+  EXPECT_EQ(terms("$1\\times1$卷积"), (std::vector<std::string>{"1x1", "卷积", "积"}));
+  EXPECT_EQ(terms("224×224的输入"), terms("224x224的输入"));
+  // Not a size: a power, a sign without a digit on both sides, \times inside a longer command.
+  EXPECT_EQ(terms("2**3"), (std::vector<std::string>{"2", "**", "3"}));
+  EXPECT_EQ(terms("3 * x"), (std::vector<std::string>{"3", "x"}));
+  EXPECT_EQ(terms("a*3"), (std::vector<std::string>{"a", "3"}));
+  EXPECT_EQ(terms("3\\timesx 3"), terms("3 timesx 3"));
+}
+
 TEST(AnalyzerTest, LettersThenDigitsAlsoCarryTheLetters) {
   EXPECT_EQ(rows("ResNet50"), (std::vector<Row>{{"resnet50", 0, 8, 0}, {"resnet", 0, 8, 0}}));
   EXPECT_EQ(rows("VGG16"), (std::vector<Row>{{"vgg16", 0, 5, 0}, {"vgg", 0, 5, 0}}));
