@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Retrieval quality on every query set we have: the shared dev set (bundled notes), our own
-# paraphrases of the bundled notes, queries over the two real note files in ../shared, two sets
-# written blind (by a teammate who read the notes but not the code or the glossary),
+# paraphrases of the bundled notes, queries over the two real note files in ../shared, two pairs
+# of sets written blind (by teammates who read the notes but not the code or the glossary),
 # and multi-turn conversations (tests/eval/multi-turn.jsonl, with and without context).
 # Usage: tests/eval/run.sh [build/qabot]   (prints one RESULT line per set; -v lists misses)
 set -euo pipefail
@@ -19,4 +19,6 @@ run seed-paraphrases tests/eval/seed-paraphrases.jsonl "$tmp/seed.db"
 run real-notes tests/eval/real-notes-queries.jsonl "$tmp/real.db"
 run seed-blind tests/eval/seed-blind.jsonl "$tmp/seed.db"
 run real-notes-blind tests/eval/real-notes-blind.jsonl "$tmp/real.db"
+run seed-blind-2 tests/eval/seed-blind-2.jsonl "$tmp/seed.db"
+run real-notes-blind-2 tests/eval/real-notes-blind-2.jsonl "$tmp/real.db"
 python3 tests/eval/multi_turn.py "$bin" ${VERBOSE:+-v}
