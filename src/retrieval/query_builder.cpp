@@ -20,12 +20,20 @@ constexpr const char* kTemplateWords[] = {
     "的", "是", "了", "吗", "呢", "吧", "啊", "和", "与", "及", "或", "在", "有", "把", "被", "给", "对", "从", "就", "都",
     "也", "还", "又", "很", "会", "能", "要", "该", "这", "那", "哪", "谁", "啥", "么", "个", "些", "之", "其", "于", "以",
     "为", "而", "并", "且", "将", "让", "得", "地", "着", "过", "吗", "嘛", "呀", "为啥", "干嘛", "啥是", "什么样", "一些", "有没有", "是不是", "会不会",
+    // colloquial connectives, adverbs and quantifiers: a rambling question's glue, not its subject
+    "怎么办", "只有", "只是", "全都", "全部", "那样", "这样", "那么", "这么", "好几", "几个", "已经", "非常", "特别",
+    "然后", "但是", "可是", "如果", "因为", "所以", "就是", "其实", "突然", "一直", "总是", "老是", "还有", "几乎",
+    "的话", "到底", "究竟", "感觉", "觉得", "好像", "或者", "而且", "之后", "之前", "为了", "关于", "比如", "例如",
+    "东西", "自己", "大家", "看看", "想问", "请教", "居然", "竟然", "明明", "很多", "许多", "一点", "有点", "有些",
+    "每个", "所有", "任何",
     // English question scaffolding
     "what", "how", "why", "are", "was", "were", "the", "a", "an", "do", "does", "did", "of", "on", "to",
     "can", "could", "should", "would", "you", "your", "i", "we", "it", "its", "this",
     "that", "these", "those", "be", "been", "there", "which", "when", "where", "who", "me", "my", "about", "explain",
     "describe", "tell", "mean", "meaning", "please", "some", "any", "vs", "versus", "us", "one", "way", "ways",
     "thing", "things", "give", "example", "than", "then", "so", "get",
+    "only", "all", "very", "really", "just", "also", "because", "but", "still", "even", "much", "many", "lot",
+    "lots", "actually", "basically", "something", "anything", "everything", "someone", "wondering", "want", "know",
 };
 
 // English function words that are also code keywords: "python is vs ==", "with statement". They

@@ -67,6 +67,9 @@ TEST_F(RetrieverTest, FullWidthLatin) { expect_top("ＲｅＬＵ的缺点", "ReL
 TEST_F(RetrieverTest, EnglishAboutChineseNote) { expect_top("what does batchnorm do", "BN"); }
 TEST_F(RetrieverTest, MixedScript) { expect_top("激活函数relu不好在哪", "ReLU"); }
 TEST_F(RetrieverTest, SymbolQuery) { expect_top("is 与 == 的不同", "=="); }
+// A rambling question's connectives and adverbs (感觉, 好像, 非常, 但是, 到底) are not topics the
+// bank lacks: they must not pull a clear question under the match threshold.
+TEST_F(RetrieverTest, ColloquialGlueIsNotAMissingTopic) { expect_top("感觉BN好像非常有用，但是它到底有什么作用", "BN"); }
 TEST_F(RetrieverTest, TypoIsCorrected) {
   auto r = retriever_->search("dropuot", 3);
   ASSERT_FALSE(r.corrections.empty());
