@@ -105,11 +105,11 @@ struct Retriever::Impl {
       c.common = static_cast<double>(n) > std::max(kCommonMinRows, kCommonShare * documents);
     };
     auto han = [](const Phrase& p) {
-      return std::all_of(p.begin(), p.end(), [](const std::string& t) { return !t.empty() && static_cast<unsigned char>(t[0]) >= 0xE0; });
+      return std::all_of(p.begin(), p.end(), [](const std::string& t) { return text::is_cjk_term(t); });
     };
     std::function<void(Concept&&)> place = [&](Concept&& c) {
       settle(c);
-      const Phrase whole = c.alternatives.front();
+      const Phrase& whole = c.alternatives.front();
       if (!c.absent || !c.from_synonym || whole.size() < 2) {
         out.push_back(std::move(c));
         return;
@@ -228,17 +228,18 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
   auto expr = QueryBuilder::expression(query, QueryBuilder::CommonTerms::AllInTitle, tiny_bank);
   if (expr.match.empty()) return result;
   collector.params.concept_weights = weights;
-  collector.params.phrase_concept.assign(expr.phrase_concept.begin(), expr.phrase_concept.end());
-  collector.params.phrase_weight.assign(expr.phrase_weight.begin(), expr.phrase_weight.end());
-
-  impl_->collect(expr.match, collector);
+  // The scorer reads each FTS5 phrase's concept and weight from the expression it runs.
+  auto run = [&](const QueryBuilder::Expression& e) {
+    collector.params.phrase_concept.assign(e.phrase_concept.begin(), e.phrase_concept.end());
+    collector.params.phrase_weight.assign(e.phrase_weight.begin(), e.phrase_weight.end());
+    impl_->collect(e.match, collector);
+  };
+  run(expr);
   // Only common concepts: try titles holding all of them, then any of them, then any column.
   for (auto fallback : {QueryBuilder::CommonTerms::RarestInTitle, QueryBuilder::CommonTerms::RarestAnyColumn}) {
     if (!collector.best.empty() || !expr.titles_only) break;
     expr = QueryBuilder::expression(query, fallback);
-    collector.params.phrase_concept.assign(expr.phrase_concept.begin(), expr.phrase_concept.end());
-    collector.params.phrase_weight.assign(expr.phrase_weight.begin(), expr.phrase_weight.end());
-    impl_->collect(expr.match, collector);
+    run(expr);
   }
   auto candidates = collector.sorted();
   if (!expr.finding.empty()) {

@@ -212,7 +212,9 @@ struct Analyzer::Impl {
           continue;
         }
       }
-      chars[w++] = chars[r++];
+      if (w != r) chars[w] = chars[r];  // nothing moves until a sign has been joined
+      ++w;
+      ++r;
     }
     chars.resize(w);
   }
@@ -505,12 +507,25 @@ bool repeats_previous_bigram(const std::vector<Token>& tokens, std::size_t i) {
          tokens[p].end > tokens[i].start;
 }
 
-bool is_cjk_character(std::string_view term) {
-  if (term.empty() || term.size() > 4) return false;
+namespace {
+// The first character of `term` is Han or kana; `length` receives its size in bytes.
+bool starts_with_cjk(std::string_view term, std::size_t& length) {
   std::int32_t i = 0;
   UChar32 c = 0;
   U8_NEXT(reinterpret_cast<const std::uint8_t*>(term.data()), i, static_cast<std::int32_t>(term.size()), c);
-  return c >= 0 && static_cast<std::size_t>(i) == term.size() && classify(static_cast<char32_t>(c)) == CharClass::Cjk;
+  length = static_cast<std::size_t>(i);
+  return c >= 0 && classify(static_cast<char32_t>(c)) == CharClass::Cjk;
+}
+}  // namespace
+
+bool is_cjk_character(std::string_view term) {
+  std::size_t length = 0;
+  return !term.empty() && term.size() <= 4 && starts_with_cjk(term, length) && length == term.size();
+}
+
+bool is_cjk_term(std::string_view term) {
+  std::size_t length = 0;
+  return !term.empty() && starts_with_cjk(term, length);
 }
 
 }  // namespace qabot::text

@@ -49,6 +49,9 @@ class Analyzer {
 // position, so a query for it must also match the terms that start with it (a prefix query).
 bool is_cjk_character(std::string_view term);
 
+// True when `term` starts with a Han or kana character: a CJK bigram, unigram or word.
+bool is_cjk_term(std::string_view term);
+
 // True when tokens[i] is the unigram that ends a Han run of two or more characters: the bigram (or
 // word) before it already holds that character. A query leaves it out, since the document's run
 // may go on past it (过拟合 must match 过拟合怎么办, where 合 starts the bigram 合怎).

@@ -383,6 +383,17 @@ TEST(AnalyzerTest, TokensOfTheBundledNotesAreWellFormed) {
   }
 }
 
+TEST(AnalyzerTest, TellsCjkTermsFromOthers) {
+  EXPECT_TRUE(is_cjk_character("树"));
+  EXPECT_FALSE(is_cjk_character("树模"));
+  EXPECT_TRUE(is_cjk_term("树模"));
+  EXPECT_TRUE(is_cjk_term("デー"));
+  for (const char* other : {"", "relu", "==", "é", "×", "\xE6"}) {
+    EXPECT_FALSE(is_cjk_character(other)) << other;
+    EXPECT_FALSE(is_cjk_term(other)) << other;
+  }
+}
+
 TEST(AnalyzerTest, AnalyzerIsMovable) {
   Analyzer first;
   Analyzer second(std::move(first));
