@@ -46,3 +46,14 @@ if ((${#missing[@]})); then
   ((own_policy)) && rm -f /usr/sbin/policy-rc.d
   trap - EXIT
 fi
+
+if [[ "${QABOT_WITH_TEST_DEPS:-0}" == 1 ]]; then
+  # The browser test's playwright-core (tests/browser/package.json) needs Node.js 18 or newer;
+  # Debian 12's nodejs is 18.19. An older node from elsewhere on PATH fails here, not mid-test.
+  node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if ((node_major < 18)); then
+    echo "install-deps: the browser test needs Node.js >= 18 (found: $(node --version 2>/dev/null || echo none));" \
+      "install Debian 12's nodejs (apt-get install nodejs) or put a newer node first on PATH" >&2
+    exit 1
+  fi
+fi

@@ -38,8 +38,8 @@ def check(condition, message):
     return condition
 
 
-def run(args, fsize=None, as_nobody=False, timeout=60):
-    """Runs qabot; returns (exit code, stdout, stderr)."""
+def run(args, fsize=None, as_nobody=False, timeout=60, binary=None):
+    """Runs qabot (or `binary`, a copy of it); returns (exit code, stdout, stderr)."""
     def limit():
         if fsize is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
@@ -47,7 +47,7 @@ def run(args, fsize=None, as_nobody=False, timeout=60):
             # root ignores directory permissions: a read-only directory only means something to others.
             os.setgid(NOBODY)
             os.setuid(NOBODY)
-    p = subprocess.run([QABOT] + args, capture_output=True, text=True, timeout=timeout, preexec_fn=limit)
+    p = subprocess.run([binary or QABOT] + args, capture_output=True, text=True, timeout=timeout, preexec_fn=limit)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -171,8 +171,13 @@ def test_read_only_directory(d, good, count):
     os.chmod(db, 0o644)
     os.chmod(ro, 0o555)
     size = os.path.getsize(db)
+    # The dropped user runs a copy of the binary from inside d: the checkout may live where nobody
+    # cannot enter (/root is mode 700 on a fresh Debian), and the test must not depend on that.
+    binary = os.path.join(d, "qabot-as-nobody")
+    shutil.copy(QABOT, binary)
+    os.chmod(binary, 0o755)
     try:
-        rc, out, err = run(["index", notes, "--db", db], as_nobody=True)
+        rc, out, err = run(["index", notes, "--db", db], as_nobody=True, binary=binary)
         expect_failure("index into a read-only directory", rc, err, db, "writable")
     finally:
         os.chmod(ro, 0o755)
