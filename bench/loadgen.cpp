@@ -212,7 +212,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(net::io_context& ioc, Run& run, std::size_t index)
       : run_(run), index_(index), strand_(net::make_strand(ioc)), ws_(std::make_unique<Stream>(strand_)), timer_(strand_) {
-    next_query_ = (index * 7919) % std::max<std::size_t>(1, run_.frames.size());
+    // Connections start evenly spread over the queries, so a file of N distinct queries is asked N
+    // times before any repeats (bench/soak.sh's never-repeating stream), whatever the connection count.
+    const std::size_t n = std::max<std::size_t>(1, run_.frames.size());
+    const std::size_t c = std::max<std::size_t>(1, static_cast<std::size_t>(run_.opt.connections));
+    next_query_ = static_cast<std::size_t>((static_cast<unsigned __int128>(n) * (index % c)) / c);
   }
 
   Stats& stats() { return stats_; }

@@ -13,7 +13,7 @@
 # The clone is of the committed HEAD (uncommitted changes are not in it). ../shared, when it exists,
 # is copied beside the clone as CI has it. The minimal root is cached in QABOT_FRESH_CACHE (default
 # /var/cache/qabot-fresh); each run works on a fresh copy in a temporary directory, removed at the end
-# unless QABOT_FRESH_KEEP=1. Logs: $work/run.log and $work/test.log (printed at the end).
+# unless QABOT_FRESH_KEEP=1. Logs: $QABOT_FRESH_CACHE/logs/run.log and test.log (kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -46,13 +46,18 @@ fi
 
 work=$(mktemp -d /var/tmp/qabot-fresh.XXXXXX)
 root=$work/root
+logs=$cache/logs  # the last run's logs outlive its root
+mkdir -p "$logs"
 mounted=()
 server_pid=
 cleanup() {
   [[ -n $server_pid ]] && kill -- "-$server_pid" 2>/dev/null || true
   local i
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
-  if [[ ${QABOT_FRESH_KEEP:-0} == 1 ]]; then
+  # Never remove a tree that still has this machine's /dev or /sys mounted inside it.
+  if grep -q " $root/" /proc/mounts; then
+    echo "fresh-check: something is still mounted under $root; not removing $work" >&2
+  elif [[ ${QABOT_FRESH_KEEP:-0} == 1 ]]; then
     echo "fresh-check: kept $work"
   else
     rm -rf "$work"
@@ -68,6 +73,13 @@ if [[ -d $repo/../shared ]]; then
   cp -a "$repo/../shared" "$root/root/shared"
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# This machine's own network trust (the CA of an egress proxy that re-signs TLS, as here) belongs
+# to the machine, not to the project: the fresh root gets it too, and ca-certificates adds it to the
+# system bundle when install-deps.sh installs that package.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
 for m in proc sys dev dev/pts; do
   mkdir -p "$root/$m"
   case $m in
@@ -79,8 +91,12 @@ for m in proc sys dev dev/pts; do
   mounted+=("$root/$m")
 done
 # chroot's own environment: what a root login on the fresh machine has, not this shell's.
+passed=()
+for var in NODE_EXTRA_CA_CERTS SSL_CERT_FILE; do  # the machine's trust settings, as above
+  [[ -n ${!var:-} ]] && passed+=("$var=${!var}")
+done
 in_root=(chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8
-  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/bash -c)
+  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${passed[@]}" /bin/bash -c)
 
 port=8080
 if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
@@ -90,7 +106,7 @@ fi
 echo "fresh-check: commit $commit in $root/root/project"
 echo "==== 1. bash scripts/run.sh (waiting for /healthz, at most ${run_timeout}s)"
 start=$SECONDS
-setsid "${in_root[@]}" 'cd /root/project && bash scripts/run.sh' >"$work/run.log" 2>&1 &
+setsid "${in_root[@]}" 'cd /root/project && bash scripts/run.sh' >"$logs/run.log" 2>&1 &
 server_pid=$!
 run_ok=0
 while ((SECONDS - start < run_timeout)); do
@@ -102,12 +118,12 @@ run_seconds=$((SECONDS - start))
 kill -- "-$server_pid" 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 server_pid=
-tail -n 5 "$work/run.log"
+tail -n 5 "$logs/run.log"
 if ((run_ok)); then
   echo "fresh-check: run.sh served /healthz after ${run_seconds}s"
 else
   echo "fresh-check: run.sh did NOT serve /healthz (${run_seconds}s); its log:"
-  tail -n 60 "$work/run.log"
+  tail -n 60 "$logs/run.log"
   exit 1
 fi
 
@@ -115,11 +131,12 @@ test_rc=0 test_seconds=0
 if [[ ${QABOT_FRESH_SKIP_TEST:-0} != 1 ]]; then
   echo "==== 2. bash scripts/test.sh"
   start=$SECONDS
-  "${in_root[@]}" 'cd /root/project && bash scripts/test.sh' >"$work/test.log" 2>&1 || test_rc=$?
+  "${in_root[@]}" 'cd /root/project && bash scripts/test.sh' >"$logs/test.log" 2>&1 || test_rc=$?
   test_seconds=$((SECONDS - start))
-  sed -n '/^==== summary/,$p' "$work/test.log"
+  sed -n '/^==== summary/,$p' "$logs/test.log"
   if ((test_rc)); then
-    grep -E "Failed|FAILED|\*\*\*" "$work/test.log" | tail -n 40 || true
+    echo "---- the end of $logs/test.log"
+    tail -n 80 "$logs/test.log"
   fi
 fi
 

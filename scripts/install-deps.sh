@@ -9,6 +9,7 @@ packages=(
   libicu-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev libbenchmark-dev
   libpq-dev  # the PostgreSQL state store (src/state)
+  libyaml-cpp-dev libtoml11-dev  # note front matter (src/ingest/front_matter.cpp)
 )
 if [[ "${QABOT_WITH_TEST_DEPS:-0}" == 1 ]]; then
   # Independent clients for the integration and browser tests.

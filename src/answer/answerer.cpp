@@ -118,7 +118,7 @@ nlohmann::json Answerer::questions_by_category() const {
     auto [it, fresh] = index.emplace(q.category, categories.size());
     if (fresh) categories.push_back({{"category", q.category}, {"questions", nlohmann::json::array()}});
     categories[it->second]["questions"].push_back(
-        {{"id", q.id}, {"question", q.question}, {"source", q.path + ":" + std::to_string(q.line)},
+        {{"id", q.id}, {"question", q.question}, {"heading", q.heading}, {"source", q.source + ":" + std::to_string(q.line)},
          {"answered", !q.answer.empty()}});
   }
   return {{"questions", impl_->bank.question_count()}, {"categories", std::move(categories)}};
@@ -133,6 +133,7 @@ nlohmann::json to_json(const retrieval::Result& r) {
   for (const auto& h : r.hits)
     hits.push_back({{"id", h.id},
                     {"question", h.question},
+                    {"heading", h.heading},
                     {"category", h.category},
                     {"score", h.score},
                     {"confidence", h.confidence},

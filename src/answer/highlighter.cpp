@@ -53,6 +53,19 @@ bool inside_link_or_image(cmark_node* node) {
   return false;
 }
 
+// Whether a mark may stand where `node` is: tried with a probe, which is then freed.
+bool can_hold_mark(cmark_node* node) {
+  cmark_node* probe = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+  const bool ok = cmark_node_insert_before(node, probe) != 0;
+  cmark_node_free(probe);  // unlinks it when it was inserted
+  return ok;
+}
+
+// Inserts `fresh` before `node`; a refused node is freed rather than left unowned.
+void insert_before(cmark_node* node, cmark_node* fresh) {
+  if (!cmark_node_insert_before(node, fresh)) cmark_node_free(fresh);
+}
+
 cmark_node* text_node(std::string_view s) {
   cmark_node* n = cmark_node_new(CMARK_NODE_TEXT);
   cmark_node_set_literal(n, std::string(s).c_str());
@@ -74,23 +87,27 @@ void Highlighter::apply(cmark_node* document) const {
   cmark_iter_free(it);
 
   for (cmark_node* node : texts) {
+    // Some containers take only the inline types they know: a GFM table cell refuses a custom
+    // inline. Inserting into one fails and leaves the new node unowned, so such text stays as it
+    // is (unmarked) — once, this leaked two nodes per mark and dropped the marked words.
+    if (!can_hold_mark(node)) continue;
     const char* literal = cmark_node_get_literal(node);
     const std::string text = literal ? literal : "";
     const auto marks = spans(text);
     if (marks.empty()) continue;
     int at = 0;
     for (const auto& [start, end] : marks) {
-      if (start > at) cmark_node_insert_before(node, text_node(std::string_view(text).substr(at, start - at)));
+      if (start > at) insert_before(node, text_node(std::string_view(text).substr(at, start - at)));
       // A custom inline renders its fixed on_enter/on_exit around its (escaped) children: the mark
       // can never carry anything from the note.
       cmark_node* mark = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
       cmark_node_set_on_enter(mark, "<mark>");
       cmark_node_set_on_exit(mark, "</mark>");
       cmark_node_append_child(mark, text_node(std::string_view(text).substr(start, end - start)));
-      cmark_node_insert_before(node, mark);
+      insert_before(node, mark);
       at = end;
     }
-    if (at < static_cast<int>(text.size())) cmark_node_insert_before(node, text_node(std::string_view(text).substr(at)));
+    if (at < static_cast<int>(text.size())) insert_before(node, text_node(std::string_view(text).substr(at)));
     cmark_node_free(node);  // unlinks it
   }
 }

@@ -28,6 +28,7 @@ void add_index_command(CLI::App& app) {
       if (!std::filesystem::exists(p)) throw CLI::ValidationError("index", "no such file or directory: " + p.string());
     auto report = store::IndexBuilder(options->db).build(options->paths);
     for (const auto& e : report.errors) std::cerr << "error: " << e.path << ": " << e.message << "\n";
+    for (const auto& w : report.warnings) std::cerr << "warning: " << w.path << ": " << w.message << "\n";
     if (!options->quiet) {
       const double mb = static_cast<double>(report.bytes) / 1e6;
       std::printf("indexed %zu questions (%zu unanswered) from %zu files into %s: %zu parsed, %zu unchanged, %zu removed, "

@@ -19,6 +19,7 @@ namespace {
 void build_index(const std::filesystem::path& db, const std::vector<std::filesystem::path>& notes) {
   const auto report = store::IndexBuilder(db).build(notes);
   for (const auto& e : report.errors) spdlog::warn("not indexed: {}: {}", e.path, e.message);
+  for (const auto& w : report.warnings) spdlog::warn("indexed in part: {}: {}", w.path, w.message);
   spdlog::info("indexed {} questions from {} files ({} parsed, {} unchanged) in {:.2f} s", report.questions,
                report.files, report.parsed, report.reused, report.seconds);
 }

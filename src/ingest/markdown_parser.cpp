@@ -13,6 +13,8 @@
 #include <span>
 #include <string>
 
+#include "ingest/front_matter.hpp"
+#include "ingest/link_list.hpp"
 #include "ingest/title_cleaner.hpp"
 
 namespace qabot::ingest {
@@ -369,6 +371,7 @@ enum class SectionKind {
   Root,
   Skipped,  // references / table of contents, with everything under it
   Category,
+  IndexPage,  // a body of links only: not a question; its sub-headings are still read
   Question,           // leaf heading with its own answer
   QuestionWithParts,  // own text + sub-sections that are parts of the answer
   QuestionOwnBody,    // own text is the answer; sub-headings are questions of their own
@@ -391,6 +394,7 @@ struct Section {
   bool has_content = false;
   bool has_inline = false;
   bool has_intro = false;  // content before the first inline question
+  bool link_only = false;  // the body is links (lists, rows) and their labels
 };
 
 struct Pending {
@@ -421,6 +425,21 @@ class Walk {
                      [](const Note& a, const Note& b) { return a.line < b.line; });
     disambiguate_repeated_titles();
     return std::move(notes_);
+  }
+
+  // The file's own title: its one top-level heading, if it has exactly one.
+  std::string document_title() const {
+    int min_level = 7, at_min = 0;
+    std::string title;
+    for (std::size_t s = 1; s < sections_.size(); ++s) {
+      if (sections_[s].level < min_level) {
+        min_level = sections_[s].level;
+        at_min = 0;
+        title = sections_[s].title;
+      }
+      if (sections_[s].level == min_level) ++at_min;
+    }
+    return at_min == 1 && min_level == 1 ? title : std::string();
   }
 
   // Chapters written per topic repeat generic titles ("LeNet-5 > 模型介绍", "AlexNet > 模型介绍");
@@ -974,6 +993,10 @@ class Walk {
       Section& sec = sections_[s];
       if (sec.kind == SectionKind::Skipped) continue;
       const std::vector<int> kids = live_children(static_cast<int>(s));
+      if (body_is_links(sec.body_begin, sec.body_end)) {
+        sec.kind = SectionKind::IndexPage;
+        continue;
+      }
       const bool document_title =
           sec.level == min_level && at_min_level == 1 && sec.heading == first_heading_block();
       if (!kids.empty() && (document_title || TitleCleaner::is_chapter_title(sec.raw_title))) {
@@ -1005,6 +1028,23 @@ class Walk {
     resolve_empty_leaves();
   }
 
+  // Index pages: every block of the body is a link list, a row of links or an aside (LinkList).
+  bool body_is_links(std::size_t begin, std::size_t end) const {
+    bool links = false;
+    for (std::size_t i = begin; i < end; ++i) {
+      switch (LinkList::role_of(blocks_[i].node)) {
+        case LinkList::Role::Content:
+          return false;
+        case LinkList::Role::Links:
+          links = true;
+          break;
+        case LinkList::Role::Aside:
+          break;
+      }
+    }
+    return links;
+  }
+
   int first_heading_block() const { return sections_.size() > 1 ? sections_[1].heading : -1; }
 
   // An empty heading without sub-headings is a question nobody answered yet — unless its siblings
@@ -1020,7 +1060,7 @@ class Walk {
       int categories = 0, questions = 0;
       for (int c : live_children(sec.parent)) {
         const SectionKind k = section(c).kind;
-        if (k == SectionKind::Category) ++categories;
+        if (k == SectionKind::Category || k == SectionKind::IndexPage) ++categories;
         if (k == SectionKind::Question || k == SectionKind::QuestionWithParts ||
             k == SectionKind::QuestionOwnBody)
           ++questions;
@@ -1040,6 +1080,8 @@ class Walk {
       case SectionKind::EmptyCategory:
       case SectionKind::EmptyLeaf:
         return;
+      case SectionKind::IndexPage:
+        break;
       case SectionKind::Root:
       case SectionKind::Category: {
         const bool leaf = live_children(s).empty();
@@ -1165,10 +1207,39 @@ class Walk {
 
 }  // namespace
 
-std::vector<Note> MarkdownParser::parse(std::string_view utf8) const {
+std::vector<Note> MarkdownParser::parse(std::string_view utf8) const { return parse_file(utf8, "").notes; }
+
+ParsedFile MarkdownParser::parse_file(std::string_view utf8, std::string_view file_name) const {
   if (utf8.starts_with("\xEF\xBB\xBF")) utf8.remove_prefix(3);
+  ParsedFile out;
+  const FrontMatter front = FrontMatterReader::read(utf8);
+  out.problem = front.problem;
+  std::string body;
+  if (front.present()) {
+    // The block's lines become empty lines: line numbers stay those of the file.
+    std::size_t pos = 0;
+    for (int n = 0; n < front.lines && pos != std::string_view::npos; ++n) {
+      pos = utf8.find('\n', pos);
+      if (pos != std::string_view::npos) ++pos;
+    }
+    body.assign(static_cast<std::size_t>(front.lines), '\n');
+    if (pos != std::string_view::npos) body.append(utf8.substr(pos));
+    utf8 = body;
+  }
   Walk walk(utf8);
-  return walk.run();
+  out.notes = walk.run();
+  out.title = !front.title.empty() ? front.title : walk.document_title();
+  // Every question has a category: its heading path, else what the file calls itself.
+  std::string fallback = !front.title.empty() ? front.title
+                         : !front.categories.empty() ? front.categories.front()
+                         : !out.title.empty() ? out.title : std::string(file_name);
+  std::vector<std::string> tags = front.categories;
+  tags.insert(tags.end(), front.tags.begin(), front.tags.end());
+  for (Note& note : out.notes) {
+    if (note.category.empty() && !fallback.empty()) note.category.push_back(fallback);
+    note.tags = tags;
+  }
+  return out;
 }
 
 }  // namespace qabot::ingest

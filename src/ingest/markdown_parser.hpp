@@ -18,7 +18,9 @@
 //    them becomes the heading's own question when the heading has no sub-headings (nothing is
 //    dropped silently);
 //  - empty answers (nothing before the next question, TODO checkboxes, "Answer here") give "";
-//  - `[TOC]` blocks, tables of contents and reference sections are skipped.
+//  - `[TOC]` blocks, tables of contents and reference sections are skipped, and so are index
+//    pages: headings whose bodies are only links (LinkList);
+//  - front matter is metadata (parse_file).
 //
 // Thread-safe: parse() keeps no state between calls. The cmark-gfm parse step itself is serialised
 // behind a mutex, because cmark-gfm 0.29 mutates a global special-character table while parsing
@@ -31,10 +33,22 @@
 
 namespace qabot::ingest {
 
+// One file's questions and what the file says about itself.
+struct ParsedFile {
+  std::vector<Note> notes;
+  std::string title;    // front matter `title`, else the file's single `#` heading, else ""
+  std::string problem;  // something in the file could not be read (broken front matter); the rest was
+};
+
 class MarkdownParser {
  public:
   // Input must be UTF-8 (see TextDecoder); LF or CRLF line endings both work.
   std::vector<Note> parse(std::string_view utf8) const;
+  // Front matter (YAML `---` / TOML `+++`, see FrontMatterReader) is read, never indexed as text:
+  // a question without a heading path takes the file's category — the front matter's title or
+  // category, else its single `#` heading, else `file_name` — and every question carries the front
+  // matter's categories and tags.
+  ParsedFile parse_file(std::string_view utf8, std::string_view file_name) const;
 };
 
 }  // namespace qabot::ingest

@@ -11,6 +11,7 @@ struct Note {
   std::string question;               // cleaned title: numbering, bold, difficulty emoji stripped
   std::string answer;                 // original markdown of the answer, untouched ("" = unanswered)
   int line = 0;                       // 1-based line of the question in the source file
+  std::vector<std::string> tags{};    // the file's front matter categories and tags
 };
 
 }  // namespace qabot::ingest

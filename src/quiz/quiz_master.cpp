@@ -21,7 +21,7 @@ QuizMaster::QuizMaster(std::vector<store::StoredQuestion> bank, std::unique_ptr<
     // Nothing to grade on (no answer, or only code and tables): never asked,
     // never counted.
     if (blank || grader_->key_points(q.answer).empty()) continue;
-    std::string key = question_key(q.path, q.question);
+    std::string key = question_key(q.path, q.heading);
     // Two questions with the same title in one file share a key: the first is
     // the one quizzed.
     if (by_key_.count(key)) continue;
@@ -34,7 +34,7 @@ QuizMaster::QuizMaster(std::vector<store::StoredQuestion> bank, std::unique_ptr<
 
 QuizQuestion QuizMaster::to_question(std::size_t i) const {
   const auto &q = bank_[i];
-  return {q.id, keys_[i], q.question, q.category, q.path + ":" + std::to_string(q.line), q.answer};
+  return {q.id, keys_[i], q.question, q.category, q.source + ":" + std::to_string(q.line), q.answer};
 }
 
 std::optional<QuizStart> QuizMaster::start(state::StateStore &store, std::string_view user, std::string_view category,

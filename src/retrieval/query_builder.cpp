@@ -3,65 +3,19 @@
 #include <algorithm>
 
 #include "text/fts5_tokenizer.hpp"
+#include "text/question_words.hpp"
 
 namespace qabot::retrieval {
 
-namespace {
-
-// Words that shape a question rather than name its subject. Written as people type them; they go
-// through the analyzer at start-up so the sets hold analysed terms (stems, bigrams, Simplified).
-constexpr const char* kTemplateWords[] = {
-    // Chinese question scaffolding
-    "什么", "为什么", "怎么", "怎么样", "怎样", "如何", "哪些", "哪个", "有什么", "是什么", "什么是", "请问", "一下",
-    "讲讲", "说说", "谈谈", "简述", "简单", "介绍", "解释", "是否", "能否", "可以", "知道", "了解", "一般", "通常",
-    "主要", "具体", "以及", "还是", "为何", "多少", "时候", "我们", "你们", "这个", "那个", "它们", "需要", "应该",
-    "在哪", "哪里", "哪儿", "一个", "一种", "一棵", "一条", "一组", "这种", "那种", "某个",
-    // single function characters (a query's lone 的 or 是 names nothing)
-    "的", "是", "了", "吗", "呢", "吧", "啊", "和", "与", "及", "或", "在", "有", "把", "被", "给", "对", "从", "就", "都",
-    "也", "还", "又", "很", "会", "能", "要", "该", "这", "那", "哪", "谁", "啥", "么", "个", "些", "之", "其", "于", "以",
-    "为", "而", "并", "且", "将", "让", "得", "地", "着", "过", "吗", "嘛", "呀", "为啥", "干嘛", "啥是", "什么样", "一些", "有没有", "是不是", "会不会",
-    // colloquial connectives, adverbs and quantifiers: a rambling question's glue, not its subject
-    "怎么办", "只有", "只是", "全都", "全部", "那样", "这样", "那么", "这么", "好几", "几个", "已经", "非常", "特别",
-    "然后", "但是", "可是", "如果", "因为", "所以", "就是", "其实", "突然", "一直", "总是", "老是", "还有", "几乎",
-    "的话", "到底", "究竟", "感觉", "觉得", "好像", "或者", "而且", "之后", "之前", "为了", "关于", "比如", "例如",
-    "东西", "自己", "大家", "看看", "想问", "请教", "居然", "竟然", "明明", "很多", "许多", "一点", "有点", "有些",
-    "每个", "所有", "任何",
-    // English question scaffolding
-    "what", "how", "why", "are", "was", "were", "the", "a", "an", "do", "does", "did", "of", "on", "to",
-    "can", "could", "should", "would", "you", "your", "i", "we", "it", "its", "this",
-    "that", "these", "those", "be", "been", "there", "which", "when", "where", "who", "me", "my", "about", "explain",
-    "describe", "tell", "mean", "meaning", "please", "some", "any", "vs", "versus", "us", "one", "way", "ways",
-    "thing", "things", "give", "example", "than", "then", "so", "get",
-    "only", "all", "very", "really", "just", "also", "because", "but", "still", "even", "much", "many", "lot",
-    "lots", "actually", "basically", "something", "anything", "everything", "someone", "wondering", "want", "know",
-};
-
-// English function words that are also code keywords: "python is vs ==", "with statement". They
-// count as (weak) topics where the bank contains them and as nothing where it does not.
-constexpr const char* kKeywordLikeWords[] = {"is", "in", "for", "and", "or", "with", "if", "not", "as", "from"};
-
-// Words that say which side of a topic is asked about: weak alone, decisive between siblings.
-constexpr const char* kAspectWords[] = {
-    "作用", "区别", "不同", "差异", "联系", "优点", "缺点", "优缺点", "好处", "坏处", "原理", "方法", "方式", "问题",
-    "理解", "解决", "处理", "原因", "意义", "目的", "影响", "特点", "用处", "用途", "比较", "对比", "定义", "概念",
-    "实现", "计算", "过程", "步骤", "应用", "场景", "不好",
-    "difference", "differences", "different", "between", "use", "used", "using", "purpose", "advantage",
-    "advantages", "disadvantage", "disadvantages", "pros", "cons", "work", "works", "role", "compare",
-    "comparison", "definition", "define", "reason", "problem", "problems", "solve", "handle", "deal", "benefit",
-    "benefits", "drawback", "drawbacks", "effect", "calculate", "compute", "implement", "good", "bad", "need",
-};
-
-}  // namespace
-
 QueryBuilder::QueryBuilder(const text::Analyzer& analyzer, const SynonymIndex& synonyms)
     : analyzer_(analyzer), synonyms_(synonyms) {
-  auto load = [&](auto& words, std::unordered_set<std::string>& into) {
+  auto load = [&](std::span<const char* const> words, std::unordered_set<std::string>& into) {
     for (const char* w : words)
       for (const auto& term : key_terms(analyzer_.analyze(w))) into.insert(term);
   };
-  load(kTemplateWords, template_terms_);
-  load(kAspectWords, aspect_terms_);
-  load(kKeywordLikeWords, keyword_terms_);
+  load(text::QuestionWords::templates(), template_terms_);
+  load(text::QuestionWords::aspects(), aspect_terms_);
+  load(text::QuestionWords::keyword_like(), keyword_terms_);
   // A term that is both (e.g. a bigram shared by two lists) counts as the weaker template role.
   for (const auto& t : template_terms_) aspect_terms_.erase(t);
 }

@@ -12,7 +12,8 @@ namespace qabot::retrieval {
 
 struct Hit {
   std::int64_t id = 0;
-  std::string question;
+  std::string question;  // as shown (a heading without a topic of its own carries its parent)
+  std::string heading;   // as the note wrote it
   std::string category;
   double score = 0;       // ranking score, higher is better (comparable within one result only)
   double confidence = 0;  // [0,1], comparable across queries and banks

@@ -14,10 +14,16 @@
 #include "store/question_bank.hpp"
 #include "store/rank_function.hpp"
 #include "text/analyzer.hpp"
+#include "text/bounded_map.hpp"
 
 namespace qabot::retrieval {
 
 namespace {
+
+// The document-frequency memo of one engine: 100,000 terms (a bank's vocabulary and then some) and
+// at most 16 MiB; past either it starts again.
+constexpr std::size_t kDfCacheEntries = 100000;
+constexpr std::size_t kDfCacheBytes = std::size_t{16} << 20;
 
 constexpr double kTemplateWeightCap = 0.3;  // template concepts never weigh more than this, whatever their idf
 // A term the bank has never seen still counts against coverage (asking about something absent must
@@ -49,7 +55,9 @@ struct Retriever::Impl {
   FollowUpResolver follow_ups;
   store::Statement rank;
   std::optional<TypoCorrector> typos;  // loaded on first need: the vocabulary scan is not free
-  std::unordered_map<std::string, std::int64_t> df_cache;
+  // Document frequencies by term: every ask looks up each of its terms, and varied questions bring
+  // new terms without end, so the memo is bounded (about 100 bytes a term).
+  text::BoundedMap<std::string, std::int64_t> df_cache{"document_frequencies", kDfCacheEntries, kDfCacheBytes};
   store::ColumnSizeCache column_sizes;
   double documents;
 
@@ -64,10 +72,9 @@ struct Retriever::Impl {
         documents(static_cast<double>(std::max<std::int64_t>(b.question_count(), 1))) {}
 
   std::int64_t df(const std::string& term) {
-    if (auto it = df_cache.find(term); it != df_cache.end()) return it->second;
-    auto n = bank.document_frequency(term);
-    if (df_cache.size() > 100000) df_cache.clear();
-    df_cache.emplace(term, n);
+    if (const std::int64_t* known = df_cache.find(term)) return *known;
+    const std::int64_t n = bank.document_frequency(term);
+    df_cache.put(term, n);
     return n;
   }
 
@@ -323,7 +330,8 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
     h.category = q->category;
     h.score = std::round(scored[i].rank * 10000) / 10000;
     h.confidence = std::round(confidence * 1000) / 1000;
-    h.source = q->path + ":" + std::to_string(q->line);
+    h.source = q->source + ":" + std::to_string(q->line);
+    h.heading = q->heading;
     result.hits.push_back(std::move(h));
   }
   if (result.hits.empty()) return result;

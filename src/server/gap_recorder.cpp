@@ -13,8 +13,20 @@
 
 namespace qabot::server {
 
+namespace {
+// What a queued entry holds: its texts (each cut to a bounded size) and the entry itself.
+std::size_t bytes_of(const state::Gap& gap) {
+  return sizeof(gap) + gap.text.capacity() + gap.best_question.capacity() + gap.channel.capacity();
+}
+}  // namespace
+
 GapRecorder::GapRecorder(std::shared_ptr<state::StateStore> store, bool on, Clock clock, Limits limits)
-    : store_(std::move(store)), enabled_(on), clock_(std::move(clock)), limits_(limits) {
+    : store_(std::move(store)),
+      enabled_(on),
+      clock_(std::move(clock)),
+      limits_(limits),
+      gauge_(text::CacheGauges::make("gaps_queue", limits_.queue,
+                                     limits_.queue * (sizeof(state::Gap) + 2 * limits_.text_bytes + 64))) {
   if (!clock_) {
     clock_ = [] {
       return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -52,7 +64,9 @@ void GapRecorder::record(std::string_view text, const AskOutcome &outcome, std::
       if (queue_.size() >= limits_.queue) {
         first_drop = dropped_++ == 0;
       } else {
+        queued_bytes_ += bytes_of(gap);
         queue_.push_back(std::move(gap));
+        gauge_->set(queue_.size(), queued_bytes_);
       }
     }
     if (first_drop) spdlog::warn("the gaps log cannot keep up (state store slow or down): dropping entries");
@@ -89,6 +103,8 @@ void GapRecorder::run() {
     std::vector<state::Gap> batch(std::make_move_iterator(queue_.begin()),
                                   std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    for (const auto& gap : batch) queued_bytes_ -= bytes_of(gap);
+    gauge_->set(queue_.size(), queued_bytes_);
     writing_ = true;
     lock.unlock();
     try {

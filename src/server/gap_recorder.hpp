@@ -13,6 +13,7 @@
 // asks, each entry's text is cut to a bounded size and the log is pruned to the
 // most recent entries as it grows.
 
+#include "text/cache_gauge.hpp"
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -76,6 +77,9 @@ private:
   mutable std::condition_variable drained_;  // flush(): queue empty, writer idle
   mutable std::deque<state::Gap> queue_;
   mutable std::uint64_t dropped_ = 0;
+  mutable std::size_t queued_bytes_ = 0;
+  // The queue's size in /metrics ("gaps_queue"): at most limits_.queue entries.
+  std::shared_ptr<text::CacheGauge> gauge_;
   bool writing_ = false;
   bool stopping_ = false;
   std::thread writer_;

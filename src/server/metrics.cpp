@@ -1,5 +1,7 @@
 #include "server/metrics.hpp"
 
+#include "text/cache_gauge.hpp"
+
 #include <sstream>
 
 namespace qabot::server {
@@ -56,6 +58,23 @@ std::int64_t Metrics::open_connections() const { return http_open_.load(relaxed)
 
 std::uint64_t Metrics::errors_total(ErrorCode code) const { return errors_[static_cast<std::size_t>(code)].load(relaxed); }
 
+// Every bounded cache and store (text::CacheGauges), summed over its instances (one per engine,
+// per analyzer or per connection), with its bound beside it.
+void Metrics::write_caches(std::ostream& out) {
+  const auto caches = text::CacheGauges::totals();
+  const std::pair<const char*, std::size_t text::CacheGauges::Total::*> series[] = {
+      {"qabot_cache_entries", &text::CacheGauges::Total::entries},
+      {"qabot_cache_bytes", &text::CacheGauges::Total::bytes},
+      {"qabot_cache_max_entries", &text::CacheGauges::Total::max_entries},
+      {"qabot_cache_max_bytes", &text::CacheGauges::Total::max_bytes},
+      {"qabot_cache_instances", &text::CacheGauges::Total::instances}};
+  for (const auto& [name, field] : series) {
+    out << "# HELP " << name << " Bounded caches and stores (docs/architecture.md, Memory bounds), summed over instances.\n"
+        << "# TYPE " << name << " gauge\n";
+    for (const auto& c : caches) out << name << "{cache=\"" << c.name << "\"} " << c.*field << '\n';
+  }
+}
+
 std::string Metrics::prometheus_text() const {
   std::ostringstream out;
   out << "# HELP qabot_connections Open connections by kind (HTTP connections that upgraded count as websocket).\n"
@@ -98,6 +117,7 @@ std::string Metrics::prometheus_text() const {
          "# TYPE qabot_reloads_total counter\n"
       << "qabot_reloads_total{result=\"ok\"} " << reloads_ok_.load(relaxed) << '\n'
       << "qabot_reloads_total{result=\"failed\"} " << reloads_failed_.load(relaxed) << '\n';
+  write_caches(out);
   return out.str();
 }
 

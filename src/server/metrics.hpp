@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <ostream>
 #include <cstdint>
 #include <string>
 
@@ -36,6 +37,7 @@ class Metrics {
                                                              0.01,   0.025,   0.05,   0.1,   0.25,   1.0};
 
  private:
+  static void write_caches(std::ostream& out);
   static constexpr std::size_t kErrorCodes = 8;
   static constexpr std::size_t kStatusClasses = 6;  // 1xx..5xx, index by status / 100
 

@@ -80,7 +80,8 @@ class WebSocketSession : public Session, public std::enable_shared_from_this<Web
   std::map<std::uint64_t, std::shared_ptr<Ask>> asks_;  // in flight, by arrival
   // Follow-up context: the connection's own ("") and one per relay "session", bounded so that a
   // relay multiplexing many users cannot grow it without limit.
-  ConversationStore conversations_{256, std::chrono::minutes(30)};
+  // The connection's own conversation and its relay's sessions: 256 at most (~12 MiB at worst).
+  ConversationStore conversations_{256, std::chrono::minutes(30), "websocket_conversations"};
   std::uint64_t next_ask_ = 0;
   std::size_t quizzes_in_flight_ = 0;
   std::string channel_ = "ws";  // "web" when the upgrade came from a page (it had an Origin)

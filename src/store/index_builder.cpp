@@ -1,5 +1,8 @@
 #include "store/index_builder.hpp"
 
+#include "store/heading_context.hpp"
+#include "text/analyzer.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,10 +50,10 @@ std::string content_hash(std::string_view bytes) {
   return out.str();
 }
 
-std::string join_category(const std::vector<std::string>& path) {
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
-  for (const auto& part : path) {
-    if (!out.empty()) out += " / ";
+  for (const auto& part : parts) {
+    if (!out.empty()) out += separator;
     out += part;
   }
   return out;
@@ -119,9 +122,35 @@ class TempFile {
 // FTS5's in-memory postings before it writes a segment during a build (see 'hashsize' below).
 constexpr long long kBulkLoadHashBytes = 256LL << 20;
 
+// How a file is shown to users: the name of the root it was found under and its path below that
+// root ("notes/java/hashmap.md"), never the server's absolute path. A file given by itself is shown
+// by its name.
+std::string display_source(const std::filesystem::path& file, const std::vector<std::filesystem::path>& roots) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path f = fs::weakly_canonical(file, ec);
+  std::size_t best = 0;
+  std::string shown = file.filename().generic_string();
+  for (const auto& root : roots) {
+    const fs::path r = fs::weakly_canonical(root, ec);
+    if (ec || !fs::is_directory(r, ec)) continue;
+    const fs::path below = f.lexically_relative(r);
+    if (below.empty() || *below.begin() == "..") continue;
+    const std::size_t depth = std::distance(r.begin(), r.end());
+    if (depth < best) continue;
+    best = depth;
+    const std::string name = r.filename().empty() ? std::string("notes") : r.filename().generic_string();
+    shown = name + "/" + below.generic_string();
+  }
+  return shown;
+}
+
+
 // One note file, read and parsed off the connection's thread.
 struct Prepared {
   std::string path;
+  std::string source;
+  std::optional<std::string> problem;  // read, but part of it could not be (broken front matter)
   std::string hash;
   std::uintmax_t bytes = 0;
   bool unchanged = false;
@@ -130,9 +159,10 @@ struct Prepared {
   std::vector<std::pair<std::string, std::string>> mined;
 };
 
-Prepared prepare(const std::filesystem::path& file, const std::optional<std::string>& old_hash) {
+Prepared prepare(const std::filesystem::path& file, const std::optional<std::string>& old_hash, std::string source) {
   Prepared p;
   p.path = file.generic_string();
+  p.source = std::move(source);
   try {
     const std::string bytes = read_file(file);
     p.bytes = bytes.size();
@@ -146,7 +176,9 @@ Prepared prepare(const std::filesystem::path& file, const std::optional<std::str
       p.error = "not valid text at byte " + std::to_string(decoded.error->offset) + ": " + decoded.error->message;
       return p;
     }
-    p.notes = ingest::MarkdownParser().parse(decoded.text);
+    ingest::ParsedFile parsed = ingest::MarkdownParser().parse_file(decoded.text, file.stem().string());
+    p.notes = std::move(parsed.notes);
+    if (!parsed.problem.empty()) p.problem = std::move(parsed.problem);
     const ingest::SynonymMiner miner;
     for (const auto& note : p.notes)
       for (auto& pair : miner.mine(note.question + "\n" + note.answer))
@@ -210,6 +242,48 @@ std::int64_t question_id(std::string_view path, std::string_view question, int o
   return id == 0 ? 1 : id;
 }
 
+// Headings that name no topic of their own are shown and indexed with their parent heading in
+// front (HeadingContext). Decided over the whole bank after every file is stored, since what is a
+// common word depends on all the headings; a row whose shown question changes is indexed again.
+// Returns how many rows carry their parent.
+static std::size_t give_headings_context(Database& db) {
+  struct Row {
+    std::int64_t seq;
+    std::string path, heading, category, question;
+  };
+  std::vector<Row> rows;
+  {
+    auto s = db.prepare("SELECT seq, path, heading, category, question FROM questions");
+    while (s.step()) rows.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+  }
+  const text::Analyzer analyzer;
+  HeadingContext context(analyzer);
+  for (const Row& r : rows) context.observe(r.path, r.heading);
+  auto unindex = db.prepare("INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
+                            "SELECT 'delete', seq, " + std::string(kTitleMarkerSql) + " || question, answer, " +
+                            kIndexedCategorySql + " FROM questions WHERE seq = ?1");
+  auto rename = db.prepare("UPDATE questions SET question = ?2 WHERE seq = ?1");
+  auto reindex = db.prepare("INSERT INTO questions_fts(rowid, question, answer, category) "
+                            "SELECT seq, " + std::string(kTitleMarkerSql) + " || question, answer, " +
+                            kIndexedCategorySql + " FROM questions WHERE seq = ?1");
+  std::size_t with_parent = 0;
+  for (const Row& r : rows) {
+    const std::size_t cut = r.category.rfind(" / ");
+    const std::string parent = cut == std::string::npos ? r.category : r.category.substr(cut + 3);
+    const bool needs_parent = !parent.empty() && parent != r.heading && context.names_no_topic(r.heading);
+    const std::string shown = needs_parent ? HeadingContext::with_parent(parent, r.heading) : r.heading;
+    with_parent += needs_parent;
+    if (shown == r.question) continue;
+    for (auto* s : {&unindex, &rename, &reindex}) {
+      s->reset();
+      s->bind(1, r.seq);
+      if (s == &rename) s->bind(2, shown);
+      s->step();
+    }
+  }
+  return with_parent;
+}
+
 IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs) {
   const auto started = std::chrono::steady_clock::now();
   IndexReport report;
@@ -253,7 +327,8 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
 
       auto unindex_questions = db.prepare(
           "INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
-          "SELECT 'delete', seq, " + std::string(kTitleMarkerSql) + " || question, answer, category FROM questions WHERE path = ?1");
+          "SELECT 'delete', seq, " + std::string(kTitleMarkerSql) + " || question, answer, " + kIndexedCategorySql +
+          " FROM questions WHERE path = ?1");
       auto delete_questions = db.prepare("DELETE FROM questions WHERE path = ?1");
       auto delete_mined = db.prepare("DELETE FROM mined_synonyms WHERE path = ?1");
       auto delete_file = db.prepare("DELETE FROM files WHERE path = ?1");
@@ -262,7 +337,8 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
           "ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes, questions = excluded.questions");
       auto id_taken = db.prepare("SELECT 1 FROM questions WHERE id = ?1");
       auto insert_question = db.prepare(
-          "INSERT INTO questions(seq, id, path, line, category, question, answer) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+          "INSERT INTO questions(seq, id, path, line, category, question, answer, heading, source, tags) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9)");
       // One row a statement, with VALUES: such an INSERT opens no statement savepoint, so FTS5 keeps
       // adding to the same in-memory postings (see kSchemaSql on rowid order).
       auto index_question = db.prepare(
@@ -297,7 +373,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
           const auto file = files[next++];
           std::optional<std::string> old_hash;
           if (auto it = known.find(file.generic_string()); it != known.end()) old_hash = it->second;
-          window.push_back(std::async(std::launch::async, prepare, file, old_hash));
+          window.push_back(std::async(std::launch::async, prepare, file, old_hash, display_source(file, inputs)));
         }
       };
       std::unordered_set<std::string> seen;
@@ -318,6 +394,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
           ++report.reused;
           continue;
         }
+        if (p.problem) report.warnings.push_back({path, *p.problem});
         const std::string& hash = p.hash;
         const auto& notes = p.notes;
         ++report.parsed;
@@ -334,15 +411,17 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
             id_taken.bind(1, id);
             if (!id_taken.step()) break;
           }
-          const std::string category = join_category(note.category);
+          const std::string category = join(note.category, " / ");
+          const std::string tags = join(note.tags, "\n");
           const std::int64_t seq = next_seq++;
           insert_question.reset();
           insert_question.bind(1, seq).bind(2, id).bind(3, path).bind(4, std::int64_t{note.line});
           insert_question.bind(5, category).bind(6, note.question).bind(7, note.answer);
+          insert_question.bind(8, p.source).bind(9, tags);
           insert_question.step();
           title.assign(text::kTitleMarker).append(note.question);
           index_question.reset();
-          index_question.bind(1, seq).bind(2, title).bind(3, note.answer).bind(4, category);
+          index_question.bind(1, seq).bind(2, title).bind(3, note.answer).bind(4, indexed_category(category, tags));
           index_question.step();
         }
         for (const auto& [a, b] : p.mined) {
@@ -357,6 +436,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
           ++report.removed;
         }
       }
+      if (report.parsed > 0 || report.removed > 0) report.headings_with_context = give_headings_context(db);
       {
         auto s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM questions");
         s.step();

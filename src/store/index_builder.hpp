@@ -22,6 +22,8 @@ struct IndexReport {
   std::size_t unanswered = 0;
   std::uintmax_t bytes = 0;  // bytes of markdown read
   std::vector<FileError> errors;  // files that could not be indexed; every other file still is
+  std::vector<FileError> warnings;  // files indexed without a part they hold (broken front matter)
+  std::size_t headings_with_context = 0;  // questions shown with their parent heading (HeadingContext)
   double seconds = 0;
 };
 

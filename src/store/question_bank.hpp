@@ -15,16 +15,21 @@ namespace qabot::store {
 
 // 2: title-only terms (text::kTitleMarker); 3: no colocated CJK unigrams; 4: FTS5 rowids in insertion
 // order (questions.seq), apart from the stable question ids; 5: sizes written 3×3, 3*3 or 3\times3
-// are analysed as 3x3 (the index's tokens changed, so an older index must be rebuilt)
-inline constexpr int kSchemaVersion = 5;
+// are analysed as 3x3 (the index's tokens changed, so an older index must be rebuilt); 6: headings
+// shown with their parent when they name no topic (questions.heading keeps the bare one), sources
+// relative to the indexed root, front matter tags searchable with the category
+inline constexpr int kSchemaVersion = 6;
 
 struct StoredQuestion {
   std::int64_t id = 0;
   std::string category;  // path joined with " / "
   std::string question;
   std::string answer;    // original markdown, "" when unanswered
-  std::string path;      // source file as given to `qabot index`
+  std::string path;      // source file as given to `qabot index` (identity, never shown)
   int line = 0;
+  std::string heading;   // the question as the note wrote it (`question` may carry its parent)
+  std::string source;    // the file as shown: the indexed root's name and the path below it
+  std::string tags;      // front matter categories and tags, one per line
 };
 
 class Database;

@@ -1,6 +1,8 @@
 #pragma once
 // The on-disk layout of a question bank. Bump kSchemaVersion (question_bank.hpp) with any change here.
 
+#include <string>
+
 #include "text/fts5_tokenizer.hpp"
 
 namespace qabot::store {
@@ -26,8 +28,11 @@ CREATE TABLE questions(
   path TEXT NOT NULL REFERENCES files(path),
   line INTEGER NOT NULL,
   category TEXT NOT NULL,
-  question TEXT NOT NULL,
-  answer TEXT NOT NULL
+  question TEXT NOT NULL,  -- as shown: a heading without a topic of its own carries its parent
+  answer TEXT NOT NULL,
+  heading TEXT NOT NULL,   -- as the note wrote it (the stable id and quiz keys come from it)
+  source TEXT NOT NULL,    -- the file as users see it: root folder name / path below the root
+  tags TEXT NOT NULL       -- front matter categories and tags, one per line
 );
 CREATE INDEX questions_by_path ON questions(path, line);
 CREATE TABLE mined_synonyms(
@@ -42,6 +47,13 @@ CREATE VIRTUAL TABLE questions_fts USING fts5(
 );
 CREATE VIRTUAL TABLE questions_vocab USING fts5vocab(questions_fts, 'row');
 )sql";
+
+// FTS5's category column holds the category path and the file's front matter tags, so a tag is
+// searched like a category word. Every insert and 'delete' of questions_fts passes it this way.
+inline constexpr const char* kIndexedCategorySql = "category || char(10) || tags";
+inline std::string indexed_category(const std::string& category, const std::string& tags) {
+  return category + '\n' + tags;
+}
 
 // The indexer hands FTS5 the question column as kTitleMarkerSql || question: the title behind
 // text::kTitleMarker, so the tokenizer indexes its terms a second time as title-only terms. Every

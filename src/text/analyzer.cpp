@@ -39,6 +39,8 @@
 
 #include "text/analyzer.hpp"
 
+#include "text/bounded_map.hpp"
+
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
@@ -113,6 +115,8 @@ bool joins_pairs(std::string_view base) {
 }
 
 constexpr std::size_t kStemCacheSize = 1 << 16;
+// ...and at most this many bytes: 64k words of ~8 letters and their stems take about 6 MiB.
+constexpr std::size_t kStemCacheBytes = std::size_t{8} << 20;
 
 // Longer joins are identifiers or junk (hashes, base64), not something a user types as one word.
 constexpr std::size_t kMaxCompoundBytes = 64;
@@ -162,14 +166,13 @@ struct Analyzer::Impl {
   }
 
   // Snowball costs ~2,000 instructions a word and prose repeats its words: remember the stems,
-  // dropping them all when the map grows past kStemCacheSize (memory stays bounded).
-  std::unordered_map<std::string, std::string> stems;
+  // dropping them all when the map passes kStemCacheSize entries or kStemCacheBytes.
+  BoundedMap<std::string, std::string> stems{"stems", kStemCacheSize, kStemCacheBytes};
 
   std::string stem(const std::string& word) {
-    if (auto it = stems.find(word); it != stems.end()) return it->second;
+    if (const std::string* known = stems.find(word)) return *known;
     std::string stemmed(stemmer.stem(word));
-    if (stems.size() >= kStemCacheSize) stems.clear();
-    stems.emplace(word, stemmed);
+    stems.put(word, stemmed);
     return stemmed;
   }
 

@@ -1,5 +1,7 @@
 #include "text/normalizer.hpp"
 
+#include "text/bounded_map.hpp"
+
 #include <unicode/normalizer2.h>
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
@@ -87,8 +89,10 @@ struct Normalizer::Impl {
   const icu::Normalizer2* nfkc_cf = nullptr;  // owned by ICU
   const std::vector<char16_t>* simplified = nullptr;
   // NFKC_Casefold of single characters that ICU does not report as inert (full-width forms,
-  // capitals, accented letters…): computed once each.
-  std::unordered_map<char32_t, std::u32string> folded;
+  // capitals, accented letters…): computed once each. Bounded: hostile text can walk the whole
+  // Unicode range, and notes in every script fold only a few thousand characters.
+  static constexpr std::size_t kMaxFolded = 16384;
+  BoundedMap<char32_t, std::u32string> folded{"case_folds", kMaxFolded, std::size_t{2} << 20};
   std::u32string scratch;
 
   Impl() : simplified(&simplified_table()) {
@@ -105,9 +109,10 @@ struct Normalizer::Impl {
     out.push_back({cp, start, end, upper});
   }
 
+  // The reference lives until the next call (a put may drop the map).
   const std::u32string& fold_single(char32_t cp) {
-    auto it = folded.find(cp);
-    if (it == folded.end()) {
+    const std::u32string* known = folded.find(cp);
+    if (!known) {
       UErrorCode status = U_ZERO_ERROR;
       const icu::UnicodeString result =
           nfkc_cf->normalize(icu::UnicodeString(static_cast<UChar32>(cp)), status);
@@ -116,9 +121,10 @@ struct Normalizer::Impl {
         to_u32(result, chars);
       else
         chars.push_back(cp);
-      it = folded.emplace(cp, std::move(chars)).first;
+      folded.put(cp, std::move(chars));
+      known = folded.find(cp);
     }
-    return it->second;
+    return *known;
   }
 
   void emit_segment(const std::uint8_t* s, int32_t seg_start, int32_t seg_end, UChar32 first,

@@ -3,3 +3,5 @@ qabot_add_test(text_decoder_test unit SOURCES ingest/text_decoder_test.cpp LIBS 
 qabot_add_test(title_cleaner_test unit SOURCES ingest/title_cleaner_test.cpp LIBS qabot_ingest)
 qabot_add_test(markdown_parser_test unit SOURCES ingest/markdown_parser_test.cpp LIBS qabot_ingest)
 qabot_add_test(note_scanner_test unit SOURCES ingest/note_scanner_test.cpp LIBS qabot_ingest)
+qabot_add_test(front_matter_test unit SOURCES ingest/front_matter_test.cpp LIBS qabot_ingest)
+qabot_add_test(heading_context_test unit SOURCES store/heading_context_test.cpp LIBS qabot_store)

@@ -407,3 +407,16 @@ TEST(MarkdownParserTest, ParsesConcurrently) {
   for (auto& th : threads) th.join();
   for (std::size_t c : counts) EXPECT_EQ(c, 24u);
 }
+
+// Index pages (a heading over a list of links, rows of links, labels above them) lead elsewhere and
+// answer nothing; a question whose answer holds a link stays a question.
+TEST(MarkdownParserTest, IndexPagesAreNotQuestions) {
+  const auto notes = MarkdownParser{}.parse(
+      "## 面试准备\n\n- [Java 后端面试通关计划](./plan.md) (一定要看 :+1:)\n- [如何高效准备 Java 面试？](./prep.md)\n\n"
+      "## Java\n\n### 基础\n\n**知识点/面试题总结** : (必看:+1: )：\n\n- [Java 基础(上)](./a.md)\n- [Java 基础(下)](./b.md)\n\n"
+      "[HashMap](./h.md) | [ConcurrentHashMap](./c.md)\n\n"
+      "### 什么是值传递？\n\nJava 只有值传递，详见 [这里](./v.md)。\n");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].question, "什么是值传递？");
+  EXPECT_EQ(notes[0].category, (std::vector<std::string>{"Java"}));
+}

@@ -20,14 +20,14 @@ std::vector<store::StoredQuestion> bank() {
       {1, "ML / Basics", "什么是过拟合",
        "模型在训练集上表现很好，但在测试集上表现差。\n\n- 增加训练数据\n- "
        "使用正则化\n- 早停",
-       "notes/ml.md", 3},
-      {2, "ML / Basics", "Unanswered question", "", "notes/ml.md", 9},
+       "notes/ml.md", 3, "什么是过拟合", "notes/ml.md", ""},
+      {2, "ML / Basics", "Unanswered question", "", "notes/ml.md", 9, "Unanswered question", "notes/ml.md", ""},
       {3, "Python", "What is the GIL?",
        "The global interpreter lock lets only one thread execute Python "
        "bytecode at a time; use multiprocessing "
        "for CPU-bound work.",
-       "notes/py.md", 1},
-      {4, "Python", "Only code", "```python\nprint(1)\n```\n", "notes/py.md", 20},
+       "notes/py.md", 1, "What is the GIL?", "notes/py.md", ""},
+      {4, "Python", "Only code", "```python\nprint(1)\n```\n", "notes/py.md", 20, "Only code", "notes/py.md", ""},
   };
 }
 

@@ -271,3 +271,35 @@ TEST(IndexBuilderTest, FailedBuildLeavesOldIndexIntact) {
   for (const auto& e : std::filesystem::directory_iterator(dir.path()))
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
 }
+
+// What users see of a real folder: sources relative to the indexed root (by its name, whatever path
+// the server was given), every question with a category, front matter as metadata only, and a
+// heading without a topic of its own under its parent — searchable by the parent's words, with the
+// bare heading and the id it always had.
+TEST(IndexBuilderTest, RealFoldersReadAsAPersonWouldReadThem) {
+  TempDir dir;
+  dir.write("notes/java/collections.md",
+            "---\ntitle: Java 集合\ntag: [容器]\n---\n\n## HashMap 和 Hashtable\n\n线程安全不同。\n\n"
+            "### 两者到底有什么区别？\n\nHashtable 的方法加了 synchronized。\n");
+  dir.write("notes/faq.md", "## 为什么选择 Java？\n\n生态成熟。\n");
+  const auto absolute = std::filesystem::absolute(dir / "notes");
+  store::IndexBuilder(dir / "q.db").build({absolute});
+  store::QuestionBank bank(dir / "q.db");
+  const auto all = bank.all();
+  ASSERT_EQ(all.size(), 2u);  // the file's single top heading is its category
+  std::map<std::string, store::StoredQuestion> by_heading;
+  for (const auto& q : all) by_heading[q.heading] = q;
+  const auto& generic = by_heading.at("两者到底有什么区别？");
+  EXPECT_EQ(generic.question, "HashMap 和 Hashtable › 两者到底有什么区别？");
+  EXPECT_EQ(generic.source, "notes/java/collections.md");
+  EXPECT_EQ(generic.tags, "容器");
+  EXPECT_EQ(generic.id, store::question_id(generic.path, "两者到底有什么区别？", 0));
+  EXPECT_EQ(by_heading.at("为什么选择 Java？").category, "faq");  // no heading path, no front matter
+  EXPECT_EQ(by_heading.at("为什么选择 Java？").source, "notes/faq.md");
+  for (const auto& q : all) {
+    EXPECT_EQ(q.source.find(absolute.string()), std::string::npos) << q.source;
+    EXPECT_EQ(q.question.find("title:"), std::string::npos);
+  }
+  // A tag finds its file's questions like a category word.
+  EXPECT_EQ(bank.document_frequency("容器"), 1);
+}
