@@ -22,6 +22,9 @@
     browseClose: $('browse-close'),
     browseFilter: $('browse-filter'),
     browseNote: $('browse-note'),
+    browseReport: $('browse-report'),
+    browseReportSummary: $('browse-report-summary'),
+    browseReportList: $('browse-report-list'),
     browseList: $('browse-list'),
     scrim: $('scrim'),
     notice: $('notice'),
@@ -665,11 +668,32 @@
       bank.loaded = true;
       renderBrowse();
       renderWelcomeChips();
+      loadReport();
     } catch (err) {
       ui.browseNote.replaceChildren('Could not load the question bank. ',
         el('button', { type: 'button', className: 'link-button', text: 'Retry', onClick: loadQuestions }));
     } finally {
       bank.loading = false;
+    }
+  }
+
+  // The index's coverage report (GET /api/report): how many files became questions, and which were
+  // skipped or failed and why. An index without one (built by an older qabot) shows nothing.
+  async function loadReport() {
+    try {
+      const res = await fetch('/api/report', { headers: { Accept: 'application/json' } });
+      if (!res.ok) return;
+      const report = await res.json();
+      const t = report.totals || {};
+      const files = Array.isArray(report.files) ? report.files : [];
+      const left = files.filter((f) => f.status === 'skipped' || f.status === 'failed');
+      ui.browseReportSummary.textContent = (t.files || 0) + ' files, ' + (t.questions || 0) + ' questions' +
+        (left.length ? ', ' + (t.skipped || 0) + ' skipped, ' + (t.failed || 0) + ' failed' : '');
+      ui.browseReportList.replaceChildren(...left.map((f) => el('li', { className: 'report-' + f.status },
+        el('code', { text: String(f.path) }), ' ' + String(f.status) + ': ' + String(f.reason || ''))));
+      ui.browseReport.hidden = false;
+    } catch (err) {
+      ui.browseReport.hidden = true;
     }
   }
 

@@ -110,6 +110,8 @@ std::string Answerer::explain(std::string_view text) { return impl_->retriever.e
 
 std::int64_t Answerer::question_count() const { return impl_->bank.question_count(); }
 
+std::optional<std::string> Answerer::coverage_report() const { return impl_->bank.coverage_report(); }
+
 nlohmann::json Answerer::questions_by_category() const {
   // Categories in the order they first appear in the notes.
   nlohmann::json categories = nlohmann::json::array();

@@ -2,6 +2,7 @@
 // One question in, one answer out: retrieval plus the answer text and its safe HTML. Used by the CLI,
 // the server and the integrations. Not thread-safe (owns a SQLite connection): one per thread.
 
+#include <optional>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -40,6 +41,7 @@ class Answerer {
   std::int64_t question_count() const;
   std::string explain(std::string_view text);  // how the query was understood (debugging aid)
   nlohmann::json questions_by_category() const;  // for GET /api/questions
+  std::optional<std::string> coverage_report() const;  // for GET /api/report (JSON text)
 
  private:
   struct Impl;

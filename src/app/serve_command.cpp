@@ -33,13 +33,20 @@ int run_serve(const ServeOptions& options) {
   spdlog::set_level(spdlog::level::from_str(options.log_level));
 
   try {
-    for (const auto& p : options.notes) {
-      if (!std::filesystem::exists(p)) throw std::runtime_error("--notes: no such file or directory: " + p.string());
+    // Notes named on the command line (positional) or with --notes: the index is brought up to date
+    // before serving — built when missing, and incrementally (changed files only) when it exists, so
+    // an old index is never served stale. Positional notes are also watched.
+    std::vector<std::filesystem::path> notes = options.paths;
+    notes.insert(notes.end(), options.notes.begin(), options.notes.end());
+    for (const auto& p : notes) {
+      if (!std::filesystem::exists(p)) throw std::runtime_error("no such file or directory: " + p.string());
     }
-    if (!options.notes.empty() && !std::filesystem::exists(options.db)) {
-      spdlog::info("{} does not exist yet: indexing the notes first", options.db.string());
-      build_index(options.db, options.notes);
+    if (!notes.empty()) {
+      spdlog::info("{} {}: indexing the notes first", options.db.string(),
+                   std::filesystem::exists(options.db) ? "exists; bringing it up to date" : "does not exist yet");
+      build_index(options.db, notes);
     }
+    const bool watch = options.watch || !options.paths.empty();
 
     server::ServerConfig config;
     config.host = options.host;
@@ -55,11 +62,11 @@ int run_serve(const ServeOptions& options) {
     config.rate_burst = options.rate_burst;
     config.header_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(options.header_timeout * 1000));
     config.handle_signals = true;
-    if (!options.notes.empty()) {
-      config.rebuild_index = [notes = options.notes](const std::filesystem::path& out) { build_index(out, notes); };
+    if (!notes.empty()) {
+      config.rebuild_index = [notes](const std::filesystem::path& out) { build_index(out, notes); };
     }
-    if (options.watch) {
-      config.watch_paths = options.notes;  // may be empty: then only the index file is watched
+    if (watch) {
+      config.watch_paths = notes;  // may be empty: then only the index file is watched
       config.watch_index = true;
     }
 
@@ -106,10 +113,13 @@ std::string default_state_spec(const std::filesystem::path& db) {
 void add_serve_command(CLI::App& app) {
   auto options = std::make_shared<ServeOptions>();
   auto* cmd = app.add_subcommand("serve", "Serve the chat page, the WebSocket protocol and the HTTP API");
-  cmd->add_option("--db", options->db, "Index file to answer from")->capture_default_str();
+  cmd->add_option("paths", options->paths,
+                  "Note folders or files: indexed into --db at start (only what changed) and watched")
+      ->check(CLI::ExistingPath);
+  cmd->add_option("--db", options->db, "Index file to answer from (built from PATHs when given)")->capture_default_str();
   cmd->add_option("--synonyms", options->synonyms, "Synonyms file (default: data/synonyms.txt when present)");
   cmd->add_option("--notes", options->notes,
-                  "Note files or directories: indexed at start when --db is missing, re-indexed with --watch");
+                  "Note files or directories: indexed at start (only what changed), re-indexed with --watch");
   cmd->add_option("--host", options->host, "Address to bind")->capture_default_str();
   cmd->add_option("--port", options->port, "Port (0: any free port; the chosen one is printed)")
       ->capture_default_str();

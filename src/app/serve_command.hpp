@@ -14,7 +14,8 @@ namespace qabot::app {
 struct ServeOptions {
   std::filesystem::path db = "qabot.db";
   std::filesystem::path synonyms;  // empty: data/synonyms.txt when it exists
-  std::vector<std::filesystem::path> notes;
+  std::vector<std::filesystem::path> paths;  // positional: indexed at start and watched
+  std::vector<std::filesystem::path> notes;  // --notes: indexed at start, watched with --watch
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   std::size_t threads = 0;  // 0: one per core

@@ -20,10 +20,12 @@ namespace qabot::retrieval {
 
 namespace {
 
-// The document-frequency memo of one engine: 100,000 terms (a bank's vocabulary and then some) and
-// at most 16 MiB; past either it starts again.
-constexpr std::size_t kDfCacheEntries = 100000;
-constexpr std::size_t kDfCacheBytes = std::size_t{16} << 20;
+// The document-frequency memo of one engine: 16,384 terms and at most 2 MiB; past either it starts
+// again. Real questions repeat their terms (a topic's few words, the question words), so a memo this
+// size keeps nearly every hit; a stream of never-repeating questions fills it within ~50,000 asks and
+// then costs one FTS5 count per new term, as it would without a memo.
+constexpr std::size_t kDfCacheEntries = 16384;
+constexpr std::size_t kDfCacheBytes = std::size_t{2} << 20;
 
 constexpr double kTemplateWeightCap = 0.3;  // template concepts never weigh more than this, whatever their idf
 // A term the bank has never seen still counts against coverage (asking about something absent must

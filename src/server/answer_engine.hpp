@@ -3,6 +3,7 @@
 // scripted engine and the worker pool can reopen engines after a reload. Implementations need not be
 // thread-safe: each worker owns one.
 
+#include <optional>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -48,6 +49,8 @@ class AnswerEngine {
   }
   virtual std::int64_t question_count() const = 0;
   virtual nlohmann::json questions_by_category() const = 0;
+  // The index's coverage report (JSON text), when the build that wrote it left one.
+  virtual std::optional<std::string> coverage_report() const { return std::nullopt; }
   // Quizzes over this engine's bank, built on first use (it analyses every answer once); null when
   // the engine has no bank to quiz from (scripted test engines). Owned by the engine.
   virtual quiz::QuizMaster* quiz_master() { return nullptr; }

@@ -32,6 +32,7 @@ class AnswererEngine final : public AnswerEngine {
 
   std::int64_t question_count() const override { return answerer_.question_count(); }
   nlohmann::json questions_by_category() const override { return answerer_.questions_by_category(); }
+  std::optional<std::string> coverage_report() const override { return answerer_.coverage_report(); }
 
   quiz::QuizMaster* quiz_master() override {
     if (!quiz_) {

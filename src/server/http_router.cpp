@@ -121,7 +121,8 @@ bool HttpRouter::needs_engine(const Request& req) const {
   if (req.method() == http::verb::post && is_integration_path(path)) {
     return path == kDiscordPath ? context_.discord != nullptr : context_.slack != nullptr;
   }
-  return (path == "/api/ask" && req.method() == http::verb::post) || (path == "/api/questions" && is_get_or_head(req));
+  return (path == "/api/ask" && req.method() == http::verb::post) ||
+         ((path == "/api/questions" || path == "/api/report") && is_get_or_head(req));
 }
 
 Response HttpRouter::handle(const Request& req, AnswerEngine* engine) const {
@@ -145,6 +146,16 @@ Response HttpRouter::handle(const Request& req, AnswerEngine* engine) const {
       return error_response(http::status::internal_server_error, ErrorCode::Internal, "could not list questions",
                             req.version(), req.keep_alive());
     }
+  }
+  if (path == "/api/report") {
+    if (!is_get_or_head(req)) return method_not_allowed(req, "GET, HEAD");
+    if (!engine) return error_response(http::status::internal_server_error, ErrorCode::Internal, "no engine",
+                                       req.version(), req.keep_alive());
+    const auto report = engine->coverage_report();
+    if (!report) return error_response(http::status::not_found, ErrorCode::BadRequest,
+                                       "this index has no coverage report: rebuild it with `qabot index`",
+                                       req.version(), req.keep_alive());
+    return make_response(req, http::status::ok, "application/json; charset=utf-8", *report);
   }
   if (path == "/healthz") {
     if (!is_get_or_head(req)) return method_not_allowed(req, "GET, HEAD");

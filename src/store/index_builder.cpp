@@ -1,5 +1,7 @@
 #include "store/index_builder.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "store/heading_context.hpp"
 #include "text/analyzer.hpp"
 
@@ -284,7 +286,21 @@ static std::size_t give_headings_context(Database& db) {
   return with_parent;
 }
 
-IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs) {
+std::string coverage_json(const IndexReport& report) {
+  nlohmann::json files = nlohmann::json::array();
+  std::map<std::string, std::size_t> totals{{"parsed", 0}, {"unchanged", 0}, {"skipped", 0}, {"failed", 0}};
+  for (const FileReport& f : report.coverage) {
+    nlohmann::json row = {{"path", f.path}, {"status", f.status}, {"questions", f.questions}};
+    if (!f.reason.empty()) row["reason"] = f.reason;
+    files.push_back(std::move(row));
+    ++totals[f.status];
+  }
+  nlohmann::json t = {{"files", report.coverage.size()}, {"questions", report.questions}};
+  for (const auto& [status, n] : totals) t[status] = n;
+  return nlohmann::json{{"files", std::move(files)}, {"totals", std::move(t)}}.dump();
+}
+
+IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs, const Progress& progress) {
   const auto started = std::chrono::steady_clock::now();
   IndexReport report;
   const OldIndex old = inspect(db_);
@@ -312,9 +328,13 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
       }
 
       std::map<std::string, std::string> known;  // path → content hash from the previous build
+      std::map<std::string, std::size_t> known_questions;
       {
-        auto s = db.prepare("SELECT path, hash FROM files");
-        while (s.step()) known.emplace(s.text(0), s.text(1));
+        auto s = db.prepare("SELECT path, hash, questions FROM files");
+        while (s.step()) {
+          known.emplace(s.text(0), s.text(1));
+          known_questions.emplace(s.text(0), static_cast<std::size_t>(s.integer(2)));
+        }
       }
       // A bulk load merges once at the end ('optimize' below) instead of FTS5's incremental merges
       // after every flushed segment, which rewrite the same postings several times over. FTS5
@@ -386,18 +406,28 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         const std::string& path = p.path;
         seen.insert(path);
         report.bytes += p.bytes;
+        if (progress) progress(seen.size(), files.size());
         if (p.error) {
           report.errors.push_back({path, *p.error});
+          report.coverage.push_back({p.source, "failed", 0, *p.error});
           continue;  // whatever an earlier build had for this file stays
         }
         if (p.unchanged) {
           ++report.reused;
+          report.coverage.push_back({p.source, "unchanged", known_questions[path], ""});
           continue;
         }
         if (p.problem) report.warnings.push_back({path, *p.problem});
         const std::string& hash = p.hash;
         const auto& notes = p.notes;
         ++report.parsed;
+        if (notes.empty()) {
+          report.coverage.push_back({p.source, "skipped", 0,
+                                     "no question in it: no headings, bold questions or Q/A pairs outside index pages "
+                                     "and reference lists"});
+        } else {
+          report.coverage.push_back({p.source, "parsed", notes.size(), p.problem.value_or("")});
+        }
         if (known.count(path)) forget(path);
         upsert_file.reset();
         upsert_file.bind(1, path).bind(2, hash).bind(3, static_cast<std::int64_t>(p.bytes));
@@ -442,6 +472,12 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         s.step();
         report.questions = static_cast<std::size_t>(s.integer(0));
         report.unanswered = static_cast<std::size_t>(s.integer(1));
+      }
+      {
+        auto s = db.prepare("INSERT INTO meta(key, value) VALUES ('report', ?1) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        s.bind(1, coverage_json(report));
+        s.step();
       }
       db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
       db.exec("COMMIT");

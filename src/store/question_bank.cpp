@@ -120,6 +120,12 @@ std::vector<std::pair<std::string, std::int64_t>> QuestionBank::latin_vocabulary
   return vocabulary_where(stmts_->db, "term >= 'a' AND term < '{'");  // '{' follows 'z'
 }
 
+std::optional<std::string> QuestionBank::coverage_report() const {
+  auto s = stmts_->db.prepare("SELECT value FROM meta WHERE key = 'report'");
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
 std::vector<std::pair<std::string, std::string>> QuestionBank::mined_synonyms() const {
   auto s = stmts_->db.prepare("SELECT DISTINCT a, b FROM mined_synonyms");
   std::vector<std::pair<std::string, std::string>> out;

@@ -61,6 +61,8 @@ class QuestionBank {
   std::vector<std::pair<std::string, std::int64_t>> latin_vocabulary() const;
   // Synonym pairs mined from the notes at index time ("批归一化（Batch Normalization）").
   std::vector<std::pair<std::string, std::string>> mined_synonyms() const;
+  // The coverage report of the build that wrote this index (store::coverage_json), if it has one.
+  std::optional<std::string> coverage_report() const;
 
   sqlite3* handle() const { return db_; }
   const Database& database() const;

@@ -114,9 +114,10 @@ bool joins_pairs(std::string_view base) {
   return true;
 }
 
-constexpr std::size_t kStemCacheSize = 1 << 16;
-// ...and at most this many bytes: 64k words of ~8 letters and their stems take about 6 MiB.
-constexpr std::size_t kStemCacheBytes = std::size_t{8} << 20;
+constexpr std::size_t kStemCacheSize = 1 << 14;
+// ...and at most this many bytes: 16k words of ~8 letters and their stems take about 1.5 MiB. A
+// document's or a question's words repeat; a bank's whole Latin vocabulary is rarely larger.
+constexpr std::size_t kStemCacheBytes = std::size_t{2} << 20;
 
 // Longer joins are identifiers or junk (hashes, base64), not something a user types as one word.
 constexpr std::size_t kMaxCompoundBytes = 64;

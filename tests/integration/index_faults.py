@@ -356,6 +356,43 @@ def test_index_file_replaced(d, good, count):
         log.close()
 
 
+def test_serve_paths_indexes_and_watches(d, good, count):
+    """`qabot serve NOTES…`: a stale index is brought up to date before serving, and the notes are watched."""
+    notes = os.path.join(d, "own-notes")
+    shutil.copytree(NOTES, notes)
+    db = os.path.join(d, "own.db")
+    shutil.copy(good, db)  # an index of the notes as they were
+    with open(os.path.join(notes, "added.md"), "w", encoding="utf-8") as f:
+        f.write("## 布隆过滤器是什么\n\n一种概率型数据结构，判断元素一定不存在或可能存在。\n")
+    proc = subprocess.Popen([QABOT, "serve", notes] + serve_args(db)[1:], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stdout.readline()
+        if not check(line.startswith("listening on http://"), "serve NOTES did not start: %r" % line):
+            return
+        address = line.strip()[len("listening on http://"):].rstrip("/")
+        status, health = http_get(address, "/healthz")
+        check(status == 200 and json.loads(health)["questions"] == count + 1,
+              "serve NOTES served a stale index: %r" % health)
+        status, text = http_get(address, "/api/report")
+        report = json.loads(text) if status == 200 else {}
+        check(status == 200 and report.get("totals", {}).get("files") == 2 and
+              {f["status"] for f in report.get("files", [])} <= {"parsed", "unchanged"} and
+              all(not f["path"].startswith("/") for f in report.get("files", [])),
+              "GET /api/report after serve NOTES: %r %r" % (status, text[:300]))
+        status, body = ask_http(address, "布隆过滤器是什么")
+        check(status == 200 and body["matched"] and "概率型" in body["answer"],
+              "a note added before start is not answered: %r" % body)
+        with open(os.path.join(notes, "later.md"), "w", encoding="utf-8") as f:
+            f.write("## 一致性哈希有什么用\n\n节点增减时只迁移少量数据。\n")
+        check(wait_for(lambda: json.loads(http_get(address, "/healthz")[1])["questions"] == count + 2),
+              "serve NOTES does not watch its notes: a new file was not indexed")
+        status, body = ask_http(address, "一致性哈希有什么用")
+        check(status == 200 and body["matched"], "a note added while serving is not answered: %r" % body)
+    finally:
+        stop_qabot(proc)
+
+
 def main():
     global QABOT, NOTES, SYNONYMS
     parser = argparse.ArgumentParser()
@@ -375,7 +412,8 @@ def main():
             return 1
         count = question_count(good)
         for test in (test_corrupt, test_truncated, test_wrong_version, test_missing, test_read_only_directory,
-                     test_disk_full, test_watch_keeps_serving, test_index_file_replaced):
+                     test_disk_full, test_watch_keeps_serving, test_index_file_replaced,
+                     test_serve_paths_indexes_and_watches):
             before = len(failures)
             started = time.monotonic()
             test(d, good, count)

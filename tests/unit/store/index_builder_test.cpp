@@ -303,3 +303,33 @@ TEST(IndexBuilderTest, RealFoldersReadAsAPersonWouldReadThem) {
   // A tag finds its file's questions like a category word.
   EXPECT_EQ(bank.document_frequency("容器"), 1);
 }
+
+// The coverage report: every file found, what became of it and why, stored in the index for whoever
+// serves it.
+TEST(IndexBuilderTest, CoverageReportNamesEveryFileAndWhy) {
+  TempDir dir;
+  dir.write("notes/a.md", kNotes);
+  dir.write("notes/links.md", "## 目录\n\n- [A](a.md)\n- [B](b.md)\n");
+  dir.write("notes/bad.md", std::string("## Q\n\n\xff\xfe\x00 bytes", 15));
+  auto report = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  std::map<std::string, store::FileReport> by_path;
+  for (const auto& f : report.coverage) by_path[f.path] = f;
+  ASSERT_EQ(by_path.size(), 3u);
+  EXPECT_EQ(by_path["notes/a.md"].status, "parsed");
+  EXPECT_EQ(by_path["notes/a.md"].questions, 2u);
+  EXPECT_EQ(by_path["notes/links.md"].status, "skipped");
+  EXPECT_FALSE(by_path["notes/links.md"].reason.empty());
+  EXPECT_EQ(by_path["notes/bad.md"].status, "failed");
+  EXPECT_FALSE(by_path["notes/bad.md"].reason.empty());
+  const auto stored = store::QuestionBank(dir / "q.db").coverage_report();
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(*stored, store::coverage_json(report));
+  EXPECT_NE(stored->find("\"skipped\":1"), std::string::npos) << *stored;
+  // A second build reports unchanged files with their questions.
+  report = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  for (const auto& f : report.coverage) {
+    if (f.path != "notes/a.md") continue;
+    EXPECT_EQ(f.status, "unchanged");
+    EXPECT_EQ(f.questions, 2u);
+  }
+}
