@@ -107,6 +107,7 @@ exit_code=0
 wait "$server" || exit_code=$?
 server=""
 
+set +e  # a failed check must still leave its plot
 /usr/bin/python3 - "$OUT" "$WARMUP_ASKS" "$ANON_LIMIT_MB" "$alive" "$exit_code" "$health" <<'EOF' | tee "$OUT/summary.txt"
 import json, sys
 out, warmup, limit_mb = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
@@ -134,6 +135,7 @@ print("PASS" if ok else "FAIL")
 sys.exit(0 if ok else 1)
 EOF
 status=${PIPESTATUS[0]}
+set -e
 cat "$OUT/caches.txt"
 if command -v gnuplot >/dev/null; then
   gnuplot -e "set terminal pngcairo size 800,400 font ',10'; set output '$PLOT'; set grid;
