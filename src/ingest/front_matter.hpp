@@ -30,6 +30,8 @@ class FrontMatterReader {
   // Deeper bracket nesting than this is refused before the YAML/TOML parser sees it: both parse
   // recursively, and a hostile note must not exhaust the stack.
   static constexpr int kMaxNesting = 32;
+  // A longer block is metadata nobody wrote by hand: recognised, not read.
+  static constexpr std::size_t kMaxBytes = 64 * 1024;
 
   // Reads the block at the very start of `utf8` (after an optional BOM, which callers strip).
   static FrontMatter read(std::string_view utf8);

@@ -14,6 +14,8 @@ namespace {
 constexpr std::size_t kMaxLabelBytes = 90;
 // A quoted remark beside a list of links ("> 这两篇文章可能有内容重合部分，推荐都看一遍。[详见](x.md)").
 constexpr std::size_t kMaxNoteBytes = 240;
+// A list entry's blurb after its link ("[Java 优质开源项目](./p/)：精选适合学习、写进简历的开源项目。").
+constexpr std::size_t kMaxBlurbBytes = 150;
 // Text before a link in a list item or row that still reads as the link's label ("**Java 8**：").
 constexpr std::size_t kMaxLeadBytes = 40;
 
@@ -167,9 +169,13 @@ bool LinkList::is_link_list(cmark_node* list) {
   for (cmark_node* item = cmark_node_first_child(list); item; item = cmark_node_next(item)) {
     cmark_node* first = cmark_node_first_child(item);
     if (first == nullptr || type_of(first) != CMARK_NODE_PARAGRAPH) return false;
-    // An item that is a link, or a label over a nested list of links ("- SQL :" + links).
+    // An item that is a link with at most a blurb after it, or a label over a nested list of links
+    // ("- SQL :" + links). An item with prose after its link is an answer's point, not an entry.
     const bool label = cmark_node_next(first) != nullptr && is_list_label(first);
-    if (!starts_with_link(first) && !is_link_paragraph(first) && !label) return false;
+    std::string outside;
+    text_outside_links(first, outside);
+    const bool entry = starts_with_link(first) && outside.size() <= kMaxBlurbBytes;
+    if (!entry && !is_link_paragraph(first) && !label) return false;
     for (cmark_node* rest = cmark_node_next(first); rest; rest = cmark_node_next(rest)) {
       if (type_of(rest) == CMARK_NODE_LIST ? !is_link_list(rest) : !is_link_paragraph(rest)) return false;
     }

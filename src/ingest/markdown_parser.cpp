@@ -993,6 +993,8 @@ class Walk {
       Section& sec = sections_[s];
       if (sec.kind == SectionKind::Skipped) continue;
       const std::vector<int> kids = live_children(static_cast<int>(s));
+      // Even a heading that asks something: a body of links answers nothing here (it points to
+      // the notes that do, which are indexed themselves).
       if (body_is_links(sec.body_begin, sec.body_end)) {
         sec.kind = SectionKind::IndexPage;
         continue;

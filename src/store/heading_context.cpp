@@ -1,5 +1,7 @@
 #include "store/heading_context.hpp"
 
+#include <algorithm>
+
 #include "text/analyzer.hpp"
 #include "text/question_words.hpp"
 #include "text/word_segmenter.hpp"
@@ -71,8 +73,9 @@ void HeadingContext::observe(std::string_view path, std::string_view heading) {
 bool HeadingContext::common(const std::string& word) const {
   if (files_.size() < kMinFilesForSpread) return false;
   const auto it = files_by_word_.find(word);
-  return it != files_by_word_.end() &&
-         static_cast<double>(it->second.size()) >= kCommonFileShare * static_cast<double>(files_.size());
+  const double needed =
+      std::max(static_cast<double>(kMinCommonFiles), kCommonFileShare * static_cast<double>(files_.size()));
+  return it != files_by_word_.end() && static_cast<double>(it->second.size()) >= needed;
 }
 
 // Whether a word is made of filler words end to end: ICU's dictionary joins function words
@@ -82,6 +85,7 @@ bool HeadingContext::filler(const std::string& word) const {
   std::vector<std::size_t> starts{0};  // UTF-8 character boundaries
   for (std::size_t i = 1; i <= word.size(); ++i)
     if (i == word.size() || (static_cast<unsigned char>(word[i]) & 0xC0) != 0x80) starts.push_back(i);
+  if (starts.size() - 1 > kMaxFillerSplit) return false;  // a long run names something
   std::vector<bool> reachable(starts.size(), false);
   reachable[0] = true;
   for (std::size_t a = 0; a < starts.size(); ++a) {

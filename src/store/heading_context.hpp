@@ -30,8 +30,13 @@ class HeadingContext {
   static constexpr std::string_view kSeparator = " › ";
   // A heading word found in the headings of at least this share of the bank's files is common...
   static constexpr double kCommonFileShare = 0.10;
-  // ...once the bank has enough files for spread to mean anything (one file: every word is in all).
-  static constexpr std::size_t kMinFilesForSpread = 8;
+  // ...and in at least this many files...
+  static constexpr std::size_t kMinCommonFiles = 3;
+  // ...once the bank has enough files for spread to mean anything (a word of a heading is always in
+  // its own file, so in a bank of a few files every word would be "common").
+  static constexpr std::size_t kMinFilesForSpread = 20;
+  // Words longer than this (in characters) are never taken apart into filler words.
+  static constexpr std::size_t kMaxFillerSplit = 12;
 
   explicit HeadingContext(const text::Analyzer& analyzer);
 

@@ -297,7 +297,9 @@ std::string coverage_json(const IndexReport& report) {
   }
   nlohmann::json t = {{"files", report.coverage.size()}, {"questions", report.questions}};
   for (const auto& [status, n] : totals) t[status] = n;
-  return nlohmann::json{{"files", std::move(files)}, {"totals", std::move(t)}}.dump();
+  // File names need not be UTF-8 (a Latin-1 café.md): replaced, never a failed build.
+  return nlohmann::json{{"files", std::move(files)}, {"totals", std::move(t)}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs, const Progress& progress) {

@@ -68,3 +68,43 @@ TEST(FrontMatterTest, EveryQuestionHasACategoryFileNameLast) {
   ASSERT_EQ(broken.notes.size(), 1u);  // the rest of the file is still read
   EXPECT_FALSE(broken.problem.empty());
 }
+
+// Hostile blocks (found in review): each is recognised and refused or capped, never parsed into a
+// stack overflow or an explosion of values.
+TEST(FrontMatterTest, HostileBlocksAreRefusedOrCapped) {
+  const std::string escaped = "+++\na = [\"\\\"\", " + std::string(100000, '[') + std::string(100000, ']') + "]\n+++\n";
+  EXPECT_FALSE(FrontMatterReader::read(escaped).problem.empty());
+  std::string dotted = "+++\na";
+  for (int i = 0; i < 5000; ++i) dotted += ".a";
+  dotted += " = 1\n+++\n";
+  EXPECT_FALSE(FrontMatterReader::read(dotted).problem.empty());
+  // Anchors nested eight deep would stand for 10^8 tags.
+  std::string bomb = "---\na0: &a0 x\n";
+  for (int level = 1; level <= 8; ++level) {
+    bomb += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int k = 0; k < 10; ++k) bomb += std::string(k ? ", " : "") + "*a" + std::to_string(level - 1);
+    bomb += "]\n";
+  }
+  bomb += "tags: [*a8, *a8]\n---\n";
+  const auto fm = FrontMatterReader::read(bomb);
+  EXPECT_LE(fm.tags.size(), 64u);
+}
+
+TEST(FrontMatterTest, ANoteBetweenTwoThematicBreaksIsNotFrontMatter) {
+  const auto parsed = MarkdownParser{}.parse_file("---\n## 什么是 HashMap？\n\nHashMap 是哈希表。\n\n---\n## 二\n\n答\n", "f");
+  ASSERT_EQ(parsed.notes.size(), 2u);
+  EXPECT_EQ(parsed.notes[0].question, "什么是 HashMap？");
+  EXPECT_TRUE(parsed.problem.empty());
+}
+
+TEST(FrontMatterTest, ProblemsAreValidUtf8) {
+  const auto fm = FrontMatterReader::read("+++\n" + std::string(300, 'a') + " 中文中文中文 = = =\n+++\n");
+  ASSERT_FALSE(fm.problem.empty());
+  // Every lead byte is followed by its continuation bytes: the message was not cut mid-character.
+  for (std::size_t i = 0; i < fm.problem.size();) {
+    const unsigned char c = static_cast<unsigned char>(fm.problem[i]);
+    const std::size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    ASSERT_LE(i + n, fm.problem.size()) << fm.problem;
+    i += n;
+  }
+}

@@ -420,3 +420,14 @@ TEST(MarkdownParserTest, IndexPagesAreNotQuestions) {
   EXPECT_EQ(notes[0].question, "什么是值传递？");
   EXPECT_EQ(notes[0].category, (std::vector<std::string>{"Java"}));
 }
+
+// A question answered by points that each start with a link is answered, not an index page.
+TEST(MarkdownParserTest, LinkLedPointsStillAnswer) {
+  const auto notes = MarkdownParser{}.parse(
+      "## HashMap 和 Hashtable 的区别\n\n"
+      "- [HashMap](h.md) 线程不安全，允许一个 null 键和多个 null 值，扩容时容量翻倍，默认初始容量 16，负载因子 0.75，适合单线程场景使用。\n"
+      "- [Hashtable](t.md) 线程安全，方法都加了 synchronized，不允许 null 键值，已经基本被 ConcurrentHashMap 取代，新代码里不建议再使用它。\n");
+  ASSERT_EQ(notes.size(), 1u);
+  // Only pointers elsewhere, even under a question: those notes answer, this one does not.
+  EXPECT_TRUE(MarkdownParser{}.parse("## 深度分页如何优化？\n\n[深度分页详解](../deep-pagination.md)\n").empty());
+}

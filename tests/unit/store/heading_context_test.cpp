@@ -51,3 +51,12 @@ TEST(HeadingContextTest, OneFileBanksHaveNoCommonWords) {
   EXPECT_EQ(HeadingContext::with_parent("HashMap 和 Hashtable", "两者到底有什么区别？"),
             "HashMap 和 Hashtable › 两者到底有什么区别？");
 }
+
+// In a bank of a few files every heading word is in "many" of them: spread says nothing there.
+TEST(HeadingContextTest, SmallBanksGiveNoHeadingItsParent) {
+  HeadingContext c(analyzer());
+  for (int f = 0; f < 8; ++f) c.observe("notes/" + std::to_string(f) + ".md", "笔记" + std::to_string(f));
+  c.observe("notes/0.md", "Redis 持久化");
+  EXPECT_FALSE(c.names_no_topic("Redis 持久化"));
+  EXPECT_FALSE(c.names_no_topic(std::string(6000 * 3, 'x')));  // long and plain: a topic, decided at once
+}
