@@ -39,6 +39,7 @@ if [[ ! -f $base ]]; then
   mkdir -p "$cache"
   staging=$(mktemp -d "$cache/staging.XXXXXX")
   debootstrap --variant=minbase bookworm "$staging" "$mirror"
+  chmod 755 "$staging"  # mktemp made it 0700, and it becomes the root's "/"
   tar -C "$staging" -cf "$base.part" .
   rm -rf "$staging"
   mv "$base.part" "$base"
@@ -67,6 +68,9 @@ trap cleanup EXIT
 
 mkdir -p "$root"
 tar -C "$root" -xf "$base"
+# "/" of a Debian machine is 0755; a root cached by an older run of this script had 0700, which
+# shut out every test that runs as nobody.
+chmod 755 "$root"
 git clone -q "$repo" "$root/root/project"
 commit=$(git -C "$root/root/project" rev-parse --short HEAD)
 if [[ -d $repo/../shared ]]; then
