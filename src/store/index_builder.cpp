@@ -126,26 +126,43 @@ constexpr long long kBulkLoadHashBytes = 256LL << 20;
 
 // How a file is shown to users: the name of the root it was found under and its path below that
 // root ("notes/java/hashmap.md"), never the server's absolute path. A file given by itself is shown
-// by its name.
-std::string display_source(const std::filesystem::path& file, const std::vector<std::filesystem::path>& roots) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path f = fs::weakly_canonical(file, ec);
-  std::size_t best = 0;
-  std::string shown = file.filename().generic_string();
-  for (const auto& root : roots) {
-    const fs::path r = fs::weakly_canonical(root, ec);
-    if (ec || !fs::is_directory(r, ec)) continue;
-    const fs::path below = f.lexically_relative(r);
-    if (below.empty() || *below.begin() == "..") continue;
-    const std::size_t depth = std::distance(r.begin(), r.end());
-    if (depth < best) continue;
-    best = depth;
-    const std::string name = r.filename().empty() ? std::string("notes") : r.filename().generic_string();
-    shown = name + "/" + below.generic_string();
+// by its name. The roots are resolved once per build, not once per file.
+class SourceNames {
+ public:
+  explicit SourceNames(const std::vector<std::filesystem::path>& roots) {
+    namespace fs = std::filesystem;
+    for (const auto& root : roots) {
+      std::error_code ec;
+      fs::path r = fs::weakly_canonical(root, ec);
+      if (ec || !fs::is_directory(r, ec)) continue;
+      std::string name = r.filename().empty() ? std::string("notes") : r.filename().generic_string();
+      const auto depth = static_cast<std::size_t>(std::distance(r.begin(), r.end()));
+      dirs_.push_back({std::move(r), std::move(name), depth});
+    }
   }
-  return shown;
-}
+
+  std::string of(const std::filesystem::path& file) const {
+    std::error_code ec;
+    const std::filesystem::path f = std::filesystem::weakly_canonical(file, ec);
+    std::size_t best = 0;
+    std::string shown = file.filename().generic_string();
+    for (const Dir& d : dirs_) {  // the innermost root that holds the file names it
+      const std::filesystem::path below = f.lexically_relative(d.path);
+      if (below.empty() || *below.begin() == ".." || d.depth < best) continue;
+      best = d.depth;
+      shown = d.name + "/" + below.generic_string();
+    }
+    return shown;
+  }
+
+ private:
+  struct Dir {
+    std::filesystem::path path;
+    std::string name;
+    std::size_t depth;
+  };
+  std::vector<Dir> dirs_;
+};
 
 
 // One note file, read and parsed off the connection's thread.
@@ -387,6 +404,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
       // window of files at a time; the connection stays on this thread and consumes results in file
       // order, storing and indexing each file while the next ones are parsed, so the index is the
       // same whatever the scheduling.
+      const SourceNames sources(inputs);
       std::deque<std::future<Prepared>> window;
       std::size_t next = 0;
       const std::size_t ahead = std::max(2u, std::thread::hardware_concurrency()) * 2;
@@ -395,7 +413,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
           const auto file = files[next++];
           std::optional<std::string> old_hash;
           if (auto it = known.find(file.generic_string()); it != known.end()) old_hash = it->second;
-          window.push_back(std::async(std::launch::async, prepare, file, old_hash, display_source(file, inputs)));
+          window.push_back(std::async(std::launch::async, prepare, file, old_hash, sources.of(file)));
         }
       };
       std::unordered_set<std::string> seen;

@@ -24,7 +24,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from qabot_process import stop_qabot  # noqa: E402
+from qabot_process import ServerDidNotStart, start_qabot, stop_qabot  # noqa: E402
 
 
 NOBODY = 65534
@@ -364,13 +364,12 @@ def test_serve_paths_indexes_and_watches(d, good, count):
     shutil.copy(good, db)  # an index of the notes as they were
     with open(os.path.join(notes, "added.md"), "w", encoding="utf-8") as f:
         f.write("## 布隆过滤器是什么\n\n一种概率型数据结构，判断元素一定不存在或可能存在。\n")
-    proc = subprocess.Popen([QABOT, "serve", notes] + serve_args(db)[1:], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
     try:
-        line = proc.stdout.readline()
-        if not check(line.startswith("listening on http://"), "serve NOTES did not start: %r" % line):
-            return
-        address = line.strip()[len("listening on http://"):].rstrip("/")
+        proc, address = start_qabot([QABOT, "serve", notes] + serve_args(db)[1:])
+    except ServerDidNotStart as e:
+        check(False, "serve NOTES did not start: %s" % e)
+        return
+    try:
         status, health = http_get(address, "/healthz")
         check(status == 200 and json.loads(health)["questions"] == count + 1,
               "serve NOTES served a stale index: %r" % health)
