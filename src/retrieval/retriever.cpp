@@ -41,6 +41,13 @@ constexpr double kCommonShare = 0.01;
 constexpr double kMinHitConfidence = 0.05;
 constexpr double kCommonMinRows = 200;
 constexpr std::size_t kMaxChoices = 3;  // a "did you mean" longer than this is no longer a question
+// A follow-up that refers back ("它的缺点呢" after "BN有什么作用") asks about the carried topic: a row
+// whose question and category do not name it answers other words of the follow-up ("Sigmoid和ReLU各自
+// 优缺点"), not the question. Such a row ranks below every row that names the topic, and its confidence
+// stays under the match threshold (this share of it), so it is shown as a closest question at most.
+// Calibrated on tests/eval/multi-turn.jsonl and the README's follow-up examples.
+constexpr double kOffTopicFollowUpRankPenalty = 1.0;
+constexpr double kOffTopicFollowUpConfidenceShare = 0.8;
 
 bool alphabetic(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
@@ -278,6 +285,22 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
     const store::RankOutput* row;
     double rank;
     double coverage;
+    bool misses_carried_topic;
+  };
+  const bool carries_topic = std::any_of(query.concepts.begin(), query.concepts.end(), [](const Concept& c) {
+    return c.carried && c.role == ConceptRole::Topic;  // absent too: then no row can name it
+  });
+  // Whether a row's question or category names a topic of the follow-up: one carried from the earlier
+  // question, or one the follow-up names itself ("how does ResNet solve it": ResNet).
+  auto names_carried_topic = [&](const store::RankOutput& row) {
+    constexpr unsigned kTitleColumns = (1u << store::kQuestionColumn) | (1u << store::kCategoryColumn);
+    for (std::size_t i = 0; i < query.concepts.size(); ++i) {
+      const Concept& c = query.concepts[i];
+      const bool own_topic = !c.carried && !c.straddles_words && !c.function_word;
+      if (c.role == ConceptRole::Topic && (c.carried || own_topic) && (row.concept_columns[i] & kTitleColumns))
+        return true;
+    }
+    return false;
   };
   std::vector<Scored> scored;
   for (const auto& row : candidates) {
@@ -308,8 +331,10 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
     // Confidence: how much of the known part of the query this row covers, times how much of
     // the query is known at all.
     const double coverage = present > 0 ? (credited / present) * presence : 0.0;
-    const double rank = 0.45 * (row.score / best_bm25) + 0.35 * title_cov + 0.1 * any_cov + 0.1 * precision;
-    scored.push_back({&row, rank, coverage});
+    const bool misses_carried = carries_topic && !names_carried_topic(row);
+    const double rank = 0.45 * (row.score / best_bm25) + 0.35 * title_cov + 0.1 * any_cov + 0.1 * precision -
+                        (misses_carried ? kOffTopicFollowUpRankPenalty : 0.0);
+    scored.push_back({&row, rank, coverage, misses_carried});
   }
   std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.rank > b.rank; });
 
@@ -320,6 +345,8 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
     const double next = i + 1 < scored.size() ? scored[i + 1].rank : 0.0;
     const double margin = scored[i].rank > 0 ? std::clamp((scored[i].rank - next) / scored[i].rank, 0.0, 1.0) : 0.0;
     double confidence = std::clamp(scored[i].coverage * (0.8 + 0.2 * std::min(1.0, margin * 5)), 0.0, 1.0);
+    if (scored[i].misses_carried_topic)
+      confidence = std::min(confidence, kOffTopicFollowUpConfidenceShare * impl_->options.match_threshold);
     // A hit ranked below another is never the more likely answer.
     if (!result.hits.empty()) confidence = std::min(confidence, result.hits.back().confidence);
     // A hit with next to no confidence is noise, not a suggestion.

@@ -22,6 +22,10 @@ const char* const kTemplateWords[] = {
     "的话", "到底", "究竟", "感觉", "觉得", "好像", "或者", "而且", "之后", "之前", "为了", "关于", "比如", "例如",
     "东西", "自己", "大家", "看看", "想问", "请教", "居然", "竟然", "明明", "很多", "许多", "一点", "有点", "有些",
     "每个", "所有", "任何",
+    // colloquial question forms (咋/啥/搞/整 for 怎么/什么/做) and the glue around them: "RPC是啥" asks
+    // about RPC, and 是啥 must not outweigh it
+    "是啥", "啥意思", "干啥", "咋", "咋整", "咋办", "咋样", "咋回事", "怎么回事", "怎么做", "怎么搞", "怎么弄",
+    "搞", "弄", "整", "指的是", "的是", "是指", "才能", "而不", "不过", "得了", "行吗", "可以吗", "好吗", "对吗",
     // English question scaffolding
     "what", "how", "why", "are", "was", "were", "the", "a", "an", "do", "does", "did", "of", "on", "to",
     "can", "could", "should", "would", "you", "your", "i", "we", "it", "its", "this",

@@ -8,6 +8,8 @@
 #include <set>
 #include <string>
 #include <vector>
+#include <cctype>
+#include <tuple>
 #include <variant>
 
 #include "store/index_builder.hpp"
@@ -237,4 +239,34 @@ TEST_F(RetrieverCommonConceptsTest, TitlesHoldingTheRarestAreScoredOnEveryColumn
   EXPECT_EQ(r.hits[0].question, "dropout 第7题");
   EXPECT_GT(r.hits[0].confidence, r.hits[1].confidence);
   EXPECT_FALSE(r.clarify);
+}
+
+// A follow-up that refers back keeps its topic: after "BN有什么作用", "它的缺点呢" is about BN, not
+// about whichever note has 缺点 in its title (README's own example once answered Sigmoid和ReLU).
+TEST_F(RetrieverTest, PronounFollowUpKeepsItsTopic) {
+  for (const auto& [first, follow_up, topic] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{{"BN有什么作用", "它的缺点呢", "BN"},
+                                                                     {"pooling有什么作用", "它有什么缺点", "pooling"}}) {
+    retrieval::Conversation conversation;
+    retriever_->search(first, 5, &conversation);
+    const auto r = retriever_->search(follow_up, 5, &conversation);
+    ASSERT_FALSE(r.hits.empty()) << follow_up;
+    EXPECT_NE(r.hits[0].question.find(topic), std::string::npos) << follow_up << " → " << r.hits[0].question;
+    for (const auto& h : r.hits) {  // nothing that lacks the topic is an answer
+      std::string lower = h.question;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower.find(topic) == std::string::npos && h.question.find(topic) == std::string::npos) {
+        EXPECT_LT(h.confidence, retrieval::RetrieverOptions{}.match_threshold) << h.question;
+      }
+    }
+  }
+}
+
+// ...and one whose carried topic the bank lacks ("那LN呢" → "它的缺点呢") is no answer at all.
+TEST_F(RetrieverTest, FollowUpOnATopicTheBankLacksAbstains) {
+  retrieval::Conversation conversation;
+  retriever_->search("BN有什么作用", 5, &conversation);
+  retriever_->search("那LN呢？", 5, &conversation);
+  const auto r = retriever_->search("它的缺点呢", 5, &conversation);
+  EXPECT_FALSE(r.matched) << (r.hits.empty() ? "-" : r.hits[0].question);
 }
