@@ -10,6 +10,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev libbenchmark-dev
   libpq-dev  # the PostgreSQL state store (src/state)
   libyaml-cpp-dev libtoml11-dev  # note front matter (src/ingest/front_matter.cpp)
+  libjs-katex fonts-katex libjs-highlight.js  # the page's math and code highlighting, compiled in (web/CMakeLists.txt)
 )
 if [[ "${QABOT_WITH_TEST_DEPS:-0}" == 1 ]]; then
   # Independent clients for the integration and browser tests.

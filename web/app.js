@@ -597,8 +597,48 @@
         img.replaceWith(el('span', { className: 'img-missing', text: '🖼 ' + alt + ' (image unavailable)' }));
       }, { once: true });
     }
+    renderMath(frag);
+    highlightCode(frag);
     for (const pre of frag.querySelectorAll('pre')) addCopyButton(pre);
     container.replaceChildren(frag);
+  }
+
+  // The server's `.math` elements hold escaped TeX (text only); KaTeX (vendor/katex, compiled into
+  // the server) builds the formula in their place. katex.render sets styles through the DOM, which
+  // the page's Content-Security-Policy allows (renderToString's style attributes it would not).
+  // Without KaTeX the TeX stays readable as it is.
+  function renderMath(root) {
+    if (!window.katex) return;
+    for (const node of root.querySelectorAll('.math')) {
+      const tex = node.textContent;
+      try {
+        window.katex.render(tex, node, { displayMode: node.classList.contains('math-display'), throwOnError: false });
+      } catch (err) {  // throwOnError only covers TeX errors; anything else leaves the source
+        node.textContent = tex;
+      }
+    }
+  }
+
+  // Code blocks through highlight.js (vendor/highlight). cmark gives a fenced block's language as
+  // <pre lang="…">, which highlight.js reads as a class; a block without one is guessed, unless it is
+  // too long to guess quickly (guessing runs every language).
+  const MAX_GUESSED_CODE_CHARS = 20000;
+  function highlightCode(root) {
+    const hljs = window.hljs;
+    if (!hljs) return;
+    // Debian's 9.18 package gets its security fixes from Debian; the upstream end-of-life notice is noise here.
+    hljs.configure({ hideUpgradeWarningAcceptNoSupportOrSecurityUpdates: true });
+    for (const code of root.querySelectorAll('pre > code')) {
+      const lang = (code.parentElement.getAttribute('lang') || '').toLowerCase();
+      if (lang && !hljs.getLanguage(lang)) continue;  // a language highlight.js does not know: as written
+      if (lang) code.classList.add('language-' + lang);
+      else if (code.textContent.length > MAX_GUESSED_CODE_CHARS) continue;
+      try {
+        hljs.highlightBlock(code);
+      } catch (err) {
+        code.classList.remove('hljs');  // left as plain code
+      }
+    }
   }
 
   function addCopyButton(pre) {

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "answer/highlighter.hpp"
+#include "answer/image_linker.hpp"
+#include "answer/math_placeholders.hpp"
 #include "retrieval/retriever.hpp"
 #include "store/question_bank.hpp"
 #include "text/analyzer.hpp"
@@ -57,6 +59,29 @@ std::string escape_markdown(std::string_view s) {
   return out;
 }
 
+// A chat message is read, not scrolled through: a note longer than this (a 10 MB table pasted into
+// a note) is shown up to the last whole line that fits, with where the rest is.
+constexpr std::size_t kMaxShownAnswerBytes = 64 * 1024;
+
+std::string shown_answer(const store::StoredQuestion& q) {
+  if (q.answer.size() <= kMaxShownAnswerBytes) return q.answer;
+  std::size_t cut = q.answer.rfind('\n', kMaxShownAnswerBytes);
+  if (cut == std::string::npos || cut == 0) cut = kMaxShownAnswerBytes;
+  while (cut > 0 && (static_cast<unsigned char>(q.answer[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+  std::string out = q.answer.substr(0, cut);
+  bool open_fence = false;  // a cut inside a code block closes it, or the note below would be code
+  for (std::size_t start = 0; start < out.size();) {
+    const std::size_t end = std::min(out.find('\n', start), out.size());
+    const std::string_view line = std::string_view(out).substr(start, end - start);
+    const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
+    if (indent < 4 && line.substr(indent).starts_with("```")) open_fence = !open_fence;
+    start = end + 1;
+  }
+  if (open_fence) out += "\n```";
+  out += "\n\n*… the answer goes on: see " + escape_markdown(q.source) + ", line " + std::to_string(q.line) + ".*\n";
+  return out;
+}
+
 }  // namespace
 
 std::string clarify_message(const retrieval::Result& r) {
@@ -90,6 +115,7 @@ Answer Answerer::ask(std::string_view text, int top_k, retrieval::Conversation* 
   Answer a;
   a.result = impl_->retriever.search(text, top_k, conversation);
   bool from_notes = false;
+  std::string source;  // of the note answered with: its relative images are served under /notes/
   if (a.result.matched && a.result.clarify) {
     // Two notes fit about equally well: asking which one costs the user a click, answering the
     // wrong one costs them reading a whole answer to a question they did not ask.
@@ -97,12 +123,13 @@ Answer Answerer::ask(std::string_view text, int top_k, retrieval::Conversation* 
   } else if (a.result.matched) {
     if (auto q = impl_->bank.get(a.result.hits.front().id)) {
       from_notes = !q->answer.empty();
-      a.markdown = q->answer.empty() ? "*This question has no answer in your notes yet.*\n" : q->answer;
+      source = q->source;
+      a.markdown = q->answer.empty() ? "*This question has no answer in your notes yet.*\n" : shown_answer(*q);
     }
   } else {
     a.markdown = no_match_message(a.result);
   }
-  a.html = from_notes ? render_html(a.markdown, &impl_->analyzer, a.result.terms) : render_html(a.markdown);
+  a.html = from_notes ? render_html(a.markdown, &impl_->analyzer, a.result.terms, source) : render_html(a.markdown);
   return a;
 }
 
@@ -111,6 +138,8 @@ std::string Answerer::explain(std::string_view text) { return impl_->retriever.e
 std::int64_t Answerer::question_count() const { return impl_->bank.question_count(); }
 
 std::optional<std::string> Answerer::coverage_report() const { return impl_->bank.coverage_report(); }
+
+store::NoteFiles Answerer::note_files() const { return impl_->bank.note_files(); }
 
 nlohmann::json Answerer::questions_by_category() const {
   // Categories in the order they first appear in the notes.
@@ -186,7 +215,7 @@ void escape_raw_html(cmark_node* root) {
 }  // namespace
 
 std::string render_html(std::string_view markdown, const text::Analyzer* analyzer,
-                        const std::vector<std::string>& highlight) {
+                        const std::vector<std::string>& highlight, std::string_view source) {
   static std::once_flag registered;
   std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
   // No CMARK_OPT_UNSAFE: javascript:/vbscript:/file: links lose their target. Raw HTML is turned
@@ -195,12 +224,17 @@ std::string render_html(std::string_view markdown, const text::Analyzer* analyze
   cmark_parser* parser = cmark_parser_new(options);
   for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"})
     if (auto* ext = cmark_find_syntax_extension(name)) cmark_parser_attach_syntax_extension(parser, ext);
-  cmark_parser_feed(parser, markdown.data(), markdown.size());
+  // Math is kept out of inline parsing (`_` in `$x_i$` is no emphasis) and becomes math elements
+  // before the highlighter runs, so no <mark> lands inside a formula.
+  const MathPlaceholders math(markdown);
+  cmark_parser_feed(parser, math.markdown().data(), math.markdown().size());
   cmark_node* doc = cmark_parser_finish(parser);
+  math.to_html_nodes(doc);
   escape_raw_html(doc);
+  if (!source.empty()) ImageLinker(source).apply(doc);
   if (analyzer && !highlight.empty()) Highlighter(*analyzer, highlight).apply(doc);
   char* html = cmark_render_html(doc, options, cmark_parser_get_syntax_extensions(parser));
-  std::string out = html ? html : "";
+  std::string out = math.finish_html(html ? html : "");
   std::free(html);
   cmark_node_free(doc);
   cmark_parser_free(parser);

@@ -13,6 +13,7 @@
 
 #include "retrieval/conversation.hpp"
 #include "retrieval/result.hpp"
+#include "store/note_files.hpp"
 
 namespace qabot::text {
 class Analyzer;
@@ -42,6 +43,7 @@ class Answerer {
   std::string explain(std::string_view text);  // how the query was understood (debugging aid)
   nlohmann::json questions_by_category() const;  // for GET /api/questions
   std::optional<std::string> coverage_report() const;  // for GET /api/report (JSON text)
+  store::NoteFiles note_files() const;  // the images GET /notes/… may serve (read from the index)
 
  private:
   struct Impl;
@@ -55,9 +57,10 @@ class Answerer {
 nlohmann::json to_json(const retrieval::Result& result);
 nlohmann::json followup_json(const retrieval::FollowUp& followup);
 // cmark-gfm, raw HTML escaped, GFM tables; with an analyzer, tokens whose analysed term is in
-// `highlight` are wrapped in <mark> (text only: never in code, links or attributes).
+// `highlight` are wrapped in <mark> (text only: never in code, links or attributes). With the
+// note's `source` ("root/dir/note.md"), its relative images point at GET /notes/… (ImageLinker).
 std::string render_html(std::string_view markdown, const text::Analyzer* analyzer = nullptr,
-                        const std::vector<std::string>& highlight = {});
+                        const std::vector<std::string>& highlight = {}, std::string_view source = {});
 // The clarifying question asked instead of an answer when the top hits are a near-tie.
 std::string clarify_message(const retrieval::Result& result);
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "answer/answerer.hpp"
+#include "answer/math_finder.hpp"
 #include "app/defaults.hpp"
 
 namespace qabot::app {
@@ -39,8 +40,10 @@ void print_human(const answer::Answer& a) {
     const auto& h = r.hits.front();
     std::cout << "Q: " << h.question << "\n";
     std::cout << "   [" << h.category << "]  " << h.source << "  confidence " << h.confidence << "\n\n";
-    std::cout << a.markdown;
-    if (!a.markdown.empty() && a.markdown.back() != '\n') std::cout << "\n";
+    // A terminal renders no TeX: math is shown as code, as in Slack and Discord.
+    const std::string shown = answer::math_as_code(a.markdown);
+    std::cout << shown;
+    if (!shown.empty() && shown.back() != '\n') std::cout << "\n";
     if (r.hits.size() > 1) {
       std::cout << "\nRelated:\n";
       for (std::size_t i = 1; i < r.hits.size(); ++i) std::cout << "  - " << r.hits[i].question << "\n";

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -10,12 +11,15 @@
 #include <regex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
+
+#include "answer/math_finder.hpp"
 
 namespace qabot::app {
 namespace {
@@ -25,6 +29,30 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using nlohmann::json;
+
+// Prints a streamed answer with its math as code (answer::math_as_code). A formula is only known
+// once its paragraph is complete, so text goes out a paragraph at a time; no math or fence state
+// crosses a blank line in a way that changes what came before it, so each print extends the last.
+class AnswerPrinter {
+ public:
+  void add(std::string_view delta) {
+    text_ += delta;
+    const std::size_t cut = text_.rfind("\n\n");
+    if (cut != std::string::npos) print_up_to(cut + 2);
+  }
+  void finish() { print_up_to(text_.size()); }
+
+ private:
+  void print_up_to(std::size_t end) {
+    const std::string shown = answer::math_as_code(std::string_view(text_).substr(0, end));
+    if (shown.size() > printed_) std::fputs(shown.c_str() + printed_, stdout);
+    std::fflush(stdout);
+    printed_ = std::max(printed_, shown.size());
+  }
+
+  std::string text_;
+  std::size_t printed_ = 0;  // bytes of the converted text already printed
+};
 
 struct WsUrl {
   std::string host;
@@ -79,7 +107,8 @@ void print_quiz_result(const json& msg) {
   };
   print_points("hit", "+");
   print_points("missed", "-");
-  std::printf("\nThe note's answer:\n%s\n", msg.value("answer", json::object()).value("markdown", "").c_str());
+  std::printf("\nThe note's answer:\n%s\n",
+              answer::math_as_code(msg.value("answer", json::object()).value("markdown", "")).c_str());
 }
 
 }  // namespace
@@ -135,6 +164,7 @@ int run_chat(const std::string& url) {
 
       json result;
       bool streamed = false;
+      AnswerPrinter printer;
       for (;;) {
         const json msg = read_json();
         if (!msg.is_object()) continue;
@@ -148,11 +178,11 @@ int run_chat(const std::string& url) {
         if (type == "result") {
           result = msg;
         } else if (type == "delta") {
-          std::fputs(msg.value("text", "").c_str(), stdout);
-          std::fflush(stdout);
+          printer.add(msg.value("text", ""));
           streamed = true;
         } else if (type == "done") {
-          if (!streamed) std::fputs(msg.value("answer", "").c_str(), stdout);
+          if (!streamed) printer.add(msg.value("answer", ""));
+          printer.finish();
           std::fputs("\n", stdout);
           if (result.is_object()) print_sources(result);
           break;

@@ -71,6 +71,11 @@ int run_serve(const ServeOptions& options) {
     }
 
     config.integrations = integrations::load_integrations_config(options.integrations_config);
+    if (!options.public_url.empty()) {
+      const auto url = integrations::parse_public_url(options.public_url);
+      if (!url) throw std::runtime_error("--public-url must be an http:// or https:// URL: " + options.public_url);
+      config.integrations.public_url = *url;
+    }
     // Which integrations are on, never with what: secrets are not logged.
     if (config.integrations.slack_enabled()) {
       spdlog::info("Slack integration on: POST /integrations/slack/command and /integrations/slack/interactive");
@@ -149,6 +154,14 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--integrations-config", options->integrations_config,
                   "File with QABOT_SLACK_SIGNING_SECRET=… / QABOT_DISCORD_PUBLIC_KEY=… lines (chmod 600); "
                   "the same variables are read from the environment (docs/integrations.md)");
+  cmd->add_option("--public-url", options->public_url,
+                  "Where Slack/Discord users reach this server (http(s)://host[:port][/path]): note images in "
+                  "their answers link to its /notes/ route (without it: the images' alt text)")
+      ->check([](const std::string& url) {
+        return integrations::parse_public_url(url) ? std::string()
+                                                   : "--public-url must be an http:// or https:// URL with a host, "
+                                                     "without user info, query or fragment: " + url;
+      });
   cmd->add_option("--state", options->state,
                   "Quiz progress and gaps log: sqlite:PATH, PATH or postgres://… (default: qabot-state.db next to "
                   "--db)");

@@ -29,6 +29,9 @@ struct ServeOptions {
   std::string log_level = "info";
   // Slack/Discord secrets: QABOT_SLACK_SIGNING_SECRET / QABOT_DISCORD_PUBLIC_KEY, or this file (mode 600).
   std::optional<std::filesystem::path> integrations_config;
+  // Where chat clients reach this server ("https://qa.example.com"): Slack/Discord answers link a
+  // note's images to its GET /notes/… route; empty: those images are their alt text.
+  std::string public_url;
   // Quiz progress and the gaps log: "sqlite:PATH", a plain PATH or "postgres://…"; empty:
   // qabot-state.db in the directory of --db.
   std::string state;

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 
+#include "ingest/dialect_normalizer.hpp"
 #include "ingest/front_matter.hpp"
 #include "ingest/link_list.hpp"
 #include "ingest/title_cleaner.hpp"
@@ -1228,7 +1229,8 @@ ParsedFile MarkdownParser::parse_file(std::string_view utf8, std::string_view fi
     if (pos != std::string_view::npos) body.append(utf8.substr(pos));
     utf8 = body;
   }
-  Walk walk(utf8);
+  const std::string normalized = DialectNormalizer::normalize(utf8);
+  Walk walk(normalized);
   out.notes = walk.run();
   out.title = !front.title.empty() ? front.title : walk.document_title();
   // Every question has a category: its heading path, else what the file calls itself.

@@ -8,6 +8,9 @@
 #include <mutex>
 #include <optional>
 
+#include "answer/math_placeholders.hpp"
+#include "ingest/note_image.hpp"
+
 namespace qabot::integrations {
 namespace {
 
@@ -109,17 +112,18 @@ std::string_view literal(cmark_node* node) {
   return text ? std::string_view(text) : std::string_view();
 }
 
-// Text content without any markup (link labels, table cells, image alt text).
-std::string plain_text(cmark_node* node) {
+// Text content without any markup (link labels, table cells, image alt text); with `math`, its
+// placeholders as the note wrote them.
+std::string plain_text(cmark_node* node, const answer::MathPlaceholders* math = nullptr) {
   std::string out;
   for (cmark_node* child = cmark_node_first_child(node); child; child = cmark_node_next(child)) {
     switch (cmark_node_get_type(child)) {
-      case CMARK_NODE_TEXT:
+      case CMARK_NODE_TEXT: out += math ? math->restore(literal(child)) : std::string(literal(child)); break;
       case CMARK_NODE_CODE:
       case CMARK_NODE_HTML_INLINE: out += literal(child); break;
       case CMARK_NODE_SOFTBREAK:
       case CMARK_NODE_LINEBREAK: out += ' '; break;
-      default: out += plain_text(child);
+      default: out += plain_text(child, math);
     }
   }
   return out;
@@ -136,7 +140,8 @@ std::string prefix_lines(std::string_view text, std::string_view first, std::str
 
 class Renderer {
  public:
-  explicit Renderer(Dialect dialect) : dialect_(dialect) {}
+  Renderer(Dialect dialect, const ImageLinks& images, const answer::MathPlaceholders& math)
+      : dialect_(dialect), images_(images), math_(math) {}
 
   std::string children_blocks(cmark_node* parent, std::string_view separator) {
     std::string out;
@@ -155,7 +160,9 @@ class Renderer {
 
   std::string block(cmark_node* node) {
     switch (cmark_node_get_type(node)) {
-      case CMARK_NODE_PARAGRAPH: return inlines(node);
+      case CMARK_NODE_PARAGRAPH:
+        if (auto formula = display_math_alone(node)) return *formula;
+        return inlines(node);
       case CMARK_NODE_HEADING: {
         const std::string body = inlines(node);
         if (slack()) return "*" + body + "*";
@@ -216,7 +223,7 @@ class Renderer {
       if (rows.empty()) has_header = cmark_gfm_extensions_get_table_row_is_header(row) != 0;
       auto& cells = rows.emplace_back();
       for (cmark_node* cell = cmark_node_first_child(row); cell; cell = cmark_node_next(cell)) {
-        cells.push_back(plain_text(cell));
+        cells.push_back(plain_text(cell, &math_));
       }
     }
     std::vector<std::size_t> widths;
@@ -257,22 +264,42 @@ class Renderer {
 
   std::string inline_node(cmark_node* node) {
     switch (cmark_node_get_type(node)) {
-      case CMARK_NODE_TEXT:
+      case CMARK_NODE_TEXT: return text_with_math(literal(node));
       case CMARK_NODE_HTML_INLINE: return text(literal(node));
       case CMARK_NODE_SOFTBREAK:
       case CMARK_NODE_LINEBREAK: return "\n";
       case CMARK_NODE_CODE: return code_span(literal(node));
       case CMARK_NODE_EMPH: return slack() ? "_" + inlines(node) + "_" : "*" + inlines(node) + "*";
       case CMARK_NODE_STRONG: return slack() ? "*" + inlines(node) + "*" : "**" + inlines(node) + "**";
-      case CMARK_NODE_LINK: return link(node, plain_text(node));
-      case CMARK_NODE_IMAGE: {
-        const std::string alt = plain_text(node);
-        return link(node, alt.empty() ? std::string("image") : alt);
-      }
+      case CMARK_NODE_LINK: return link(node, plain_text(node, &math_));
+      case CMARK_NODE_IMAGE: return image(node);
       default:
         if (type_name(node) == "strikethrough") return slack() ? "~" + inlines(node) + "~" : "~~" + inlines(node) + "~~";
         return inlines(node);
     }
+  }
+
+  // Chat platforms render no TeX: its source is shown as code, so `x_i` keeps its underscore.
+  std::string text_with_math(std::string_view s) const {
+    std::string out;
+    for (const auto& piece : math_.split(s)) out += piece.math ? code_span(tex_on_one_line(*piece.math)) : text(piece.text);
+    return out;
+  }
+
+  std::string tex_on_one_line(std::size_t index) const {
+    std::string tex = math_.tex(index);
+    std::replace(tex.begin(), tex.end(), '\n', ' ');
+    return tex;
+  }
+
+  // A paragraph that is one display formula: a code block of its TeX.
+  std::optional<std::string> display_math_alone(cmark_node* paragraph) const {
+    cmark_node* only = cmark_node_first_child(paragraph);
+    if (!only || only != cmark_node_last_child(paragraph) || cmark_node_get_type(only) != CMARK_NODE_TEXT) return std::nullopt;
+    const auto pieces = math_.split(literal(only));
+    if (pieces.size() != 1 || !pieces[0].math || !math_.display(*pieces[0].math)) return std::nullopt;
+    const std::string& tex = math_.tex(*pieces[0].math);
+    return "```\n" + (slack() ? escape_slack(tex) : tex) + "\n```";
   }
 
   std::string code_span(std::string_view code) const {
@@ -281,9 +308,24 @@ class Renderer {
     return "`" + std::string(code) + "`";
   }
 
-  std::string link(cmark_node* node, const std::string& label) const {
+  // A note's own image links to the server's copy when the server has a public URL.
+  std::string image(cmark_node* node) const {
+    std::string alt = plain_text(node, &math_);
+    if (alt.empty()) alt = "image";
     const char* raw = cmark_node_get_url(node);
     const std::string_view url = raw ? std::string_view(raw) : std::string_view();
+    if (!ingest::NoteImage::is_relative(url)) return link(node, alt);
+    const auto name = ingest::NoteImage::resolve(ingest::NoteImage::without_line(images_.source), url);
+    if (images_.public_url.empty() || !name) return text(alt);
+    return link_to(images_.public_url + ingest::NoteImage::url_path(*name), alt);
+  }
+
+  std::string link(cmark_node* node, const std::string& label) const {
+    const char* raw = cmark_node_get_url(node);
+    return link_to(raw ? std::string_view(raw) : std::string_view(), label);
+  }
+
+  std::string link_to(std::string_view url, const std::string& label) const {
     if (url.empty() || !is_safe_url(url)) return text(label);
     const std::string target = encode_url(url, dialect_);
     if (slack()) return label.empty() || label == url ? "<" + target + ">" : "<" + target + "|" + escape_slack(label) + ">";
@@ -291,10 +333,12 @@ class Renderer {
   }
 
   Dialect dialect_;
+  const ImageLinks& images_;
+  const answer::MathPlaceholders& math_;
   int list_depth_ = 0;
 };
 
-std::string convert(std::string_view markdown, Dialect dialect) {
+std::string convert(std::string_view markdown, Dialect dialect, const ImageLinks& images) {
   static std::once_flag registered;
   std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
   const int options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
@@ -302,9 +346,12 @@ std::string convert(std::string_view markdown, Dialect dialect) {
   for (const char* name : {"table", "strikethrough", "autolink"}) {
     if (auto* ext = cmark_find_syntax_extension(name)) cmark_parser_attach_syntax_extension(parser, ext);
   }
-  cmark_parser_feed(parser, markdown.data(), markdown.size());
+  // Math is kept out of markdown parsing (answer::MathPlaceholders) and shown as code.
+  const answer::MathPlaceholders math(markdown);
+  cmark_parser_feed(parser, math.markdown().data(), math.markdown().size());
   cmark_node* doc = cmark_parser_finish(parser);
-  std::string out = Renderer(dialect).children_blocks(doc, "\n\n");
+  math.restore_outside_text(doc);
+  std::string out = Renderer(dialect, images, math).children_blocks(doc, "\n\n");
   cmark_node_free(doc);
   cmark_parser_free(parser);
   return out;
@@ -466,8 +513,12 @@ class Splitter {
 
 }  // namespace
 
-std::string to_slack_mrkdwn(std::string_view markdown) { return convert(markdown, Dialect::Slack); }
-std::string to_discord_markdown(std::string_view markdown) { return convert(markdown, Dialect::Discord); }
+std::string to_slack_mrkdwn(std::string_view markdown, const ImageLinks& images) {
+  return convert(markdown, Dialect::Slack, images);
+}
+std::string to_discord_markdown(std::string_view markdown, const ImageLinks& images) {
+  return convert(markdown, Dialect::Discord, images);
+}
 
 std::size_t chat_length(std::string_view utf8) {
   std::size_t units = 0;

@@ -15,8 +15,16 @@
 
 namespace qabot::integrations {
 
-std::string to_slack_mrkdwn(std::string_view markdown);
-std::string to_discord_markdown(std::string_view markdown);
+// Where a note's relative images (`![](img/a.png)`) can be fetched by a chat client: the server's
+// GET /notes/… route under its public URL. Without a public URL (or a source to resolve against)
+// such an image is its alt text; web images are links either way.
+struct ImageLinks {
+  std::string public_url;  // "https://qa.example.com" (serve --public-url), no trailing slash; "": none
+  std::string source;      // the note the markdown comes from ("notes/ml/cnn.md", ":line" ignored)
+};
+
+std::string to_slack_mrkdwn(std::string_view markdown, const ImageLinks& images = {});
+std::string to_discord_markdown(std::string_view markdown, const ImageLinks& images = {});
 
 // Length as chat platforms count it: UTF-16 code units (what JavaScript's String.length says, the
 // strictest of the usual counts: never less than the number of code points).

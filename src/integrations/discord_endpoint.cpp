@@ -44,8 +44,10 @@ std::string trimmed(std::string s) {
 
 }  // namespace
 
-DiscordEndpoint::DiscordEndpoint(std::string_view public_key_hex, Clock clock)
-    : verifier_(std::make_unique<Ed25519Verifier>(public_key_hex)), clock_(std::move(clock)) {}
+DiscordEndpoint::DiscordEndpoint(std::string_view public_key_hex, Clock clock, std::string public_url)
+    : verifier_(std::make_unique<Ed25519Verifier>(public_key_hex)),
+      clock_(std::move(clock)),
+      public_url_(std::move(public_url)) {}
 
 WebhookResponse DiscordEndpoint::interactions(const WebhookRequest& request, const AskFunction& ask,
                                               const QuizFunction& quiz) const {
@@ -89,12 +91,12 @@ WebhookResponse DiscordEndpoint::interactions(const WebhookRequest& request, con
       if (question.size() > 4096) {
         return reply(kDiscordChannelMessage, discord_notice("That question is too long (4096 bytes at most)."));
       }
-      return reply(kDiscordChannelMessage, discord_answer_data(ask(question, kIntegrationTopK, session)));
+      return reply(kDiscordChannelMessage, discord_answer_data(ask(question, kIntegrationTopK, session), {}, public_url_));
     }
     case kDiscordMessageComponent: {
       const auto question = question_from_custom_id(string_field(data, "custom_id"));
       if (!question) return reply(kDiscordChannelMessage, discord_notice("That button is not one of mine."));
-      return reply(kDiscordChannelMessage, discord_answer_data(ask(*question, kIntegrationTopK, session)));
+      return reply(kDiscordChannelMessage, discord_answer_data(ask(*question, kIntegrationTopK, session), {}, public_url_));
     }
     default: return bad_request("unsupported interaction type");
   }

@@ -18,7 +18,8 @@ namespace qabot::integrations {
 class DiscordEndpoint {
  public:
   // Throws std::invalid_argument when the key is not 64 hex digits of an Ed25519 public key.
-  explicit DiscordEndpoint(std::string_view public_key_hex, Clock clock = &unix_seconds);
+  // `public_url`: where chat clients reach this server (relative note images link there); "": none.
+  explicit DiscordEndpoint(std::string_view public_key_hex, Clock clock = &unix_seconds, std::string public_url = {});
 
   // POST /integrations/discord/interactions
   // The `quiz` command (options `category`, `answer`) goes to `quiz`; null: quizzes are off.
@@ -28,6 +29,7 @@ class DiscordEndpoint {
  private:
   std::unique_ptr<Ed25519Verifier> verifier_;
   Clock clock_;
+  std::string public_url_;
 };
 
 // Interaction and response types of the Discord API used here.

@@ -61,7 +61,7 @@ std::optional<std::string> question_from_custom_id(std::string_view custom_id) {
   return std::string(question);
 }
 
-json discord_answer_data(const answer::Answer& answer, const DiscordLimits& limits) {
+json discord_answer_data(const answer::Answer& answer, const DiscordLimits& limits, std::string_view public_url) {
   const auto& result = answer.result;
   if (!result.matched || result.hits.empty()) {
     std::string text = "I have no note that answers **" + escape(result.query) + "**";
@@ -88,7 +88,7 @@ json discord_answer_data(const answer::Answer& answer, const DiscordLimits& limi
 
   const auto& best = result.hits.front();
   const std::string note = "\n\n*✂️ shortened to fit Discord: the rest is in `" + shorten(best.source, 200) + "`*";
-  const std::string body = to_discord_markdown(answer.markdown);
+  const std::string body = to_discord_markdown(answer.markdown, ImageLinks{std::string(public_url), best.source});
   std::string content;
   if (chat_length(body) <= limits.content) {
     content = body;

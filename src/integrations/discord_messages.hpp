@@ -26,7 +26,9 @@ struct DiscordLimits {
 // markdown as content, an embed with question, category and confidence, the related questions as
 // buttons. Not matched: an ephemeral message with the closest questions as buttons. Mentions in
 // notes never ping anyone (allowed_mentions is empty).
-nlohmann::json discord_answer_data(const answer::Answer& answer, const DiscordLimits& limits = {});
+// `public_url`: as for slack_answer_message (relative images link to the server's /notes/… route).
+nlohmann::json discord_answer_data(const answer::Answer& answer, const DiscordLimits& limits = {},
+                                   std::string_view public_url = {});
 
 // An ephemeral plain message (usage, unknown commands).
 nlohmann::json discord_notice(std::string_view text);

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -50,6 +52,20 @@ void read_file(const std::filesystem::path& file, IntegrationsConfig& config) {
 }
 
 }  // namespace
+
+std::optional<std::string> parse_public_url(std::string_view url) {
+  std::string lower(url);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::size_t scheme = lower.starts_with("https://") ? 8 : lower.starts_with("http://") ? 7 : 0;
+  if (scheme == 0) return std::nullopt;
+  for (unsigned char c : url)
+    if (c <= ' ' || c >= 0x7F || c == '?' || c == '#' || c == '@' || c == '\\' || c == '"' || c == '<' || c == '>')
+      return std::nullopt;
+  const std::size_t host_end = std::min(url.find('/', scheme), url.size());
+  if (host_end == scheme || url[scheme] == ':') return std::nullopt;  // no host
+  while (url.size() > host_end && url.back() == '/') url.remove_suffix(1);
+  return std::string(url);
+}
 
 std::optional<std::string> process_environment(const char* name) {
   const char* value = std::getenv(name);

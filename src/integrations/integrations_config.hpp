@@ -16,10 +16,17 @@ inline constexpr const char* kDiscordKeyVariable = "QABOT_DISCORD_PUBLIC_KEY";
 struct IntegrationsConfig {
   std::string slack_signing_secret;  // empty: Slack is off
   std::string discord_public_key;    // hex; empty: Discord is off
+  // Not a secret: where chat clients reach this server (serve --public-url, parse_public_url), so
+  // that a note's relative images become links to its GET /notes/… route; empty: alt text instead.
+  std::string public_url;
 
   bool slack_enabled() const { return !slack_signing_secret.empty(); }
   bool discord_enabled() const { return !discord_public_key.empty(); }
 };
+
+// An http(s) URL with a host and nothing a base URL cannot have (user info, query, fragment,
+// spaces, control characters), without its trailing slash; nullopt when `url` is not one.
+std::optional<std::string> parse_public_url(std::string_view url);
 
 using Environment = std::function<std::optional<std::string>(const char* name)>;
 std::optional<std::string> process_environment(const char* name);

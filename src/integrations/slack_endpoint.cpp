@@ -53,8 +53,8 @@ bool is_slack_response_url(std::string_view url) {
   return url.starts_with("https://hooks.slack.com/") || url.starts_with("https://hooks.slack-gov.com/");
 }
 
-SlackEndpoint::SlackEndpoint(std::string signing_secret, Clock clock)
-    : signing_secret_(std::move(signing_secret)), clock_(std::move(clock)) {}
+SlackEndpoint::SlackEndpoint(std::string signing_secret, Clock clock, std::string public_url)
+    : signing_secret_(std::move(signing_secret)), clock_(std::move(clock)), public_url_(std::move(public_url)) {}
 
 std::optional<WebhookResponse> SlackEndpoint::reject(const WebhookRequest& request) const {
   const auto check = check_slack_signature(signing_secret_, request.timestamp, request.signature, request.body, clock_());
@@ -89,7 +89,7 @@ WebhookResponse SlackEndpoint::command(const WebhookRequest& request, const AskF
     return it == form.end() ? std::string() : it->second;
   };
   const std::string session = chat_session("slack", field("team_id"), field("channel_id"), field("user_id"));
-  return reply(slack_answer_message(ask(question, kIntegrationTopK, session)));
+  return reply(slack_answer_message(ask(question, kIntegrationTopK, session), {}, public_url_));
 }
 
 WebhookResponse SlackEndpoint::interactive(const WebhookRequest& request, const AskFunction& ask) const {
@@ -117,7 +117,7 @@ WebhookResponse SlackEndpoint::interactive(const WebhookRequest& request, const 
     return it == payload.end() ? std::string() : string_field(*it, "id");
   };
   const std::string session = chat_session("slack", id_of("team"), id_of("channel"), id_of("user"));
-  json message = slack_answer_message(ask(question, kIntegrationTopK, session));
+  json message = slack_answer_message(ask(question, kIntegrationTopK, session), {}, public_url_);
   // A new message under the one clicked: the answer others were reading stays.
   message["replace_original"] = false;
   WebhookResponse response{200, {}, {}, {}};

@@ -20,7 +20,8 @@ std::int64_t unix_seconds();
 
 class SlackEndpoint {
  public:
-  explicit SlackEndpoint(std::string signing_secret, Clock clock = &unix_seconds);
+  // `public_url`: where chat clients reach this server (relative note images link there); "": none.
+  explicit SlackEndpoint(std::string signing_secret, Clock clock = &unix_seconds, std::string public_url = {});
 
   // POST /integrations/slack/command: form fields `text`, `user_id`, `response_url`, …
   // `/quiz [category | answer | skip]` goes to `quiz` (null: quizzes are off); any other command asks.
@@ -33,6 +34,7 @@ class SlackEndpoint {
 
   std::string signing_secret_;
   Clock clock_;
+  std::string public_url_;
 };
 
 // Only Slack's own hosts may receive a follow-up (the URL comes from a verified payload, but a

@@ -56,7 +56,7 @@ json slack_quiz_message(std::string_view markdown, const SlackLimits& limits) {
   return {{"response_type", "ephemeral"}, {"text", shorten(to_slack_mrkdwn(markdown), limits.section_text)}};
 }
 
-json slack_answer_message(const answer::Answer& answer, const SlackLimits& limits) {
+json slack_answer_message(const answer::Answer& answer, const SlackLimits& limits, std::string_view public_url) {
   const auto& result = answer.result;
   json blocks = json::array();
   if (!result.matched || result.hits.empty()) {
@@ -88,7 +88,8 @@ json slack_answer_message(const answer::Answer& answer, const SlackLimits& limit
 
   // header + context + note + actions are the other blocks a message may have.
   const std::size_t room = std::min(limits.answer_sections, limits.max_blocks - 4);
-  auto parts = split_for_chat(to_slack_mrkdwn(answer.markdown), limits.section_text);
+  const ImageLinks images{std::string(public_url), best.source};
+  auto parts = split_for_chat(to_slack_mrkdwn(answer.markdown, images), limits.section_text);
   const bool cut = parts.size() > room;
   if (cut) parts.resize(room);
   for (auto& part : parts) blocks.push_back({{"type", "section"}, {"text", mrkdwn(std::move(part))}});

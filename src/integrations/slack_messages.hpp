@@ -22,7 +22,10 @@ struct SlackLimits {
 // Matched: header (the question), the answer as mrkdwn sections, a context block (category,
 // confidence, source), the related questions as buttons; `response_type: in_channel`.
 // Not matched: an ephemeral reply naming the closest questions, as buttons.
-nlohmann::json slack_answer_message(const answer::Answer& answer, const SlackLimits& limits = {});
+// `public_url`: the server's public address (serve --public-url); relative images in the answer
+// link to its /notes/… route, and are their alt text without it.
+nlohmann::json slack_answer_message(const answer::Answer& answer, const SlackLimits& limits = {},
+                                    std::string_view public_url = {});
 
 // An ephemeral reply with a plain message (usage, errors).
 nlohmann::json slack_notice(std::string_view text);

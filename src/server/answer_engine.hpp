@@ -19,6 +19,9 @@ struct Conversation;
 namespace qabot::quiz {
 class QuizMaster;
 }
+namespace qabot::store {
+class NoteFiles;
+}
 
 namespace qabot::server {
 
@@ -54,6 +57,8 @@ class AnswerEngine {
   // Quizzes over this engine's bank, built on first use (it analyses every answer once); null when
   // the engine has no bank to quiz from (scripted test engines). Owned by the engine.
   virtual quiz::QuizMaster* quiz_master() { return nullptr; }
+  // The note images this engine's bank may serve (GET /notes/…); null: none. Owned by the engine.
+  virtual const store::NoteFiles* note_files() const { return nullptr; }
 };
 
 // Opens an engine on an index file; throws std::runtime_error when the index cannot be used.

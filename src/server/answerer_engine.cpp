@@ -18,7 +18,7 @@ namespace {
 class AnswererEngine final : public AnswerEngine {
  public:
   AnswererEngine(const std::filesystem::path& db, const std::filesystem::path& synonyms)
-      : answerer_(db, synonyms), db_(db) {}
+      : answerer_(db, synonyms), db_(db), note_files_(answerer_.note_files()) {}
 
   AskOutcome ask(std::string_view text, int top_k) override { return outcome(answerer_.ask(text, top_k)); }
 
@@ -33,6 +33,7 @@ class AnswererEngine final : public AnswerEngine {
   std::int64_t question_count() const override { return answerer_.question_count(); }
   nlohmann::json questions_by_category() const override { return answerer_.questions_by_category(); }
   std::optional<std::string> coverage_report() const override { return answerer_.coverage_report(); }
+  const store::NoteFiles* note_files() const override { return &note_files_; }
 
   quiz::QuizMaster* quiz_master() override {
     if (!quiz_) {
@@ -73,6 +74,7 @@ class AnswererEngine final : public AnswerEngine {
 
   answer::Answerer answerer_;
   std::filesystem::path db_;
+  store::NoteFiles note_files_;  // read once per (re)opened index, like the engine itself
   std::unique_ptr<text::Analyzer> quiz_analyzer_;
   std::unique_ptr<quiz::QuizMaster> quiz_;  // after quiz_analyzer_: destroyed first
 };

@@ -1,11 +1,15 @@
 #include "server/http_router.hpp"
 
+#include <ctime>
 #include <exception>
 #include <utility>
 
 #include <spdlog/spdlog.h>
 
 #include "answer/answerer.hpp"
+#include "ingest/note_image.hpp"
+#include "server/note_request.hpp"
+#include "store/note_files.hpp"
 
 namespace qabot::server {
 namespace {
@@ -75,6 +79,36 @@ answer::Answer to_answer(std::string_view query, AskOutcome out) {
   return a;
 }
 
+// Note images may be cached by the browser for an hour, then revalidated (ETag, Last-Modified).
+constexpr std::string_view kNoteImageCacheControl = "public, max-age=3600";
+// An image is never a document: nothing in one may run or load anything, even opened on its own.
+constexpr std::string_view kNoteImagePolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+std::string http_date(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[64];
+  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buffer;
+}
+
+// RFC 9110 §13.1.2: If-None-Match is "*" or a list of entity tags, compared weakly.
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+  if (if_none_match.find('*') != std::string_view::npos) return true;
+  for (std::size_t start = 0; start < if_none_match.size();) {
+    std::size_t end = if_none_match.find(',', start);
+    if (end == std::string_view::npos) end = if_none_match.size();
+    std::string_view tag = if_none_match.substr(start, end - start);
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool is_integration_path(std::string_view path) {
@@ -118,6 +152,8 @@ Response HttpRouter::error_response(http::status status, ErrorCode code, std::st
 
 bool HttpRouter::needs_engine(const Request& req) const {
   const auto path = target_path(req.target());
+  // Note images are read from disk: on a worker, never on an io thread.
+  if (path.starts_with(ingest::NoteImage::kRoutePrefix)) return is_get_or_head(req);
   if (req.method() == http::verb::post && is_integration_path(path)) {
     return path == kDiscordPath ? context_.discord != nullptr : context_.slack != nullptr;
   }
@@ -157,6 +193,7 @@ Response HttpRouter::handle(const Request& req, AnswerEngine* engine) const {
                                        req.version(), req.keep_alive());
     return make_response(req, http::status::ok, "application/json; charset=utf-8", *report);
   }
+  if (path.starts_with(ingest::NoteImage::kRoutePrefix)) return note_image(req, engine, path);
   if (path == "/healthz") {
     if (!is_get_or_head(req)) return method_not_allowed(req, "GET, HEAD");
     return json_response(req, {{"status", "ok"}, {"questions", context_.question_count ? context_.question_count() : 0}});
@@ -181,8 +218,50 @@ Response HttpRouter::handle(const Request& req, AnswerEngine* engine) const {
     return error_response(http::status::not_found, ErrorCode::BadRequest, "not found", req.version(), req.keep_alive());
   }
   if (!is_get_or_head(req)) return method_not_allowed(req, "GET, HEAD");
-  // Assets are not fingerprinted: let caches keep them but revalidate, so a new build shows at once.
-  return make_response(req, http::status::ok, asset->content_type, std::string(asset->body), "no-cache");
+  // Assets are not fingerprinted in their URLs: caches keep them but revalidate, so a new build shows
+  // at once, and an unchanged one (KaTeX's 2 MB of fonts and scripts) costs a 304.
+  if (req.count(http::field::if_none_match) && etag_matches(req[http::field::if_none_match], asset->etag)) {
+    Response res = make_response(req, http::status::not_modified, asset->content_type, "", "no-cache");
+    res.erase(http::field::content_length);  // a 304 has no body and describes none
+    res.erase(http::field::content_type);
+    res.set(http::field::etag, asset->etag);
+    return res;
+  }
+  Response res = make_response(req, http::status::ok, asset->content_type, std::string(asset->body), "no-cache");
+  res.set(http::field::etag, asset->etag);
+  return res;
+}
+
+Response HttpRouter::note_image(const Request& req, const AnswerEngine* engine, std::string_view path) const {
+  if (!is_get_or_head(req)) return method_not_allowed(req, "GET, HEAD");
+  // Every refusal is the same 404 as an unknown path: a client learns nothing of what exists.
+  const auto not_found = [&] {
+    return error_response(http::status::not_found, ErrorCode::BadRequest, "not found", req.version(), req.keep_alive());
+  };
+  const auto name = NoteRequest::name_of(path);
+  const store::NoteFiles* files = engine ? engine->note_files() : nullptr;
+  if (!name || !files) return not_found();
+  auto opened = files->open(*name);
+  if (const auto* why = std::get_if<std::string>(&opened)) {
+    spdlog::debug("GET {}: refused: {}", path, *why);
+    return not_found();
+  }
+  auto& file = std::get<store::NoteFile>(opened);
+  const std::string modified = http_date(file.modified);
+  const auto header = [&req](http::field f) { return std::string_view(req[f]); };
+  const bool fresh = req.count(http::field::if_none_match) ? etag_matches(header(http::field::if_none_match), file.etag)
+                                                           : header(http::field::if_modified_since) == modified;
+  Response res = fresh ? make_response(req, http::status::not_modified, file.content_type, "", kNoteImageCacheControl)
+                       : make_response(req, http::status::ok, file.content_type, std::move(file.body),
+                                       kNoteImageCacheControl);
+  if (fresh) {
+    res.erase(http::field::content_length);  // a 304 has no body and describes none
+    res.erase(http::field::content_type);
+  }
+  res.set("Content-Security-Policy", kNoteImagePolicy);
+  res.set(http::field::etag, file.etag);
+  res.set(http::field::last_modified, modified);
+  return res;
 }
 
 Response HttpRouter::answer(const Request& req, AnswerEngine& engine) const {

@@ -65,6 +65,7 @@ class HttpRouter {
  private:
   Response answer(const Request& req, AnswerEngine& engine) const;
   Response integration(const Request& req, AnswerEngine* engine, std::string_view path) const;
+  Response note_image(const Request& req, const AnswerEngine* engine, std::string_view path) const;
 
   RouterContext context_;
 };

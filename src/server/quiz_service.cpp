@@ -61,7 +61,7 @@ QuizOutcome QuizService::answer(AnswerEngine *engine, const std::string &user, c
                            {}};
     }
     if (!graded) return ProtocolError{ErrorCode::NoQuiz, "no quiz question is pending: send a \"quiz\" first", {}};
-    std::string html = answer::render_html(graded->question.answer);
+    std::string html = answer::render_html(graded->question.answer, nullptr, {}, graded->question.source);
     return QuizGraded{std::move(*graded), std::move(html)};
   });
 }

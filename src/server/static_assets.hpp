@@ -10,9 +10,13 @@ struct StaticAsset {
   std::string_view path;          // "/index.html", "/app.js", ...
   std::string_view content_type;  // with charset for text types
   std::string_view body;
+  std::string_view etag;          // a strong entity tag from the content, quoted: "\"3fa9…\""
 };
 
-// The asset at exactly `path` (no decoding, no normalisation), or nullptr.
+// The asset at exactly `path` (no decoding, no normalisation), or nullptr. Looks in the page's own
+// files, then in the libraries it loads (find_vendor_asset).
 const StaticAsset* find_asset(std::string_view path);
+// KaTeX (with its fonts) and highlight.js from Debian's packages, under /vendor/ (web/CMakeLists.txt).
+const StaticAsset* find_vendor_asset(std::string_view path);
 
 }  // namespace qabot::server

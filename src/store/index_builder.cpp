@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <unordered_set>
@@ -25,10 +26,12 @@
 #include <sys/statvfs.h>
 
 #include "ingest/markdown_parser.hpp"
+#include "ingest/note_image.hpp"
 #include "ingest/note_scanner.hpp"
 #include "ingest/synonym_miner.hpp"
 #include "ingest/text_decoder.hpp"
 #include "store/database.hpp"
+#include "store/note_files.hpp"
 #include "store/question_bank.hpp"
 #include "store/schema.hpp"
 
@@ -131,14 +134,30 @@ class SourceNames {
  public:
   explicit SourceNames(const std::vector<std::filesystem::path>& roots) {
     namespace fs = std::filesystem;
+    std::vector<fs::path> dirs;
     for (const auto& root : roots) {
       std::error_code ec;
       fs::path r = fs::weakly_canonical(root, ec);
-      if (ec || !fs::is_directory(r, ec)) continue;
-      std::string name = r.filename().empty() ? std::string("notes") : r.filename().generic_string();
+      if (!ec && fs::is_directory(r, ec) && std::find(dirs.begin(), dirs.end(), r) == dirs.end()) dirs.push_back(r);
+    }
+    // Two roots of the same name (~/a/notes, ~/b/notes) get "notes" and "notes-2": numbered in the
+    // order of their paths, so the names do not depend on the order the roots were given in.
+    std::sort(dirs.begin(), dirs.end());
+    std::set<std::string> taken;
+    for (auto& r : dirs) {
+      const std::string base = r.filename().empty() ? std::string("notes") : r.filename().generic_string();
+      std::string name = base;
+      for (int n = 2; !taken.insert(name).second; ++n) name = base + "-" + std::to_string(n);
       const auto depth = static_cast<std::size_t>(std::distance(r.begin(), r.end()));
       dirs_.push_back({std::move(r), std::move(name), depth});
     }
+  }
+
+  // Root name → directory: stored in the index (meta 'roots') for whoever serves its images.
+  std::map<std::string, std::filesystem::path> roots() const {
+    std::map<std::string, std::filesystem::path> out;
+    for (const Dir& d : dirs_) out.emplace(d.name, d.path);
+    return out;
   }
 
   std::string of(const std::filesystem::path& file) const {
@@ -301,6 +320,70 @@ static std::size_t give_headings_context(Database& db) {
     }
   }
   return with_parent;
+}
+
+namespace {
+
+// How many image problems one file's coverage entry names before "and N more".
+constexpr std::size_t kImageProblemsListed = 5;
+
+void set_meta(Database& db, const char* key, const std::string& value) {
+  auto s = db.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  s.bind(1, std::string(key)).bind(2, value);
+  s.step();
+}
+
+// Why the image `url` of the note `source` cannot be shown, or "" when it can; adds its name to `referenced`.
+std::string image_problem(const NoteFiles& files, std::string_view source, const std::string& url,
+                          std::set<std::string>& referenced) {
+  const auto name = ingest::NoteImage::resolve(source, url);
+  if (!name) {
+    return source.find('/') == std::string_view::npos ? "its note was indexed by itself, not as part of a folder"
+                                                      : "points outside its indexed folder";
+  }
+  referenced.insert(*name);
+  auto opened = files.open(*name, NoteFiles::Read::Head);
+  const auto* why = std::get_if<std::string>(&opened);
+  return why ? *why : std::string();
+}
+
+}  // namespace
+
+// Every image the notes reference, checked as GET /notes/… will check it: the ones that cannot be
+// shown are named in their file's coverage entry and in the warnings (the build goes on). Stores
+// the roots and the referenced names in `meta` for the server. Runs over all rows, not only the
+// files parsed this time: an image can go missing while its note stays unchanged.
+static void record_images(Database& db, const NoteFiles::Roots& roots, IndexReport& report) {
+  const NoteFiles files(roots, std::nullopt);
+  std::set<std::string> referenced;
+  std::map<std::string, std::vector<std::string>> problems;  // source → its images' problems
+  std::map<std::string, std::string> paths;                  // source → path (the warnings name paths)
+  auto s = db.prepare("SELECT path, source, answer FROM questions WHERE instr(answer, '![') > 0 ORDER BY path, line");
+  while (s.step()) {
+    const std::string source = s.text(1);
+    for (const std::string& url : ingest::NoteImage::urls_in(s.text(2))) {
+      if (!ingest::NoteImage::is_relative(url)) continue;
+      std::string why = image_problem(files, source, url, referenced);
+      if (why.empty()) continue;
+      auto& list = problems[source];
+      const std::string line = "image " + url + ": " + why;
+      if (std::find(list.begin(), list.end(), line) == list.end()) list.push_back(line);
+      paths.emplace(source, s.text(0));
+    }
+  }
+  for (auto& [source, list] : problems) {
+    std::string text;
+    for (std::size_t i = 0; i < list.size() && i < kImageProblemsListed; ++i) text += (i ? "; " : "") + list[i];
+    if (list.size() > kImageProblemsListed) text += "; and " + std::to_string(list.size() - kImageProblemsListed) + " more";
+    report.warnings.push_back({paths[source], text});
+    for (FileReport& f : report.coverage)
+      if (f.path == source) f.reason += (f.reason.empty() ? "" : "; ") + text;
+  }
+  nlohmann::json root_json = nlohmann::json::object();
+  for (const auto& [name, dir] : roots) root_json[name] = dir.string();
+  const auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  set_meta(db, kMetaRoots, dump(root_json));
+  set_meta(db, kMetaImages, dump(nlohmann::json(referenced)));
 }
 
 std::string coverage_json(const IndexReport& report) {
@@ -493,12 +576,8 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
         report.questions = static_cast<std::size_t>(s.integer(0));
         report.unanswered = static_cast<std::size_t>(s.integer(1));
       }
-      {
-        auto s = db.prepare("INSERT INTO meta(key, value) VALUES ('report', ?1) "
-                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-        s.bind(1, coverage_json(report));
-        s.step();
-      }
+      record_images(db, sources.roots(), report);
+      set_meta(db, "report", coverage_json(report));
       db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
       db.exec("COMMIT");
       if (report.parsed > 0 || report.removed > 0) db.exec("INSERT INTO questions_fts(questions_fts) VALUES ('optimize')");

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "store/database.hpp"
 #include "store/schema.hpp"
 #include "text/fts5_tokenizer.hpp"
@@ -124,6 +126,23 @@ std::optional<std::string> QuestionBank::coverage_report() const {
   auto s = stmts_->db.prepare("SELECT value FROM meta WHERE key = 'report'");
   if (!s.step()) return std::nullopt;
   return s.text(0);
+}
+
+NoteFiles QuestionBank::note_files() const {
+  const auto read = [this](const char* key) {
+    auto s = stmts_->db.prepare("SELECT value FROM meta WHERE key = ?1");
+    s.bind(1, std::string_view(key));
+    return s.step() ? nlohmann::json::parse(s.text(0), nullptr, /*allow_exceptions=*/false) : nlohmann::json();
+  };
+  const nlohmann::json roots = read(kMetaRoots), images = read(kMetaImages);
+  if (!roots.is_object() || !images.is_array()) return {};
+  NoteFiles::Roots dirs;
+  for (const auto& [name, dir] : roots.items())
+    if (dir.is_string()) dirs.emplace(name, dir.get<std::string>());
+  std::unordered_set<std::string> referenced;
+  for (const auto& name : images)
+    if (name.is_string()) referenced.insert(name.get<std::string>());
+  return NoteFiles(std::move(dirs), std::move(referenced));
 }
 
 std::vector<std::pair<std::string, std::string>> QuestionBank::mined_synonyms() const {

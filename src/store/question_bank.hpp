@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/note_files.hpp"
+
 struct sqlite3;
 
 namespace qabot::store {
@@ -63,6 +65,9 @@ class QuestionBank {
   std::vector<std::pair<std::string, std::string>> mined_synonyms() const;
   // The coverage report of the build that wrote this index (store::coverage_json), if it has one.
   std::optional<std::string> coverage_report() const;
+  // The note images this index may serve: its roots and the images its notes reference (meta
+  // 'roots' and 'images'); empty for an index built before they were recorded.
+  NoteFiles note_files() const;
 
   sqlite3* handle() const { return db_; }
   const Database& database() const;

@@ -48,6 +48,14 @@ CREATE VIRTUAL TABLE questions_fts USING fts5(
 CREATE VIRTUAL TABLE questions_vocab USING fts5vocab(questions_fts, 'row');
 )sql";
 
+// Keys of `meta` besides 'format' and 'report' (the coverage JSON). Written by every build, so an
+// index from before they existed gains them on its next (incremental) build without a new format:
+// 'roots': {"<root name>": "<canonical directory>", …}, the folders sources are named after;
+// 'images': ["<root name>/<path>", …], every image the notes reference (ingest::NoteImage::resolve),
+// the only files GET /notes/… may serve.
+inline constexpr const char* kMetaRoots = "roots";
+inline constexpr const char* kMetaImages = "images";
+
 // FTS5's category column holds the category path and the file's front matter tags, so a tag is
 // searched like a category word. Every insert and 'delete' of questions_fts passes it this way.
 inline constexpr const char* kIndexedCategorySql = "category || char(10) || tags";

@@ -76,6 +76,8 @@ function makeNotes(dir) {
   copyFileSync(join(SOURCE_DIR, 'data', 'interview-notes.md'), join(notes, 'interview-notes.md'));
   writeFileSync(join(notes, 'hostile.md'), HOSTILE_NOTE);
   writeFileSync(join(notes, 'render.md'), RENDER_NOTE);
+  // Formulas and code as ML notes write them (KaTeX and highlight.js, compiled into the server).
+  copyFileSync(join(SOURCE_DIR, 'tests', 'fixtures', 'math', 'formulas.md'), join(notes, 'formulas.md'));
   return notes;
 }
 
@@ -314,6 +316,40 @@ describe('web chat page', { timeout: 160000 }, () => {
     const img = bot.locator('.answer img');
     assert.equal(await img.count(), 1);
     await page.waitForFunction((el) => el.complete && el.naturalWidth === 1, await img.elementHandle());
+  });
+
+  test('formulas render with KaTeX and code is highlighted, all from the server itself', async () => {
+    const bot = await askByKeyboard(page, 'KL散度的定义和公式');
+    const answer = bot.locator('.answer');
+    // Inline $P$, $Q$, $p_i$, $q_i$, \(…\); the $$…$$ block; \[…\] inside the paragraph.
+    assert.equal(await answer.locator('.math .katex').count(), 7);
+    assert.equal(await answer.locator('div.math-display .katex-display').count(), 1);
+    assert.equal(await answer.locator('.math .katex-error').count(), 0, 'KaTeX understood every formula');
+    // No TeX delimiters left as text, and `_` in p_i became no emphasis.
+    const visible = await answer.evaluate((el) => {
+      const copy = el.cloneNode(true);
+      for (const hidden of copy.querySelectorAll('.katex-mathml')) hidden.remove();
+      return copy.textContent;
+    });
+    assert.doesNotMatch(visible, /\$|\\\(|\\\[/);
+    assert.equal(await answer.locator('em').count(), 0);
+    // The fenced python block: highlight.js classes, keywords as tokens.
+    assert.equal(await answer.locator('pre code.hljs.language-python').count(), 1);
+    assert.ok(await answer.locator('pre code .hljs-keyword').count() >= 2, 'import, def, return are keywords');
+    // KaTeX's fonts come from the server (woff2 first), with font types.
+    const fontsLoaded = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].filter((f) => f.family.replace(/"/g, '').startsWith('KaTeX') && f.status === 'loaded').length;
+    });
+    assert.ok(fontsLoaded >= 1, 'a KaTeX font loaded');
+    for (const [path, type] of [['vendor/katex/fonts/KaTeX_Main-Regular.woff2', 'font/woff2'],
+      ['vendor/katex/fonts/KaTeX_Main-Regular.woff', 'font/woff'], ['vendor/katex/fonts/KaTeX_Main-Regular.ttf', 'font/ttf'],
+      ['vendor/katex/katex.min.js', 'text/javascript; charset=utf-8'], ['vendor/highlight/atom-one-dark.css', 'text/css; charset=utf-8']]) {
+      const res = await page.request.get(baseUrl + path);
+      assert.equal(res.status(), 200, path);
+      assert.equal(res.headers()['content-type'], type, path);
+    }
+    await bot.screenshot({ path: join(ARTIFACTS, 'desktop-math.png') });
   });
 
   test('an off-topic question gets the no-match reply; a near miss offers the closest questions as chips', async () => {

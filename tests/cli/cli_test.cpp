@@ -128,3 +128,16 @@ TEST_F(CliTest, BadFileGivesExitTwoAndOthersAreIndexed) {
   auto a = run_qabot(dir_, "ask --json --db " + quote((dir_ / "n.db").string()) + " dropout");
   EXPECT_NE(a.out.find("什么是dropout"), std::string::npos) << a.out;
 }
+
+// A terminal renders no TeX: `ask` shows a note's math as code (inline → `…`, display → ```tex).
+TEST(CliMathTest, AskShowsMathAsCode) {
+  TempDir dir;
+  const std::string db = (dir / "m.db").string();
+  ASSERT_EQ(run_qabot(dir, "index tests/fixtures/math --db " + quote(db)).status, 0);
+  auto r = run_qabot(dir, "ask --db " + quote(db) + " KL散度的定义和公式");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("下标 `p_i` 和 `q_i`"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("```tex\nD_{KL}(P \\| Q) = \\sum_i p_i \\log \\frac{p_i}{q_i}\n```"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("熵写作 `H(p) = -\\sum_i p_i \\log p_i`"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('$'), std::string::npos) << r.out;
+}

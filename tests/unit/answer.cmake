@@ -1,2 +1,5 @@
 qabot_add_test(answerer_test unit SOURCES answer/answerer_test.cpp LIBS qabot_answer qabot_store)
 qabot_add_test(highlighter_test unit SOURCES answer/highlighter_test.cpp LIBS qabot_answer qabot_text)
+qabot_add_test(math_finder_test unit SOURCES answer/math_finder_test.cpp LIBS qabot_answer)
+qabot_add_test(math_render_test unit SOURCES answer/math_render_test.cpp LIBS qabot_answer qabot_text)
+qabot_add_test(image_linker_test unit SOURCES answer/image_linker_test.cpp LIBS qabot_answer qabot_store)

@@ -5,3 +5,5 @@ qabot_add_test(markdown_parser_test unit SOURCES ingest/markdown_parser_test.cpp
 qabot_add_test(note_scanner_test unit SOURCES ingest/note_scanner_test.cpp LIBS qabot_ingest)
 qabot_add_test(front_matter_test unit SOURCES ingest/front_matter_test.cpp LIBS qabot_ingest)
 qabot_add_test(heading_context_test unit SOURCES store/heading_context_test.cpp LIBS qabot_store)
+# Note images: URLs relative to a note → names below an indexed root; image types by name and content.
+qabot_add_test(note_image_test unit SOURCES ingest/note_image_test.cpp LIBS qabot_ingest)

@@ -8,3 +8,5 @@ qabot_add_test(integrations_config_test unit
 qabot_add_test(integrations_endpoints_test unit
   SOURCES integrations/slack_endpoint_test.cpp integrations/discord_endpoint_test.cpp
   LIBS qabot_integrations OpenSSL::Crypto)
+qabot_add_test(integrations_chat_math_test unit
+  SOURCES integrations/chat_markdown_math_test.cpp LIBS qabot_integrations)

@@ -93,3 +93,30 @@ TEST_F(AnswererTest, QuestionsByCategoryListsEveryQuestion) {
   for (const auto& c : j["categories"]) n += c["questions"].size();
   EXPECT_EQ(n, 3u);
 }
+
+// A note holding a 10 MB table indexes, and is shown as a chat message a person can read: cut at
+// a whole line, code blocks closed, with where the rest is.
+TEST(AnswererLongNoteTest, HugeAnswersAreCutAtALineAndSayWhereTheRestIs) {
+  test_support::TempDir dir;
+  std::string table = "## 这张表说明什么？\n\n| a | b |\n|---|---|\n";
+  while (table.size() < 2'000'000) table += "| 单元格 " + std::to_string(table.size()) + " | 值 |\n";
+  std::string code = "## 这段代码做什么？\n\n```cpp\n";
+  while (code.size() < 200'000) code += "int x" + std::to_string(code.size()) + " = 0;\n";
+  code += "```\n";
+  dir.write("notes/big.md", table + "\n" + code);
+  store::IndexBuilder(dir / "q.db").build({dir / "notes"});
+  answer::Answerer a(dir / "q.db", "");
+
+  const auto shown = a.ask("这张表说明什么", 3);
+  ASSERT_TRUE(shown.result.matched);
+  EXPECT_LT(shown.markdown.size(), 70'000u);
+  EXPECT_NE(shown.markdown.find("the answer goes on: see notes/big.md, line 1"), std::string::npos)
+      << shown.markdown.substr(shown.markdown.size() - 200);
+  EXPECT_NE(shown.html.find("<table>"), std::string::npos);
+
+  const auto listing = a.ask("这段代码做什么", 3);
+  ASSERT_TRUE(listing.result.matched);
+  EXPECT_LT(listing.markdown.size(), 70'000u);
+  // The cut closed the fence: the note about the rest is text, not code.
+  EXPECT_NE(listing.html.find("<em>… the answer goes on"), std::string::npos);
+}

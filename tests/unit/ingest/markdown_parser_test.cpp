@@ -431,3 +431,45 @@ TEST(MarkdownParserTest, LinkLedPointsStillAnswer) {
   // Only pointers elsewhere, even under a question: those notes answer, this one does not.
   EXPECT_TRUE(MarkdownParser{}.parse("## 深度分页如何优化？\n\n[深度分页详解](../deep-pagination.md)\n").empty());
 }
+
+// ---- Obsidian and VuePress dialects ------------------------------------------------------------
+
+TEST(MarkdownParserTest, ObsidianCalloutsAreQuestionsAndWikilinksText) {
+  const auto notes = parse_fixture("obsidian.md");
+  EXPECT_EQ(questions(notes), (std::vector<std::string>{"线程池的核心参数有哪些？",
+                                                        "What volatile guarantees", "锁"}));
+  const Note& pool = find(notes, "线程池的核心参数有哪些？");
+  EXPECT_EQ(pool.category, (Path{"并发", "线程池"}));
+  EXPECT_TRUE(contains(pool.answer, "见 执行器。")) << pool.answer;  // [[target|alias]] shows the alias
+  EXPECT_TRUE(contains(pool.answer, "拒绝策略")) << pool.answer;      // later paragraphs stay in the answer
+  EXPECT_FALSE(contains(pool.answer, "[!")) << pool.answer;
+  EXPECT_FALSE(contains(pool.answer, "小结")) << pool.answer;          // the next callout is not this answer
+  const Note& volatile_note = find(notes, "What volatile guarantees");
+  EXPECT_TRUE(contains(volatile_note.answer, "See Java 内存模型 › happens-before.")) << volatile_note.answer;
+  const Note& lock = find(notes, "锁");
+  EXPECT_TRUE(contains(lock.answer, "![lock-states.png](<lock-states.png>)")) << lock.answer;
+  EXPECT_TRUE(contains(lock.answer, "细节见 锁升级。")) << lock.answer;
+  EXPECT_TRUE(contains(lock.answer, "`[[not a link]]`")) << lock.answer;  // code is never rewritten
+  EXPECT_TRUE(contains(lock.answer, "grid = [[1, 2], [3, 4]]")) << lock.answer;
+  EXPECT_EQ(lock.line, 16);  // the rewrite keeps every line where it was
+}
+
+TEST(MarkdownParserTest, VuePressContainersAreAsidesNotColons) {
+  const auto decoded = TextDecoder{}.decode(read_bytes(std::string(QABOT_FIXTURES_DIR) + "/notes/vuepress.md"));
+  const auto parsed = MarkdownParser{}.parse_file(decoded.text, "vuepress");
+  std::vector<std::string> shown;
+  for (const Note& n : parsed.notes) shown.push_back(n.question);
+  EXPECT_TRUE(std::find(shown.begin(), shown.end(), "Redis 为什么快？") != shown.end());
+  EXPECT_TRUE(std::find(shown.begin(), shown.end(), "缓存穿透怎么解决？") != shown.end());
+  for (const Note& n : parsed.notes) {
+    EXPECT_FALSE(contains(n.answer, ":::")) << n.question << ": " << n.answer;
+    EXPECT_FALSE(contains(n.question, ":::")) << n.question;
+  }
+  const Note& fast = find(parsed.notes, "Redis 为什么快？");
+  EXPECT_TRUE(contains(fast.answer, "> **Warning**\n> 单线程只指命令执行。")) << fast.answer;
+  EXPECT_TRUE(contains(fast.answer, "![](./images/redis.png)")) << fast.answer;  // layout container unwrapped
+  EXPECT_FALSE(contains(fast.answer, "> ![](")) << fast.answer;
+  const Note& penetration = find(parsed.notes, "缓存穿透怎么解决？");
+  EXPECT_TRUE(contains(penetration.answer, "> **代码示例**\n> ```java")) << penetration.answer;
+  EXPECT_TRUE(contains(penetration.answer, "布隆过滤器")) << penetration.answer;
+}

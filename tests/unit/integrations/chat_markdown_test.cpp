@@ -143,5 +143,27 @@ TEST(SplitForChatTest, CutsAVeryLongCodeLineInsideItsFence) {
   }
 }
 
+// A note's relative images: links to the server's /notes/ route with --public-url, else alt text.
+TEST(ChatImagesTest, RelativeImagesLinkToThePublicUrl) {
+  const ImageLinks images{"https://qa.example.com", "notes/ml/cnn.md:12"};
+  EXPECT_EQ(to_slack_mrkdwn("![卷积](<./img/a b.png>)", images),
+            "<https://qa.example.com/notes/notes/ml/img/a%20b.png|卷积>");
+  EXPECT_EQ(to_discord_markdown("![conv](img/a.png)", images),
+            "[conv](https://qa.example.com/notes/notes/ml/img/a.png)");
+  EXPECT_EQ(to_discord_markdown("![](img/a.png)", images), "[image](https://qa.example.com/notes/notes/ml/img/a.png)");
+}
+
+TEST(ChatImagesTest, WithoutAPublicUrlOrOutsideTheRootTheyAreAltText) {
+  EXPECT_EQ(to_slack_mrkdwn("![卷积](img/a.png)", {"", "notes/ml/cnn.md"}), "卷积");
+  EXPECT_EQ(to_slack_mrkdwn("![up](../../../x.png)", {"https://qa.example.com", "notes/ml/cnn.md"}), "up");
+  EXPECT_EQ(to_slack_mrkdwn("![alone](x.png)", {"https://qa.example.com", "cnn.md"}), "alone");
+}
+
+TEST(ChatImagesTest, WebImagesStayLinks) {
+  const ImageLinks images{"https://qa.example.com", "notes/ml/cnn.md"};
+  EXPECT_EQ(to_slack_mrkdwn("![w](https://e.com/x.png)", images), "<https://e.com/x.png|w>");
+  EXPECT_EQ(to_slack_mrkdwn("![d](data:image/png;base64,AA)", images), "d");
+}
+
 }  // namespace
 }  // namespace qabot::integrations

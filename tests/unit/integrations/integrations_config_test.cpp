@@ -19,6 +19,16 @@ Environment env(std::map<std::string, std::string> values) {
   };
 }
 
+TEST(IntegrationsConfigTest, PublicUrlIsAnHttpUrlWithAHost) {
+  EXPECT_EQ(parse_public_url("https://qa.example.com/"), "https://qa.example.com");
+  EXPECT_EQ(parse_public_url("http://10.0.0.5:8080/qabot//"), "http://10.0.0.5:8080/qabot");
+  for (const char* url : {"", "qa.example.com", "ftp://qa.example.com", "https://", "https:///x", "https://:80/",
+                          "https://user:pw@qa.example.com", "https://qa.example.com/?a=1", "https://qa.example.com/#x",
+                          "https://qa.example.com/a b", "javascript:alert(1)", "https://qa.example.com\\x"}) {
+    EXPECT_EQ(parse_public_url(url), std::nullopt) << url;
+  }
+}
+
 TEST(IntegrationsConfigTest, OffUnlessConfigured) {
   const auto config = load_integrations_config(std::nullopt, env({}));
   EXPECT_FALSE(config.slack_enabled());
