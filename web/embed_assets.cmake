@@ -5,6 +5,8 @@
 # page's placeholder stands in for a missing index.html; MOUNTS are served at the path before their
 # "=". A path not found is passed on to FALLBACK when one is named.
 
+include(${CMAKE_CURRENT_LIST_DIR}/../cmake/generated_source.cmake)
+
 function(content_type_of name out)
   string(TOLOWER "${name}" lower)
   if(lower MATCHES "\\.html$")
@@ -49,9 +51,7 @@ set(have_index FALSE)
 
 # Appends bytes (as hex) to the arrays and the table, served at `url`.
 macro(embed_hex url hex size)
-  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  # Wrap lines so compilers and editors stay happy with large files.
-  string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){24})" "\\1\n  " bytes "${bytes}")
+  qabot_hex_to_c_bytes("${hex}" bytes)
   string(APPEND arrays "const unsigned char kAsset${index}[] = {\n  ${bytes}0x00};\n")
   content_type_of("${url}" type)
   string(SHA256 digest "${hex}")
@@ -114,11 +114,4 @@ const StaticAsset* ${FUNCTION}(std::string_view path) {
 }  // namespace qabot::server
 ")
 
-# Only touch the output when it changes, so dependants are not rebuilt for nothing.
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" old)
-  if(old STREQUAL source)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${source}")
+qabot_write_if_changed("${OUTPUT}" "${source}")

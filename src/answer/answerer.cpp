@@ -22,11 +22,11 @@ namespace qabot::answer {
 
 namespace {
 
-retrieval::Synonyms load_synonyms(const std::filesystem::path& file) {
-  if (file.empty()) return {};
-  auto loaded = retrieval::Synonyms::load(file);
+retrieval::Synonyms load_glossary(const retrieval::GlossarySources& sources) {
+  auto loaded = retrieval::Glossary::load(sources);
   if (auto* error = std::get_if<retrieval::SynonymError>(&loaded)) {
-    throw std::runtime_error(error->line > 0 ? file.string() + ":" + std::to_string(error->line) + ": " + error->message
+    const std::string where = sources.user_file.empty() ? std::string("glossary") : sources.user_file.string();
+    throw std::runtime_error(error->line > 0 ? where + ":" + std::to_string(error->line) + ": " + error->message
                                              : error->message);
   }
   return std::get<retrieval::Synonyms>(std::move(loaded));
@@ -100,12 +100,12 @@ struct Answerer::Impl {
   retrieval::Synonyms synonyms;
   retrieval::Retriever retriever;
   text::Analyzer analyzer;  // cuts answers for highlighting, as the index cut them
-  Impl(const std::filesystem::path& db, const std::filesystem::path& syn)
-      : bank(db), synonyms(load_synonyms(syn)), retriever(bank, synonyms) {}
+  Impl(const std::filesystem::path& db, const retrieval::GlossarySources& glossary)
+      : bank(db), synonyms(load_glossary(glossary)), retriever(bank, synonyms) {}
 };
 
-Answerer::Answerer(const std::filesystem::path& db, const std::filesystem::path& synonyms)
-    : impl_(std::make_unique<Impl>(db, synonyms)) {}
+Answerer::Answerer(const std::filesystem::path& db, const retrieval::GlossarySources& glossary)
+    : impl_(std::make_unique<Impl>(db, glossary)) {}
 
 Answerer::~Answerer() = default;
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "retrieval/conversation.hpp"
+#include "retrieval/glossary.hpp"
 #include "retrieval/result.hpp"
 #include "store/note_files.hpp"
 
@@ -32,7 +33,8 @@ struct Answer {
 class Answerer {
  public:
   // Throws std::runtime_error when the index cannot be opened (clear message).
-  Answerer(const std::filesystem::path& db, const std::filesystem::path& synonyms);
+  // Throws too when the glossary's user file cannot be read or parsed (naming the file and line).
+  Answerer(const std::filesystem::path& db, const retrieval::GlossarySources& glossary);
   ~Answerer();
 
   retrieval::Result search(std::string_view text, int top_k);  // retrieval only

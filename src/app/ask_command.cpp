@@ -7,14 +7,14 @@
 
 #include "answer/answerer.hpp"
 #include "answer/math_finder.hpp"
-#include "app/defaults.hpp"
+#include "app/glossary_options.hpp"
 
 namespace qabot::app {
 
 namespace {
 struct AskOptions {
   std::filesystem::path db = "qabot.db";
-  std::filesystem::path synonyms = default_synonyms_path();
+  retrieval::GlossarySources glossary;
   int top_k = 3;
   bool json = false;
   bool explain = false;
@@ -59,14 +59,14 @@ void add_ask_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("ask", "Ask the question bank (reads one query per line from stdin without QUERY)");
   cmd->add_option("query", options->query, "The question");
   cmd->add_option("--db", options->db, "Index file")->capture_default_str();
-  cmd->add_option("--synonyms", options->synonyms, "Synonym file (Solr format)")->capture_default_str();
+  add_glossary_options(cmd, options->glossary);
   cmd->add_option("-k,--top-k", options->top_k, "Hits to return")->check(CLI::Range(1, 50))->capture_default_str();
   cmd->add_flag("--json", options->json, "One JSON object per line");
   cmd->add_flag("--explain", options->explain, "Also print how each query was understood (to stderr)");
   cmd->add_flag("--conversation", options->conversation,
                 "Read stdin lines as the turns of one conversation (follow-ups resolved); a blank line starts a new one");
   cmd->callback([options, cmd] {
-    answer::Answerer answerer(options->db, options->synonyms);
+    answer::Answerer answerer(options->db, options->glossary);
     retrieval::Conversation conversation;
     retrieval::Conversation* context = options->conversation ? &conversation : nullptr;
     auto one = [&](const std::string& q) {

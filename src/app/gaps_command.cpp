@@ -10,7 +10,6 @@
 #include <string_view>
 
 #include "answer/answerer.hpp"
-#include "app/defaults.hpp"
 #include "app/serve_command.hpp"
 #include "gaps/gap_grouper.hpp"
 #include "quiz/quiz_grader.hpp"
@@ -93,7 +92,7 @@ int run_gaps(const GapsOptions &o) {
   // may have grown since the gap was logged.
   std::unique_ptr<answer::Answerer> answerer;
   std::error_code ec;
-  if (std::filesystem::exists(o.db, ec)) answerer = std::make_unique<answer::Answerer>(o.db, default_synonyms_path());
+  if (std::filesystem::exists(o.db, ec)) answerer = std::make_unique<answer::Answerer>(o.db, retrieval::GlossarySources{});
   for (auto &g : groups) {
     if (!answerer) continue;
     const auto result = answerer->search(g.representative, 1);

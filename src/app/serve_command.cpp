@@ -7,7 +7,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "app/defaults.hpp"
+#include "app/glossary_options.hpp"
 #include "integrations/integrations_config.hpp"
 #include "server/server.hpp"
 #include "state/state_store.hpp"
@@ -54,7 +54,7 @@ int run_serve(const ServeOptions& options) {
     config.io_threads = options.threads;
     config.db = options.db;
     config.engine_factory =
-        server::make_answerer_factory(options.synonyms.empty() ? default_synonyms_path() : options.synonyms);
+        server::make_answerer_factory(options.glossary);
     config.allowed_origins = options.allow_origins;
     config.pace = std::chrono::milliseconds(options.pace_ms);
     config.max_connections = options.max_connections;
@@ -122,7 +122,7 @@ void add_serve_command(CLI::App& app) {
                   "Note folders or files: indexed into --db at start (only what changed) and watched")
       ->check(CLI::ExistingPath);
   cmd->add_option("--db", options->db, "Index file to answer from (built from PATHs when given)")->capture_default_str();
-  cmd->add_option("--synonyms", options->synonyms, "Synonyms file (default: data/synonyms.txt when present)");
+  add_glossary_options(cmd, options->glossary);
   cmd->add_option("--notes", options->notes,
                   "Note files or directories: indexed at start (only what changed), re-indexed with --watch");
   cmd->add_option("--host", options->host, "Address to bind")->capture_default_str();

@@ -244,4 +244,13 @@ void Synonyms::add_equivalence(std::vector<std::string> terms) {
   rules_.push_back(std::move(rule));
 }
 
+void Synonyms::add(const Synonyms& more) {
+  for (const SynonymRule& rule : more.rules_) {
+    const bool known = std::any_of(rules_.begin(), rules_.end(), [&](const SynonymRule& r) {
+      return r.one_way == rule.one_way && r.from == rule.from && r.to == rule.to;
+    });
+    if (!known) rules_.push_back(rule);
+  }
+}
+
 }  // namespace qabot::retrieval

@@ -59,6 +59,9 @@ class Synonyms {
   // parsed ones; empty and repeated terms are dropped; fewer than two distinct terms is a no-op.
   void add_equivalence(std::vector<std::string> terms);
 
+  // Appends `more`'s rules, except those this set already has (same terms, same direction).
+  void add(const Synonyms& more);
+
   const std::vector<SynonymRule>& rules() const { return rules_; }
   std::size_t size() const { return rules_.size(); }
 

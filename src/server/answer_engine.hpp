@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "retrieval/glossary.hpp"
+
 namespace qabot::retrieval {
 struct Conversation;
 }
@@ -64,7 +66,7 @@ class AnswerEngine {
 // Opens an engine on an index file; throws std::runtime_error when the index cannot be used.
 using EngineFactory = std::function<std::unique_ptr<AnswerEngine>(const std::filesystem::path& db)>;
 
-// The real engine: answer::Answerer with the given synonyms file.
-EngineFactory make_answerer_factory(std::filesystem::path synonyms);
+// The real engine: answer::Answerer with the given glossary.
+EngineFactory make_answerer_factory(retrieval::GlossarySources glossary);
 
 }  // namespace qabot::server

@@ -17,8 +17,8 @@ namespace {
 
 class AnswererEngine final : public AnswerEngine {
  public:
-  AnswererEngine(const std::filesystem::path& db, const std::filesystem::path& synonyms)
-      : answerer_(db, synonyms), db_(db), note_files_(answerer_.note_files()) {}
+  AnswererEngine(const std::filesystem::path& db, const retrieval::GlossarySources& glossary)
+      : answerer_(db, glossary), db_(db), note_files_(answerer_.note_files()) {}
 
   AskOutcome ask(std::string_view text, int top_k) override { return outcome(answerer_.ask(text, top_k)); }
 
@@ -81,9 +81,9 @@ class AnswererEngine final : public AnswerEngine {
 
 }  // namespace
 
-EngineFactory make_answerer_factory(std::filesystem::path synonyms) {
-  return [synonyms = std::move(synonyms)](const std::filesystem::path& db) -> std::unique_ptr<AnswerEngine> {
-    return std::make_unique<AnswererEngine>(db, synonyms);
+EngineFactory make_answerer_factory(retrieval::GlossarySources glossary) {
+  return [glossary = std::move(glossary)](const std::filesystem::path& db) -> std::unique_ptr<AnswerEngine> {
+    return std::make_unique<AnswererEngine>(db, glossary);
   };
 }
 

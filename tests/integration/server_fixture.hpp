@@ -25,7 +25,7 @@ inline ServerConfig loopback_config(const std::filesystem::path& db) {
   c.io_threads = 2;
   c.workers = 2;
   c.db = db;
-  c.engine_factory = make_answerer_factory(std::filesystem::path(QABOT_SOURCE_DIR) / "data" / "synonyms.txt");
+  c.engine_factory = make_answerer_factory({});
   c.pace = 0ms;
   return c;
 }

@@ -38,7 +38,7 @@ class IntegrationsServerTest : public ::testing::Test {
     c.io_threads = 2;
     c.workers = 2;
     c.db = db_;
-    c.engine_factory = make_answerer_factory(fs::path(QABOT_SOURCE_DIR) / "data" / "synonyms.txt");
+    c.engine_factory = make_answerer_factory({});
     if (integrations_on) {
       c.integrations.slack_signing_secret = kSecret;
       c.integrations.discord_public_key = key_.public_key_hex();

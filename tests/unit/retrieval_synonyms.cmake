@@ -1,1 +1,2 @@
 qabot_add_test(synonyms_test unit SOURCES retrieval/synonyms_test.cpp LIBS qabot_retrieval)
+qabot_add_test(glossary_test unit SOURCES retrieval/glossary_test.cpp LIBS qabot_retrieval)

@@ -47,7 +47,7 @@ class AnswererTest : public ::testing::Test {
 };
 
 TEST_F(AnswererTest, MatchedAnswerIsTheNoteMarkdown) {
-  answer::Answerer a(dir_ / "q.db", std::filesystem::path(QABOT_SOURCE_DIR) / "data/synonyms.txt");
+  answer::Answerer a(dir_ / "q.db", {});
   auto r = a.ask("batch normalization 的作用", 3);
   ASSERT_TRUE(r.result.matched);
   EXPECT_EQ(r.result.hits.front().question, "BN有什么作用");
@@ -56,21 +56,21 @@ TEST_F(AnswererTest, MatchedAnswerIsTheNoteMarkdown) {
 }
 
 TEST_F(AnswererTest, NoMatchNamesClosestQuestionsOrSaysThereAreNone) {
-  answer::Answerer a(dir_ / "q.db", "");
+  answer::Answerer a(dir_ / "q.db", {});
   auto off = a.ask("明天会下雨吗", 3);
   EXPECT_FALSE(off.result.matched);
   EXPECT_NE(off.markdown.find("no note"), std::string::npos) << off.markdown;
 }
 
 TEST_F(AnswererTest, UnansweredQuestionSaysSo) {
-  answer::Answerer a(dir_ / "q.db", "");
+  answer::Answerer a(dir_ / "q.db", {});
   auto r = a.ask("空题", 3);
   ASSERT_TRUE(r.result.matched);
   EXPECT_NE(r.markdown.find("no answer"), std::string::npos) << r.markdown;
 }
 
 TEST_F(AnswererTest, JsonShapeIsStable) {
-  answer::Answerer a(dir_ / "q.db", "");
+  answer::Answerer a(dir_ / "q.db", {});
   const auto j = answer::to_json(a.search("dropout", 2));
   EXPECT_EQ(j["query"], "dropout");
   EXPECT_TRUE(j["matched"].is_boolean());
@@ -86,7 +86,7 @@ TEST_F(AnswererTest, JsonShapeIsStable) {
 }
 
 TEST_F(AnswererTest, QuestionsByCategoryListsEveryQuestion) {
-  answer::Answerer a(dir_ / "q.db", "");
+  answer::Answerer a(dir_ / "q.db", {});
   const auto j = a.questions_by_category();
   EXPECT_EQ(j["questions"], 3);
   std::size_t n = 0;
@@ -105,7 +105,7 @@ TEST(AnswererLongNoteTest, HugeAnswersAreCutAtALineAndSayWhereTheRestIs) {
   code += "```\n";
   dir.write("notes/big.md", table + "\n" + code);
   store::IndexBuilder(dir / "q.db").build({dir / "notes"});
-  answer::Answerer a(dir / "q.db", "");
+  answer::Answerer a(dir / "q.db", {});
 
   const auto shown = a.ask("这张表说明什么", 3);
   ASSERT_TRUE(shown.result.matched);
