@@ -2,3 +2,4 @@ qabot_add_test(query_builder_test unit SOURCES retrieval/query_builder_test.cpp 
 qabot_add_test(typo_corrector_test unit SOURCES retrieval/typo_corrector_test.cpp LIBS qabot_retrieval)
 qabot_add_test(retriever_test unit SOURCES retrieval/retriever_test.cpp LIBS qabot_retrieval qabot_store)
 qabot_add_test(follow_up_resolver_test unit SOURCES retrieval/follow_up_resolver_test.cpp LIBS qabot_retrieval)
+qabot_add_test(scoring_test unit SOURCES retrieval/scoring_test.cpp LIBS qabot_retrieval)

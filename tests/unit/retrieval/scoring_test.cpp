@@ -1,0 +1,140 @@
+#include "retrieval/scoring.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "store/columns.hpp"
+
+namespace qabot::retrieval {
+namespace {
+
+constexpr double kDocuments = 5000;  // a JavaGuide-sized bank
+constexpr double kThreshold = 0.25;
+
+Concept concept_of(std::string term, ConceptRole role = ConceptRole::Topic) {
+  Concept c;
+  c.alternatives = {{std::move(term)}};
+  c.role = role;
+  return c;
+}
+
+// A candidate row: for each concept, the columns it matched in (bits of store::Column).
+store::RankOutput row_with(std::initializer_list<std::uint8_t> columns, double bm25 = 1.0) {
+  store::RankOutput row;
+  row.score = bm25;
+  row.question_tokens = 4;
+  row.question_hit_tokens = 2;
+  row.concept_columns = columns;
+  return row;
+}
+
+constexpr std::uint8_t kQuestion = 1u << store::kQuestionColumn;
+constexpr std::uint8_t kAnswer = 1u << store::kAnswerColumn;
+constexpr std::uint8_t kCategory = 1u << store::kCategoryColumn;
+
+std::vector<double> weights_of(const Query& query, std::initializer_list<std::int64_t> rows) {
+  std::vector<double> w;
+  auto n = rows.begin();
+  for (const auto& c : query.concepts) w.push_back(concept_weight(c, *n++, kDocuments));
+  return w;
+}
+
+TEST(ScoringTest, RarerConceptsWeighMoreAndTemplateWordsAreCapped) {
+  const Concept topic = concept_of("rpc");
+  EXPECT_GT(concept_weight(topic, 3, kDocuments), concept_weight(topic, 300, kDocuments));
+  // "是啥" is rare in notes, which would give it a topic's idf; its role caps it.
+  const Concept scaffolding = concept_of("是啥", ConceptRole::Template);
+  EXPECT_LE(concept_weight(scaffolding, 2, kDocuments), 0.3);
+  EXPECT_LT(concept_weight(scaffolding, 2, kDocuments), concept_weight(topic, 300, kDocuments));
+}
+
+TEST(ScoringTest, AbsentConceptsCountByWhatTheyAre) {
+  Concept plain = concept_of("puppi");
+  Concept glossary_term = concept_of("transformer");
+  glossary_term.from_synonym = true;
+  Concept noise = concept_of("做蛋");
+  noise.straddles_words = true;
+  // A domain term the glossary knows and the bank lacks is strong evidence the bank lacks the topic;
+  // an unknown word is weaker (it may be a stray word); segmentation noise is none.
+  EXPECT_GT(concept_weight(glossary_term, 0, kDocuments), concept_weight(plain, 0, kDocuments));
+  EXPECT_GT(concept_weight(plain, 0, kDocuments), 0.0);
+  EXPECT_EQ(concept_weight(noise, 0, kDocuments), 0.0);
+}
+
+TEST(ScoringTest, TemplateWordsAreNeverTopicEvidence) {
+  Query query;
+  query.concepts = {concept_of("rpc"), concept_of("是啥", ConceptRole::Template)};
+  const auto weights = weights_of(query, {40, 2});
+  const Scorer scorer(query, weights);
+  const auto only_template = row_with({0, kQuestion});
+  const auto only_topic = row_with({kQuestion, 0});
+  EXPECT_EQ(scorer.score(only_template, 1.0).coverage, 0.0);
+  EXPECT_DOUBLE_EQ(scorer.score(only_topic, 1.0).coverage, 1.0);
+  EXPECT_GT(scorer.score(only_topic, 1.0).rank, scorer.score(only_template, 1.0).rank);
+}
+
+TEST(ScoringTest, WhereARowNamesTheTopicDecidesHowMuchItCovers) {
+  Query query;
+  query.concepts = {concept_of("threadpool")};
+  const auto weights = weights_of(query, {40});
+  const Scorer scorer(query, weights);
+  const double in_question = scorer.score(row_with({kQuestion}), 1.0).coverage;
+  const double in_answer = scorer.score(row_with({kAnswer}), 1.0).coverage;
+  const double in_category = scorer.score(row_with({kCategory}), 1.0).coverage;
+  EXPECT_GT(in_question, in_answer);
+  EXPECT_GT(in_answer, in_category);
+  EXPECT_GT(in_category, 0.0);
+}
+
+// "how to train a puppy" over backend notes: the bank has "train", not "puppy". Covering all the
+// bank knows is not covering the question.
+TEST(ScoringTest, WhatTheBankLacksLowersCoverage) {
+  Query known_only;
+  known_only.concepts = {concept_of("train")};
+  Query with_absent;
+  with_absent.concepts = {concept_of("train"), concept_of("puppi")};
+  with_absent.concepts[1].absent = true;
+  const auto w1 = weights_of(known_only, {40});
+  const auto w2 = weights_of(with_absent, {40, 0});
+  const double full = Scorer(known_only, w1).score(row_with({kQuestion}), 1.0).coverage;
+  const double partial = Scorer(with_absent, w2).score(row_with({kQuestion, 0}), 1.0).coverage;
+  EXPECT_DOUBLE_EQ(full, 1.0);
+  EXPECT_LT(partial, full);
+  EXPECT_LT(Scorer::confidence({nullptr, 1.0, partial, false}, 0.0, kThreshold), full);
+}
+
+TEST(ScoringTest, ACloseRunnerUpDiscountsConfidenceAndAClearLeadDoesNot) {
+  const ScoredRow hit{nullptr, 0.9, 0.7, false};
+  EXPECT_DOUBLE_EQ(Scorer::confidence(hit, 0.0, kThreshold), 0.7);
+  EXPECT_DOUBLE_EQ(Scorer::confidence(hit, 0.5, kThreshold), 0.7);  // margin 44 %
+  EXPECT_NEAR(Scorer::confidence(hit, 0.9, kThreshold), 0.7 * 0.8, 1e-12);  // a tie is never sure
+  const double slight = Scorer::confidence(hit, 0.85, kThreshold);
+  EXPECT_GT(slight, 0.7 * 0.8);
+  EXPECT_LT(slight, 0.7);
+}
+
+// After "BN有什么作用", "它的缺点呢" carries BN: a row about another topic's drawbacks covers the
+// follow-up's own words but must rank below BN's rows and never be a match.
+TEST(ScoringTest, AFollowUpsAnswerMustNameTheCarriedTopic) {
+  Query query;
+  query.concepts = {concept_of("bn"), concept_of("缺点", ConceptRole::Aspect)};
+  query.concepts[0].carried = true;
+  query.concepts[0].factor = 0.5;
+  const auto weights = weights_of(query, {5, 60});
+  const Scorer scorer(query, weights);
+  const auto other_topic = row_with({0, kQuestion}, 2.0);   // "Sigmoid和ReLU各自优缺点"
+  const auto carried_topic = row_with({kQuestion, 0}, 1.0);  // "BN有什么作用"
+  const auto off = scorer.score(other_topic, 2.0);
+  const auto on = scorer.score(carried_topic, 2.0);
+  EXPECT_TRUE(off.misses_carried_topic);
+  EXPECT_FALSE(on.misses_carried_topic);
+  EXPECT_GT(on.rank, off.rank);
+  EXPECT_LT(Scorer::confidence(off, 0.0, kThreshold), kThreshold);
+}
+
+}  // namespace
+}  // namespace qabot::retrieval
