@@ -1,11 +1,10 @@
 # Helpers for the cmake -P scripts that compile files into the binary (web/embed_assets.cmake,
-# src/retrieval/embed_text.cmake).
+# cmake/embed_text.cmake).
 
-# `out` := the hex string's bytes as a C array initialiser ("0x3c,0x21,…"), wrapped every 24 bytes
-# so compilers and editors stay happy with large files.
+# `out` := the hex string's bytes as a C array initialiser ("0x3c,0x21,…"), on one line (CMake's
+# regular expressions have no {n} repetition to wrap it with; compilers do not mind).
 function(qabot_hex_to_c_bytes hex out)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){24})" "\\1\n  " bytes "${bytes}")
   set(${out} "${bytes}" PARENT_SCOPE)
 endfunction()
 

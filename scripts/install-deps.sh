@@ -11,6 +11,7 @@ packages=(
   libpq-dev  # the PostgreSQL state store (src/state)
   libyaml-cpp-dev libtoml11-dev  # note front matter (src/ingest/front_matter.cpp)
   libjs-katex fonts-katex libjs-highlight.js  # the page's math and code highlighting, compiled in (web/CMakeLists.txt)
+  wamerican  # English words that typo correction leaves alone, compiled in (src/retrieval/CMakeLists.txt)
 )
 if [[ "${QABOT_WITH_TEST_DEPS:-0}" == 1 ]]; then
   # Independent clients for the integration and browser tests.

@@ -23,6 +23,7 @@ struct Concept {
   bool function_word = false;    // scaffolding or a code keyword that is also an English word ("is", "with")
   bool absent = false;           // no alternative occurs in the bank (set by the retriever)
   bool common = false;           // occurs in a large share of a large bank (set by the retriever)
+  bool english_word = false;     // an ordinary English word (EnglishWords) the bank lacks
   bool carried = false;          // carried over from an earlier question of the conversation
   long long rows = 0;            // rows holding its most common alternative (set by the retriever)
 };

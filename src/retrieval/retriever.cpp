@@ -6,6 +6,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "retrieval/english_words.hpp"
 #include "retrieval/follow_up_resolver.hpp"
 #include "retrieval/query_builder.hpp"
 #include "retrieval/scoring.hpp"
@@ -247,19 +248,32 @@ Retriever::~Retriever() = default;
 
 Query Retriever::parse(std::string_view text, std::vector<Correction>* corrections) {
   auto tokens = impl_->analyzer.analyze(text);
-  // Typo correction: a plain word that neither the bank nor the glossary knows.
+  std::vector<std::string> english;  // terms of words the bank lacks that are ordinary English words
+  // Typo correction: a plain word that neither the bank nor the glossary knows, and that is not an
+  // ordinary English word (a real word the bank lacks is a question about something else).
   for (auto& t : tokens) {
     if (t.kind != text::TokenKind::Word || !alphabetic(t.term) || impl_->df(t.term) > 0 ||
         impl_->synonyms.knows(t.term) || impl_->builder.role_of(t.term) != ConceptRole::Topic)
       continue;
+    const std::string_view written =
+        text.substr(static_cast<std::size_t>(t.start), static_cast<std::size_t>(t.end - t.start));
+    if (EnglishWords::contains(written)) {
+      english.push_back(t.term);
+      continue;
+    }
     if (auto fixed = impl_->corrector().correct(t.term)) {
-      if (corrections) corrections->push_back({std::string(text.substr(static_cast<std::size_t>(t.start),
-                                                                         static_cast<std::size_t>(t.end - t.start))),
-                                               *fixed});
+      if (corrections) corrections->push_back({std::string(written), *fixed});
       t.term = *fixed;
     }
   }
-  return impl_->builder.build(text, tokens);
+  Query query = impl_->builder.build(text, tokens);
+  // A real word the bank lacks says what the question is about as surely as a glossary term does.
+  for (auto& c : query.concepts) {
+    const Phrase& written = c.alternatives.front();
+    if (written.size() == 1 && std::find(english.begin(), english.end(), written.front()) != english.end())
+      c.english_word = true;
+  }
+  return query;
 }
 
 std::string Retriever::explain(std::string_view text) {
@@ -271,7 +285,8 @@ std::string Retriever::explain(std::string_view text) {
     const auto n = impl_->concept_df(c);
     out += std::string(roles[static_cast<int>(c.role)]) + " df=" + std::to_string(n) +
            " factor=" + std::to_string(c.factor).substr(0, 4) + (c.absent ? " absent" : "") +
-           (c.straddles_words ? " straddles" : "") + (c.carried ? " carried" : "") + (c.function_word ? " function-word" : "") + " :";
+           (c.straddles_words ? " straddles" : "") + (c.carried ? " carried" : "") + (c.function_word ? " function-word" : "") +
+           (c.english_word ? " english-word" : "") + " :";
     for (const auto& p : c.alternatives) {
       out += " [";
       for (std::size_t i = 0; i < p.size(); ++i) out += (i ? " " : "") + p[i];

@@ -18,8 +18,9 @@ constexpr double kTemplateWeightCap = 0.3;
 // Calibrated with the off-topic halves of tests/eval's blind sets (raising it trades right answers
 // withheld for off-topic ones abstained one for one; docs/architecture.md).
 constexpr double kAbsentFactor = 0.5;
-// ...unless the glossary knows it: a domain term the notes never use ("transformer" in a bank
-// without one) says the bank lacks the topic.
+// ...unless the glossary knows it or it is an ordinary English word: a domain term the notes never
+// use ("transformer" in a bank without one) or a real word ("kitten", "contract") says the bank lacks
+// the topic.
 constexpr double kAbsentKnownTermFactor = 1.0;
 
 // ---- Rerank: what orders the candidates --------------------------------------------------------
@@ -65,7 +66,7 @@ double concept_weight(const Concept& c, std::int64_t rows, double documents) {
   // A term the bank never saw keeps the highest idf: asking about something absent must lower
   // coverage, not be ignored — unless it is segmentation noise or a function word.
   double w = idf(static_cast<double>(rows), documents) * c.factor;
-  if (rows == 0) w *= c.straddles_words || c.function_word ? 0.0 : c.from_synonym ? kAbsentKnownTermFactor : kAbsentFactor;
+  if (rows == 0) w *= c.straddles_words || c.function_word ? 0.0 : c.from_synonym || c.english_word ? kAbsentKnownTermFactor : kAbsentFactor;
   if (c.role == ConceptRole::Template) w = std::min(w, kTemplateWeightCap);
   return w;
 }

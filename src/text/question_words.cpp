@@ -34,6 +34,12 @@ const char* const kTemplateWords[] = {
     "thing", "things", "give", "example", "than", "then", "so", "get",
     "only", "all", "very", "really", "just", "also", "because", "but", "still", "even", "much", "many", "lot",
     "lots", "actually", "basically", "something", "anything", "everything", "someone", "wondering", "want", "know",
+    // English glue that ordinary words the bank lacks would otherwise count as missing topics (an
+    // absent English word weighs in full: "kitten", "contract"); adverbs, conjunctions, modals and
+    // the words of a choice
+    "every", "instead", "rather", "though", "although", "whether", "might", "may", "ever", "never", "always",
+    "often", "usually", "typically", "exactly", "across", "earlier", "later", "better", "choice", "choose",
+    "decide", "idea", "made",
 };
 
 // English function words that are also code keywords: "python is vs ==", "with statement". They
@@ -49,6 +55,7 @@ const char* const kAspectWords[] = {
     "advantages", "disadvantage", "disadvantages", "pros", "cons", "work", "works", "role", "compare",
     "comparison", "definition", "define", "reason", "problem", "problems", "solve", "handle", "deal", "benefit",
     "benefits", "drawback", "drawbacks", "effect", "calculate", "compute", "implement", "good", "bad", "need",
+    "help", "helps",
 };
 
 // Words that stand for topics named elsewhere (a heading's parent, the previous sentence), and the

@@ -78,6 +78,16 @@ TEST_F(RetrieverTest, TypoIsCorrected) {
   EXPECT_EQ(r.corrections[0].from, "dropuot");
   EXPECT_EQ(r.corrections[0].to, "dropout");
 }
+// An ordinary English word the bank lacks is what the question is about, not a typo: bent into a
+// bank word one edit away ("sleep" → sweep, "party" → part, "Spring" → string) it would invent a topic.
+TEST_F(RetrieverTest, RealWordsAreNeverCorrectedIntoBankWords) {
+  for (auto q : {"how many hours of sleep does an adult need", "how to plan a surprise birthday party",
+                 "Spring Bean 的生命周期是怎样的"}) {
+    auto r = retriever_->search(q, 3);
+    EXPECT_TRUE(r.corrections.empty()) << q << ": " << r.corrections[0].from << " → " << r.corrections[0].to;
+    EXPECT_FALSE(r.matched) << q << " → " << r.hits[0].question;
+  }
+}
 TEST_F(RetrieverTest, OffTopicAbstains) {
   expect_abstain("今天天气怎么样");
   expect_abstain("how do I bake sourdough bread");

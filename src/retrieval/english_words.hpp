@@ -1,0 +1,20 @@
+#pragma once
+// Whether a word is an ordinary English word: Debian's English word list (wamerican, ~75,000 words
+// and their inflections) compiled into the binary. Typo correction asks it so that a real word the
+// bank lacks ("sleep", "Japan", "contract") is taken as the user wrote it — a question about
+// something else — and never bent into a bank word one edit away ("sweep", "javan", "contact").
+
+#include <string_view>
+
+namespace qabot::retrieval {
+
+class EnglishWords {
+ public:
+  // The word as written or in lower case ("Japan", "unity" for "Unity"); ASCII case only.
+  // Thread-safe; the first call sorts the list (a few milliseconds).
+  static bool contains(std::string_view word);
+  // The list as compiled in: one word per line.
+  static std::string_view text();
+};
+
+}  // namespace qabot::retrieval
