@@ -39,6 +39,11 @@ constexpr double kRankTitlePrecision = 0.1;
 // right question).
 constexpr double kAnswerCredit = 0.6;
 constexpr double kCategoryOnlyCredit = 0.4;
+// ...and the answer's credit scales with how much the answer is about the concept (its BM25-saturated,
+// length-normalised frequency, store::RankOutput::answer_salience) up to this: one mention in an
+// answer of average length earns it all; one in passing in a long essay ("怎么做蛋糕" → a note that
+// says 做蛋糕 once as a metaphor) a fraction. Calibrated on the off-topic halves of tests/eval's sets.
+constexpr double kSalientAnswer = 1.0;
 
 // ---- Confidence: coverage discounted by a close runner-up --------------------------------------
 // A hit tied in rank with the next keeps 1 - kTieDiscount of its coverage (a tie is never "sure");
@@ -56,6 +61,12 @@ constexpr double kOffTopicFollowUpRankPenalty = 1.0;
 constexpr double kOffTopicFollowUpConfidenceShare = 0.8;
 
 constexpr unsigned kTitleColumns = (1u << store::kQuestionColumn) | (1u << store::kCategoryColumn);
+
+// How much of an answer-only concept's credit a row earns (1 when the scorer was not told).
+double answer_share(const store::RankOutput& row, std::size_t concept_index) {
+  if (concept_index >= row.answer_salience.size()) return 1.0;
+  return std::min(1.0, static_cast<double>(row.answer_salience[concept_index]) / kSalientAnswer);
+}
 
 double idf(double rows, double documents) { return std::log(1.0 + (documents - rows + 0.5) / (rows + 0.5)); }
 
@@ -109,7 +120,7 @@ ScoredRow Scorer::score(const store::RankOutput& row, double best_bm25) const {
     if (cols & (1u << store::kQuestionColumn))
       credited += weights_[i];
     else if (cols & (1u << store::kAnswerColumn))
-      credited += kAnswerCredit * weights_[i];
+      credited += kAnswerCredit * weights_[i] * answer_share(row, i);
     else if (cols)
       credited += kCategoryOnlyCredit * weights_[i];
   }

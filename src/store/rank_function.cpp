@@ -114,6 +114,16 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
   // Only rows that enter the kept set pay for the details.
   candidate.question_tokens = column_size[kQuestionColumn];
   candidate.concept_columns.assign(static_cast<std::size_t>(concepts), 0);
+  candidate.answer_salience.assign(static_cast<std::size_t>(concepts), 0.0f);
+  for (int p = 0; p < phrases; ++p) {
+    const auto concept_index = h.phrase_concept[static_cast<std::size_t>(p)];
+    if (concept_index < 0 || concept_index >= concepts) continue;
+    const double frequency =
+        tf[static_cast<std::size_t>(p) * kColumnCount + static_cast<std::size_t>(kAnswerColumn)] / norm[kAnswerColumn];
+    const auto salience = static_cast<float>(frequency * (h.k1 + 1.0) / (frequency + h.k1));
+    auto& s = candidate.answer_salience[static_cast<std::size_t>(concept_index)];
+    s = std::max(s, salience);
+  }
   std::vector<bool> covered(static_cast<std::size_t>(std::max(column_size[kQuestionColumn], 0)), false);
   for (int i = 0; i < instances; ++i) {
     int phrase = 0, column = 0, offset = 0;

@@ -31,6 +31,10 @@ struct RankOutput {
   std::int32_t question_tokens = 0;      // positions in the question column
   std::int32_t question_hit_tokens = 0;  // of those, positions covered by some query phrase
   std::vector<std::uint8_t> concept_columns;  // per concept: bit i set = matched in column i
+  // Per concept: how much the answer is about it — its best alternative's frequency in the answer,
+  // length-normalised and saturated as BM25 does (k1, b), in [0, k1 + 1); 0 when absent. One mention
+  // in a long answer is about 0.2; a point of a short answer about 1.
+  std::vector<float> answer_salience;
 };
 
 // Bound to qabot_rank's argument with sqlite3_bind_pointer (type "qabot_rank_collector"). The

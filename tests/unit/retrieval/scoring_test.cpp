@@ -90,6 +90,23 @@ TEST(ScoringTest, WhereARowNamesTheTopicDecidesHowMuchItCovers) {
   EXPECT_GT(in_category, 0.0);
 }
 
+// One mention in passing in a long answer is not what the note is about; a point of a short answer is.
+TEST(ScoringTest, AnAnswerEarnsCreditByHowMuchItIsAboutTheConcept) {
+  Query query;
+  query.concepts = {concept_of("蛋糕")};
+  const auto weights = weights_of(query, {1});
+  const Scorer scorer(query, weights);
+  auto in_passing = row_with({kAnswer});
+  in_passing.answer_salience = {0.2f};
+  auto a_point = row_with({kAnswer});
+  a_point.answer_salience = {1.0f};
+  const double passing = scorer.score(in_passing, 1.0).coverage;
+  const double point = scorer.score(a_point, 1.0).coverage;
+  EXPECT_LT(passing, point);
+  EXPECT_LT(Scorer::confidence({nullptr, 1.0, passing, false}, 0.0, kThreshold), kThreshold);
+  EXPECT_LT(point, scorer.score(row_with({kQuestion}), 1.0).coverage);
+}
+
 // "how to train a puppy" over backend notes: the bank has "train", not "puppy". Covering all the
 // bank knows is not covering the question.
 TEST(ScoringTest, WhatTheBankLacksLowersCoverage) {
