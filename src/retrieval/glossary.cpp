@@ -12,11 +12,14 @@ std::variant<Synonyms, SynonymError> Glossary::load(const GlossarySources& sourc
       return *error;
     }
     rules = std::get<Synonyms>(std::move(builtin));
+    rules.set_origin("built-in");
   }
   if (!sources.user_file.empty()) {
     auto user = Synonyms::load(sources.user_file);
     if (auto* error = std::get_if<SynonymError>(&user)) return *error;
-    rules.add(std::get<Synonyms>(user));
+    auto& mine = std::get<Synonyms>(user);
+    mine.set_origin(sources.user_file.filename().string());
+    rules.add(mine);
   }
   return rules;
 }

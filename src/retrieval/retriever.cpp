@@ -292,6 +292,12 @@ std::string Retriever::explain(std::string_view text) {
       for (std::size_t i = 0; i < p.size(); ++i) out += (i ? " " : "") + p[i];
       out += "]";
     }
+    if (c.from_synonym) {
+      const auto origins = impl_->synonyms.origins_of(c.alternatives.front());
+      out += origins.empty() ? "  (glossary)" : "  (glossary";
+      for (std::size_t i = 0; i < origins.size(); ++i) out += (i ? ", " : ": ") + origins[i];
+      if (!origins.empty()) out += ")";
+    }
     out += "\n";
   }
   return out;

@@ -32,10 +32,12 @@ SynonymIndex::SynonymIndex(const Synonyms& rules, const text::Analyzer& analyzer
     }
     return out;
   };
-  for (const auto& rule : rules.rules()) add(phrases(rule.from), phrases(rule.to));
+  for (const auto& rule : rules.rules())
+    add(phrases(rule.from), phrases(rule.to),
+        rule.line > 0 ? (rule.origin.empty() ? "line " : rule.origin + ":") + std::to_string(rule.line) : rule.origin);
   for (const auto& [a, b] : mined) {
     auto both = phrases({a, b});
-    if (both.size() == 2) add(both, both);
+    if (both.size() == 2) add(both, both, "mined from the notes");
   }
   // A term in several rules stands for the union of their alternatives.
   for (const auto& [key, ids] : by_key_) {
@@ -46,7 +48,7 @@ SynonymIndex::SynonymIndex(const Synonyms& rules, const text::Analyzer& analyzer
   }
 }
 
-void SynonymIndex::add(const std::vector<Phrase>& from, const std::vector<Phrase>& to) {
+void SynonymIndex::add(const std::vector<Phrase>& from, const std::vector<Phrase>& to, std::string origin) {
   if (from.empty() || to.empty()) return;
   std::vector<Phrase> group = to;
   // One-way rules keep what the user wrote as the first alternative, so it is still searched.
@@ -54,6 +56,7 @@ void SynonymIndex::add(const std::vector<Phrase>& from, const std::vector<Phrase
     if (std::find(group.begin(), group.end(), p) == group.end()) group.insert(group.begin(), p);
   const std::size_t id = groups_.size();
   groups_.push_back(group);
+  group_origins_.push_back(std::move(origin));
   for (const auto& p : from) {
     by_key_[join(p, 0, p.size())].push_back(id);
     auto& longest = longest_from_[p.front()];
@@ -61,6 +64,15 @@ void SynonymIndex::add(const std::vector<Phrase>& from, const std::vector<Phrase
   }
   for (const auto& p : group)
     for (const auto& t : p) known_terms_.insert(t);
+}
+
+std::vector<std::string> SynonymIndex::origins_of(const Phrase& key) const {
+  std::vector<std::string> out;
+  auto it = by_key_.find(join(key, 0, key.size()));
+  if (it == by_key_.end()) return out;
+  for (auto id : it->second)
+    if (std::find(out.begin(), out.end(), group_origins_[id]) == out.end()) out.push_back(group_origins_[id]);
+  return out;
 }
 
 std::optional<SynonymIndex::Match> SynonymIndex::longest_match(const Phrase& terms, std::size_t pos) const {

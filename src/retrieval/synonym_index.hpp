@@ -37,10 +37,14 @@ class SynonymIndex {
   // Every analysed term the glossary uses, for typo correction of words the bank lacks.
   const std::unordered_set<std::string>& terms() const { return known_terms_; }
   std::size_t size() const { return groups_.size(); }
+  // Where the rules keyed by `key` were written ("built-in:120", "mine.txt:3", "mined from the
+  // notes"), for `ask --explain`.
+  std::vector<std::string> origins_of(const Phrase& key) const;
 
  private:
-  void add(const std::vector<Phrase>& from, const std::vector<Phrase>& to);
+  void add(const std::vector<Phrase>& from, const std::vector<Phrase>& to, std::string origin);
   std::vector<std::vector<Phrase>> groups_;
+  std::vector<std::string> group_origins_;  // parallel to groups_
   std::unordered_map<std::string, std::vector<std::size_t>> by_key_;  // joined key → groups
   std::unordered_map<std::string, std::vector<Phrase>> merged_;       // joined key → union of alternatives
   std::unordered_set<std::string> known_terms_;

@@ -244,6 +244,10 @@ void Synonyms::add_equivalence(std::vector<std::string> terms) {
   rules_.push_back(std::move(rule));
 }
 
+void Synonyms::set_origin(const std::string& origin) {
+  for (SynonymRule& rule : rules_) rule.origin = origin;
+}
+
 void Synonyms::add(const Synonyms& more) {
   for (const SynonymRule& rule : more.rules_) {
     const bool known = std::any_of(rules_.begin(), rules_.end(), [&](const SynonymRule& r) {

@@ -37,6 +37,7 @@ struct SynonymRule {
   std::vector<std::string> to;    // for an equivalence: all terms (same as from)
   bool one_way = false;
   int line = 0;                   // 1-based source line; 0 for rules added with add_equivalence
+  std::string origin;             // where the rule was written ("built-in", a file name); set by its loader
 };
 
 struct SynonymError {
@@ -61,6 +62,8 @@ class Synonyms {
 
   // Appends `more`'s rules, except those this set already has (same terms, same direction).
   void add(const Synonyms& more);
+  // Names where every rule came from, for `ask --explain` ("built-in:120").
+  void set_origin(const std::string& origin);
 
   const std::vector<SynonymRule>& rules() const { return rules_; }
   std::size_t size() const { return rules_.size(); }

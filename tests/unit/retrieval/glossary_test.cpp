@@ -6,8 +6,11 @@
 #include <fstream>
 #include <string>
 #include <variant>
+#include <vector>
 
+#include "retrieval/synonym_index.hpp"
 #include "support/temp_dir.hpp"
+#include "text/analyzer.hpp"
 
 namespace qabot::retrieval {
 namespace {
@@ -48,6 +51,20 @@ TEST(GlossaryTest, AUserFileAddsToTheBuiltInOneAndRepeatsCountOnce) {
   // The built-in text given again as a user file adds nothing.
   std::ofstream(dir.path() / "copy.txt") << Glossary::builtin_text();
   EXPECT_EQ(load_ok({true, dir.path() / "copy.txt"}).size(), builtin);
+}
+
+// `ask --explain` names the rule that applied: which glossary, which line.
+TEST(GlossaryTest, EveryRuleKnowsWhereItWasWritten) {
+  test_support::TempDir dir;
+  dir.write("mine.txt", "# my words\nflibbertigibbet, 奇怪词\n");
+  Synonyms rules = load_ok({true, dir.path() / "mine.txt"});
+  text::Analyzer analyzer;
+  SynonymIndex index(rules, analyzer);
+  EXPECT_EQ(index.origins_of({"flibbertigibbet"}), std::vector<std::string>{"mine.txt:2"});
+  const auto builtin = index.origins_of({"batchnorm"});
+  ASSERT_EQ(builtin.size(), 1u);
+  EXPECT_EQ(builtin[0].rfind("built-in:", 0), 0u) << builtin[0];
+  EXPECT_TRUE(index.origins_of({"nothing", "here"}).empty());
 }
 
 TEST(GlossaryTest, NoDefaultKeepsOnlyTheUsersRules) {
