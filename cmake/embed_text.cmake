@@ -1,11 +1,17 @@
-# cmake -DINPUT=FILE -DOUTPUT=X.cpp -DHEADER=dir/x.hpp -DFUNCTION=ns::Class::text [-DSKIP_LINES=REGEX] -P embed_text.cmake
+# cmake -DINPUT=FILE -DOUTPUT=X.cpp -DHEADER=dir/x.hpp -DFUNCTION=ns::Class::text [-DSKIP_LINES=REGEX] [-DSORT_LINES=ON] -P embed_text.cmake
 # Writes a C++ source defining FUNCTION (declared in HEADER, returning std::string_view) over
 # INPUT's bytes, so a text file travels inside the binary and needs no file at run time. With
-# SKIP_LINES, lines matching the regex are left out (the rest joined by "\n").
+# SKIP_LINES, lines matching the regex are left out; with SORT_LINES the lines are sorted bytewise
+# (so the program can binary-search them as they are); either way the lines are joined by "\n".
 include(${CMAKE_CURRENT_LIST_DIR}/generated_source.cmake)
-if(SKIP_LINES)
+if(SKIP_LINES OR SORT_LINES)
   file(STRINGS "${INPUT}" lines ENCODING UTF-8)
-  list(FILTER lines EXCLUDE REGEX "${SKIP_LINES}")
+  if(SKIP_LINES)
+    list(FILTER lines EXCLUDE REGEX "${SKIP_LINES}")
+  endif()
+  if(SORT_LINES)
+    list(SORT lines COMPARE STRING CASE SENSITIVE)
+  endif()
   list(JOIN lines "\n" text)
   string(HEX "${text}" hex)
   string(LENGTH "${text}" size)

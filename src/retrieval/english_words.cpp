@@ -2,34 +2,30 @@
 
 #include <algorithm>
 #include <string>
-#include <vector>
 
 namespace qabot::retrieval {
 
 namespace {
 
-// Views into the compiled-in text, sorted bytewise (the file is sorted by locale, which binary
-// search cannot use). About 1.2 MB for the vector; the words themselves stay in the binary.
-const std::vector<std::string_view>& sorted_words() {
-  static const std::vector<std::string_view> words = [] {
-    std::vector<std::string_view> out;
-    std::string_view rest = EnglishWords::text();
-    while (!rest.empty()) {
-      const auto end = rest.find('\n');
-      const std::string_view line = rest.substr(0, end);
-      if (!line.empty()) out.push_back(line);
-      if (end == std::string_view::npos) break;
-      rest.remove_prefix(end + 1);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }();
-  return words;
-}
-
+// Binary search over the compiled-in text itself: its lines are sorted bytewise at build time
+// (cmake/embed_text.cmake SORT_LINES), so there is nothing to load, sort or allocate — a first
+// lookup costs what any other does (about 17 line comparisons).
 bool listed(std::string_view word) {
-  const auto& words = sorted_words();
-  return std::binary_search(words.begin(), words.end(), word);
+  const std::string_view text = EnglishWords::text();
+  std::size_t lo = 0, hi = text.size();  // lo and hi are line starts (or the end)
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    const std::size_t newline = mid == 0 ? std::string_view::npos : text.rfind('\n', mid - 1);
+    const std::size_t start = newline == std::string_view::npos || newline + 1 < lo ? lo : newline + 1;
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const int order = text.substr(start, end - start).compare(word);
+    if (order == 0) return true;
+    if (order < 0)
+      lo = end + 1;
+    else
+      hi = start;
+  }
+  return false;
 }
 
 }  // namespace

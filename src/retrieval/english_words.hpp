@@ -11,9 +11,9 @@ namespace qabot::retrieval {
 class EnglishWords {
  public:
   // The word as written or in lower case ("Japan", "unity" for "Unity"); ASCII case only.
-  // Thread-safe; the first call sorts the list (a few milliseconds).
+  // Thread-safe and allocation-free for lower-case words.
   static bool contains(std::string_view word);
-  // The list as compiled in: one word per line.
+  // The list as compiled in: one word per line, sorted bytewise.
   static std::string_view text();
 };
 

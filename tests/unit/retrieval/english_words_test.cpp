@@ -15,5 +15,24 @@ TEST(EnglishWordsTest, TyposAndJargonAreNot) {
     EXPECT_FALSE(EnglishWords::contains(w)) << w;
 }
 
+// The search runs over the compiled-in text in place: every word of it, first and last included,
+// must be found, and the text must be in the order the search assumes.
+TEST(EnglishWordsTest, EveryListedWordIsFound) {
+  std::string_view rest = EnglishWords::text();
+  std::string_view previous;
+  std::size_t words = 0;
+  while (!rest.empty()) {
+    const auto end = rest.find('\n');
+    const std::string_view word = rest.substr(0, end);
+    ASSERT_LT(previous, word) << "the list is not sorted bytewise";
+    ASSERT_TRUE(EnglishWords::contains(word)) << word;
+    previous = word;
+    ++words;
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  EXPECT_GT(words, 50000u);
+}
+
 }  // namespace
 }  // namespace qabot::retrieval
