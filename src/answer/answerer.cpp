@@ -24,11 +24,10 @@ namespace {
 
 retrieval::Synonyms load_glossary(const retrieval::GlossarySources& sources) {
   auto loaded = retrieval::Glossary::load(sources);
-  if (auto* error = std::get_if<retrieval::SynonymError>(&loaded)) {
-    const std::string where = sources.user_file.empty() ? std::string("glossary") : sources.user_file.string();
-    throw std::runtime_error(error->line > 0 ? where + ":" + std::to_string(error->line) + ": " + error->message
+  // The message already names its glossary (the user's file, or "built-in glossary").
+  if (auto* error = std::get_if<retrieval::SynonymError>(&loaded))
+    throw std::runtime_error(error->line > 0 ? error->message + " (line " + std::to_string(error->line) + ")"
                                              : error->message);
-  }
   return std::get<retrieval::Synonyms>(std::move(loaded));
 }
 

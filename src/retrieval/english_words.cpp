@@ -5,12 +5,10 @@
 
 namespace qabot::retrieval {
 
-namespace {
-
 // Binary search over the compiled-in text itself: its lines are sorted bytewise at build time
 // (cmake/embed_text.cmake SORT_LINES), so there is nothing to load, sort or allocate — a first
 // lookup costs what any other does (about 17 line comparisons).
-bool listed(std::string_view word) {
+bool EnglishWords::listed(std::string_view word) {
   const std::string_view text = EnglishWords::text();
   std::size_t lo = 0, hi = text.size();  // lo and hi are line starts (or the end)
   while (lo < hi) {
@@ -27,8 +25,6 @@ bool listed(std::string_view word) {
   }
   return false;
 }
-
-}  // namespace
 
 bool EnglishWords::contains(std::string_view word) {
   if (word.empty()) return false;

@@ -11,10 +11,12 @@ namespace qabot::retrieval {
 class EnglishWords {
  public:
   // The word as written or in lower case ("Japan", "unity" for "Unity"); ASCII case only.
-  // Thread-safe and allocation-free for lower-case words.
+  // Thread-safe; no start-up work (the list is searched where it lies in the binary).
   static bool contains(std::string_view word);
   // The list as compiled in: one word per line, sorted bytewise.
   static std::string_view text();
+  // Exactly as written, no case folding (what contains() tries first).
+  static bool listed(std::string_view word);
 };
 
 }  // namespace qabot::retrieval

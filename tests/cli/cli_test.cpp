@@ -59,6 +59,18 @@ TEST_F(CliTest, TheGlossaryIsFoundFromAnyWorkingDirectory) {
   EXPECT_EQ(bare.out.find("\"matched\":true"), std::string::npos) << bare.out;
 }
 
+// A mistake in the user's own glossary stops the command with the file and the line, said once.
+TEST_F(CliTest, ABrokenGlossaryFileIsNamedWithItsLine) {
+  const auto bad = dir_.write("my-glossary.txt", "ok, fine\n=> nothing on the left\n");
+  auto r = run_qabot(dir_, "ask --db " + quote(db_) + " --synonyms " + quote(bad.string()) + " BN有什么作用");
+  EXPECT_NE(r.status, 0);
+  const std::string err = qabot::test_support::read_all(dir_ / "stderr.txt");
+  const auto named = err.find("my-glossary.txt");
+  ASSERT_NE(named, std::string::npos) << err;
+  EXPECT_EQ(err.find("my-glossary.txt", named + 1), std::string::npos) << err;
+  EXPECT_NE(err.find("line 2"), std::string::npos) << err;
+}
+
 TEST_F(CliTest, JsonLinesFromStdin) {
   auto r = run_qabot(dir_, "ask --json --top-k 2 --db " + quote(db_), "BN有什么作用\nhello\n\n");
   ASSERT_EQ(r.status, 0);
