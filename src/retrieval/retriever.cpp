@@ -321,7 +321,7 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
   auto candidates = impl_->candidates(query, weights, top_k);
   if (candidates.empty()) return result;
 
-  const Scorer scorer(query, weights);
+  const Scorer scorer(query, weights, impl_->documents);
   const double best_bm25 = candidates.front().score;
   std::vector<ScoredRow> scored;
   scored.reserve(candidates.size());

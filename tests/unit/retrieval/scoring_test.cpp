@@ -14,6 +14,7 @@ namespace {
 
 constexpr double kDocuments = 5000;  // a JavaGuide-sized bank
 constexpr double kThreshold = 0.25;
+constexpr double kSmallBank = 24;    // the bundled bank: no chance discount
 
 Concept concept_of(std::string term, ConceptRole role = ConceptRole::Topic) {
   Concept c;
@@ -69,7 +70,7 @@ TEST(ScoringTest, TemplateWordsAreNeverTopicEvidence) {
   Query query;
   query.concepts = {concept_of("rpc"), concept_of("是啥", ConceptRole::Template)};
   const auto weights = weights_of(query, {40, 2});
-  const Scorer scorer(query, weights);
+  const Scorer scorer(query, weights, kSmallBank);
   const auto only_template = row_with({0, kQuestion});
   const auto only_topic = row_with({kQuestion, 0});
   EXPECT_EQ(scorer.score(only_template, 1.0).coverage, 0.0);
@@ -81,7 +82,7 @@ TEST(ScoringTest, WhereARowNamesTheTopicDecidesHowMuchItCovers) {
   Query query;
   query.concepts = {concept_of("threadpool")};
   const auto weights = weights_of(query, {40});
-  const Scorer scorer(query, weights);
+  const Scorer scorer(query, weights, kDocuments);
   const double in_question = scorer.score(row_with({kQuestion}), 1.0).coverage;
   const double in_answer = scorer.score(row_with({kAnswer}), 1.0).coverage;
   const double in_category = scorer.score(row_with({kCategory}), 1.0).coverage;
@@ -95,7 +96,7 @@ TEST(ScoringTest, AnAnswerEarnsCreditByHowMuchItIsAboutTheConcept) {
   Query query;
   query.concepts = {concept_of("蛋糕")};
   const auto weights = weights_of(query, {1});
-  const Scorer scorer(query, weights);
+  const Scorer scorer(query, weights, kDocuments);
   auto in_passing = row_with({kAnswer});
   in_passing.answer_salience = {0.2f};
   auto a_point = row_with({kAnswer});
@@ -117,11 +118,29 @@ TEST(ScoringTest, WhatTheBankLacksLowersCoverage) {
   with_absent.concepts[1].absent = true;
   const auto w1 = weights_of(known_only, {40});
   const auto w2 = weights_of(with_absent, {40, 0});
-  const double full = Scorer(known_only, w1).score(row_with({kQuestion}), 1.0).coverage;
-  const double partial = Scorer(with_absent, w2).score(row_with({kQuestion, 0}), 1.0).coverage;
+  const double full = Scorer(known_only, w1, kSmallBank).score(row_with({kQuestion}), 1.0).coverage;
+  const double partial = Scorer(with_absent, w2, kSmallBank).score(row_with({kQuestion, 0}), 1.0).coverage;
   EXPECT_DOUBLE_EQ(full, 1.0);
   EXPECT_LT(partial, full);
   EXPECT_LT(Scorer::confidence({nullptr, 1.0, partial, false}, 0.0, kThreshold), full);
+}
+
+// The best of 5,000 rows covers part of an off-topic question by chance far more often than the best
+// of 24: the same partial coverage must mean less in the bigger bank, and a small bank keeps it whole.
+TEST(ScoringTest, TheSameCoverageMeansLessInABiggerBank) {
+  Query query;
+  query.concepts = {concept_of("练习"), concept_of("篮球")};
+  query.concepts[1].absent = true;
+  const auto weights = weights_of(query, {30, 0});
+  const auto row = row_with({kQuestion, 0});
+  const double small = Scorer(query, weights, kSmallBank).score(row, 1.0).coverage;
+  const double javaguide = Scorer(query, weights, 4790).score(row, 1.0).coverage;
+  const double huge = Scorer(query, weights, 100000).score(row, 1.0).coverage;
+  EXPECT_GT(small, javaguide);
+  EXPECT_GT(javaguide, huge);
+  EXPECT_DOUBLE_EQ(chance_discount(kSmallBank), 1.0);
+  EXPECT_DOUBLE_EQ(chance_discount(1), 1.0);
+  EXPECT_NEAR(small / javaguide, chance_discount(4790), 1e-12);
 }
 
 TEST(ScoringTest, ACloseRunnerUpDiscountsConfidenceAndAClearLeadDoesNot) {
@@ -142,7 +161,7 @@ TEST(ScoringTest, AFollowUpsAnswerMustNameTheCarriedTopic) {
   query.concepts[0].carried = true;
   query.concepts[0].factor = 0.5;
   const auto weights = weights_of(query, {5, 60});
-  const Scorer scorer(query, weights);
+  const Scorer scorer(query, weights, kDocuments);
   const auto other_topic = row_with({0, kQuestion}, 2.0);   // "Sigmoid和ReLU各自优缺点"
   const auto carried_topic = row_with({kQuestion, 0}, 1.0);  // "BN有什么作用"
   const auto off = scorer.score(other_topic, 2.0);
