@@ -158,7 +158,7 @@ nlohmann::json followup_json(const retrieval::FollowUp& f) {
   return {{"previous", f.previous}, {"carried", f.carried}, {"kind", f.kind}};
 }
 
-nlohmann::json to_json(const retrieval::Result& r) {
+nlohmann::json hits_json(const retrieval::Result& r) {
   nlohmann::json hits = nlohmann::json::array();
   for (const auto& h : r.hits)
     hits.push_back({{"id", h.id},
@@ -168,14 +168,20 @@ nlohmann::json to_json(const retrieval::Result& r) {
                     {"score", h.score},
                     {"confidence", h.confidence},
                     {"source", h.source}});
-  nlohmann::json out = {{"query", r.query}, {"matched", r.matched}, {"clarify", r.clarify}, {"hits", std::move(hits)}};
+  return hits;
+}
+
+nlohmann::json corrections_json(const retrieval::Result& r) {
+  nlohmann::json c = nlohmann::json::array();
+  for (const auto& x : r.corrections) c.push_back({{"from", x.from}, {"to", x.to}});
+  return c;
+}
+
+nlohmann::json to_json(const retrieval::Result& r) {
+  nlohmann::json out = {{"query", r.query}, {"matched", r.matched}, {"clarify", r.clarify}, {"hits", hits_json(r)}};
   if (r.clarify) out["choices"] = r.choices;
   if (r.followup) out["followup"] = followup_json(*r.followup);
-  if (!r.corrections.empty()) {
-    nlohmann::json c = nlohmann::json::array();
-    for (const auto& x : r.corrections) c.push_back({{"from", x.from}, {"to", x.to}});
-    out["corrections"] = std::move(c);
-  }
+  if (!r.corrections.empty()) out["corrections"] = corrections_json(r);
   return out;
 }
 

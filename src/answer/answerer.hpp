@@ -58,6 +58,10 @@ class Answerer {
 // question was read as a follow-up.
 nlohmann::json to_json(const retrieval::Result& result);
 nlohmann::json followup_json(const retrieval::FollowUp& followup);
+// Its parts, for the writers that build a reply around them: the hits array and the corrections
+// array ([] when none).
+nlohmann::json hits_json(const retrieval::Result& result);
+nlohmann::json corrections_json(const retrieval::Result& result);
 // cmark-gfm, raw HTML escaped, GFM tables; with an analyzer, tokens whose analysed term is in
 // `highlight` are wrapped in <mark> (text only: never in code, links or attributes). With the
 // note's `source` ("root/dir/note.md"), its relative images point at GET /notes/… (ImageLinker).

@@ -1,6 +1,10 @@
 #include "app/ask_command.hpp"
 
+#include <chrono>
 #include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <variant>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -8,6 +12,8 @@
 #include "answer/answerer.hpp"
 #include "answer/math_finder.hpp"
 #include "app/glossary_options.hpp"
+#include "server/ask_service.hpp"
+#include "server/conversation_store.hpp"
 
 namespace qabot::app {
 
@@ -67,16 +73,32 @@ void add_ask_command(CLI::App& app) {
                 "Read stdin lines as the turns of one conversation (follow-ups resolved); a blank line starts a new one");
   cmd->callback([options, cmd] {
     answer::Answerer answerer(options->db, options->glossary);
-    retrieval::Conversation conversation;
-    retrieval::Conversation* context = options->conversation ? &conversation : nullptr;
+    // A conversation is answered as the server answers one (follow-ups resolved, the next turn kept):
+    // through the same AskService, over the same engine.
+    std::unique_ptr<server::AnswerEngine> engine;
+    if (options->conversation) engine = server::make_answerer_factory(options->glossary)(options->db);
+    const server::AskService service(nullptr, nullptr, nullptr, nullptr);
+    server::ConversationStore conversations(1, std::chrono::hours(24), "cli_conversations");
+    int turn_set = 0;  // a blank line starts a new conversation: a new key
+    auto print = [&](const answer::Answer& a) {
+      if (!options->json) return print_human(a);
+      std::cout << answer::to_json(a.result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    };
     auto one = [&](const std::string& q) {
       if (options->explain) std::cerr << answerer.explain(q);
-      if (options->json) {
-        auto a = context ? answerer.ask(q, options->top_k, context).result : answerer.search(q, options->top_k);
-        std::cout << answer::to_json(a).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-      } else {
-        print_human(answerer.ask(q, options->top_k, context));
+      if (!engine) {
+        if (options->json) return print({answerer.search(q, options->top_k), {}, {}});
+        return print(answerer.ask(q, options->top_k));
       }
+      server::AskCall call;
+      call.channel = server::Channel::Cli;
+      call.text = q;
+      call.top_k = options->top_k;
+      call.conversations = &conversations;
+      call.conversation_key = std::to_string(turn_set);
+      auto reply = service.ask(*engine, call);
+      if (auto* failed = std::get_if<server::AskFailed>(&reply)) throw std::runtime_error(failed->message);
+      print(std::get<server::AskOutcome>(reply).answer);
     };
     if (cmd->count("query")) {
       one(options->query);
@@ -84,8 +106,8 @@ void add_ask_command(CLI::App& app) {
     }
     std::string line;
     while (std::getline(std::cin, line)) {
-      if (context && line.find_first_not_of(" \t\r") == std::string::npos) {
-        conversation = {};
+      if (engine && line.find_first_not_of(" \t\r") == std::string::npos) {
+        ++turn_set;
         continue;
       }
       one(line);

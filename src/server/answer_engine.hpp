@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "answer/answerer.hpp"
 #include "retrieval/glossary.hpp"
 
 namespace qabot::retrieval {
@@ -30,16 +31,13 @@ namespace qabot::server {
 // A conversation snapshot (ConversationStore::Value); null: a question on its own.
 using ConversationPtr = std::shared_ptr<const retrieval::Conversation>;
 
+// What the engine answered, typed; JSON is written only at the edges (the protocol writer, the
+// HTTP reply, the integrations' formatters).
 struct AskOutcome {
-  bool matched = false;
-  bool clarify = false;
-  nlohmann::json hits = nlohmann::json::array();         // exactly answer::to_json(result)["hits"]
-  nlohmann::json corrections = nlohmann::json::array();  // [{"from": "...", "to": "..."}]
-  std::string markdown;  // best answer, the "Did you mean" question, or the helpful no-match message
-  std::string html;
-  std::size_t choices = 0;                 // when clarify: hits[0, choices) are the candidates
-  nlohmann::json followup;                 // {"previous","carried","kind"} or null
-  ConversationPtr conversation;            // the conversation after this ask; null: leave it as it was
+  // result: hits, corrections, clarify choices, follow-up; markdown: the best answer, the "Did you
+  // mean" question or the helpful no-match message; html: markdown rendered and sanitised.
+  answer::Answer answer;
+  ConversationPtr conversation;  // the conversation after this ask; null: leave it as it was
 };
 
 class AnswerEngine {

@@ -60,15 +60,7 @@ class AnswererEngine final : public AnswerEngine {
  private:
   static AskOutcome outcome(answer::Answer a) {
     AskOutcome out;
-    nlohmann::json j = answer::to_json(a.result);
-    out.matched = a.result.matched;
-    out.clarify = a.result.clarify;
-    if (auto it = j.find("hits"); it != j.end()) out.hits = std::move(*it);
-    for (const auto& c : a.result.corrections) out.corrections.push_back({{"from", c.from}, {"to", c.to}});
-    out.markdown = std::move(a.markdown);
-    out.html = std::move(a.html);
-    out.choices = a.result.choices;
-    if (a.result.followup) out.followup = answer::followup_json(*a.result.followup);
+    out.answer = std::move(a);
     return out;
   }
 

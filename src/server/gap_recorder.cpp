@@ -45,18 +45,17 @@ GapRecorder::~GapRecorder() {
   if (writer_.joinable()) writer_.join();
 }
 
-void GapRecorder::record(std::string_view text, const AskOutcome &outcome, std::string_view channel) const noexcept {
+void GapRecorder::record(std::string_view text, const retrieval::Result &result, Channel channel) const noexcept {
   // A near-tie ("did you mean") found notes that answer it: not a gap.
-  if (!enabled() || outcome.matched || outcome.clarify) return;
+  if (!enabled() || result.matched || result.clarify) return;
   try {
     state::Gap gap;
     gap.text = std::string(text.substr(0, utf8_prefix_length(text, limits_.text_bytes)));
     gap.time = clock_();
-    gap.channel = std::string(channel);
-    if (outcome.hits.is_array() && !outcome.hits.empty()) {
-      const auto &best = outcome.hits.front();
-      gap.best_question = best.value("question", std::string());
-      gap.confidence = best.value("confidence", 0.0);
+    gap.channel = std::string(to_string(channel));
+    if (!result.hits.empty()) {
+      gap.best_question = result.hits.front().question;
+      gap.confidence = result.hits.front().confidence;
     }
     bool first_drop = false;
     {

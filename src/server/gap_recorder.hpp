@@ -24,7 +24,8 @@
 #include <string_view>
 #include <thread>
 
-#include "server/answer_engine.hpp"
+#include "retrieval/result.hpp"
+#include "server/channel.hpp"
 #include "state/state_store.hpp"
 
 namespace qabot::server {
@@ -53,11 +54,11 @@ public:
   GapRecorder &operator=(const GapRecorder &) = delete;
 
   bool enabled() const { return enabled_ && store_ != nullptr; }
-  // Queues `text` when the outcome is not a confident answer; `channel`:
-  // "web", "ws", "api", "slack", "discord". Never throws, never blocks on the
-  // store.
-  void record(std::string_view text, const AskOutcome &outcome,
-              std::string_view channel) const noexcept;
+  // Queues `text` when the result is not a confident answer (nor a near-tie,
+  // whose notes do answer it), under the channel's name. Never throws, never
+  // blocks on the store.
+  void record(std::string_view text, const retrieval::Result &result,
+              Channel channel) const noexcept;
   // Waits until every entry queued so far has been written (or failed).
   void flush() const;
   // Entries dropped because the queue was full.

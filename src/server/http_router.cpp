@@ -57,28 +57,6 @@ constexpr std::string_view kSlackInteractivePath = "/integrations/slack/interact
 constexpr std::string_view kDiscordPath = "/integrations/discord/interactions";
 
 // The engine's outcome as the answer type the integrations build messages from.
-answer::Answer to_answer(std::string_view query, AskOutcome out) {
-  answer::Answer a;
-  a.result.query = std::string(query);
-  a.result.matched = out.matched;
-  a.result.clarify = out.clarify;
-  a.result.choices = out.choices;
-  for (const auto& h : out.hits) {
-    retrieval::Hit hit;
-    hit.id = h.value("id", std::int64_t{0});
-    hit.question = h.value("question", "");
-    hit.category = h.value("category", "");
-    hit.score = h.value("score", 0.0);
-    hit.confidence = h.value("confidence", 0.0);
-    hit.source = h.value("source", "");
-    a.result.hits.push_back(std::move(hit));
-  }
-  for (const auto& c : out.corrections) a.result.corrections.push_back({c.value("from", ""), c.value("to", "")});
-  a.markdown = std::move(out.markdown);
-  a.html = std::move(out.html);
-  return a;
-}
-
 // Note images may be cached by the browser for an hour, then revalidated (ETag, Last-Modified).
 constexpr std::string_view kNoteImageCacheControl = "public, max-age=3600";
 // An image is never a document: nothing in one may run or load anything, even opened on its own.
@@ -138,7 +116,9 @@ bool is_valid_websocket_key(std::string_view key) {
   return true;
 }
 
-HttpRouter::HttpRouter(RouterContext context) : context_(std::move(context)) {}
+HttpRouter::HttpRouter(RouterContext context) : context_(std::move(context)) {
+  if (!context_.asks) context_.asks = std::make_shared<AskService>(nullptr, nullptr, nullptr, nullptr);
+}
 
 Response HttpRouter::error_response(http::status status, ErrorCode code, std::string_view message, unsigned version,
                                     bool keep_alive) {
@@ -279,30 +259,31 @@ Response HttpRouter::answer(const Request& req, AnswerEngine& engine) const {
     const auto status = err->code == ErrorCode::TooLarge ? http::status::payload_too_large : http::status::bad_request;
     return error_response(status, err->code, err->message, req.version(), req.keep_alive());
   }
-  try {
-    // With a "session", the ask is read against that session's earlier ones (follow-ups).
-    ConversationPtr conversation;
-    if (ask.session && context_.conversations) conversation = context_.conversations->get("api:" + *ask.session);
-    AskOutcome out = ask.session && context_.conversations
-                         ? engine.ask_in_conversation(ask.text, ask.top_k, conversation)
-                         : engine.ask(ask.text, ask.top_k);
-    if (ask.session && context_.conversations && out.conversation)
-      context_.conversations->put("api:" + *ask.session, std::move(out.conversation));
-    if (context_.gaps) context_.gaps->record(ask.text, out, "api");
-    json reply = {{"matched", out.matched},
-                  {"hits", std::move(out.hits)},
-                  {"answer", std::move(out.markdown)},
-                  {"html", std::move(out.html)},
-                  {"clarify", out.clarify},
-                  {"corrections", std::move(out.corrections)}};
-    if (out.clarify) reply["choices"] = out.choices;
-    if (!out.followup.is_null()) reply["followup"] = std::move(out.followup);
-    return json_response(req, reply);
-  } catch (const std::exception& e) {
-    spdlog::error("POST /api/ask failed: {}", e.what());
+  // With a "session", the ask is read against that session's earlier ones (follow-ups).
+  AskCall call;
+  call.channel = Channel::Http;
+  call.text = std::move(ask.text);
+  call.top_k = ask.top_k;
+  if (ask.session && context_.conversations) {
+    call.conversations = context_.conversations.get();
+    call.conversation_key = "api:" + *ask.session;
+  }
+  AskReply reply = context_.asks->ask(engine, call);
+  auto* outcome = std::get_if<AskOutcome>(&reply);
+  if (!outcome) {  // AskFailed (no quiz_user: never a quiz reply)
     return error_response(http::status::internal_server_error, ErrorCode::Internal, "could not answer",
                           req.version(), req.keep_alive());
   }
+  const retrieval::Result& r = outcome->answer.result;
+  json out = {{"matched", r.matched},
+              {"hits", answer::hits_json(r)},
+              {"answer", std::move(outcome->answer.markdown)},
+              {"html", std::move(outcome->answer.html)},
+              {"clarify", r.clarify},
+              {"corrections", answer::corrections_json(r)}};
+  if (r.clarify) out["choices"] = r.choices;
+  if (r.followup) out["followup"] = answer::followup_json(*r.followup);
+  return json_response(req, out);
 }
 
 Response HttpRouter::integration(const Request& req, AnswerEngine* engine, std::string_view path) const {
@@ -319,19 +300,21 @@ Response HttpRouter::integration(const Request& req, AnswerEngine* engine, std::
     const auto it = req.find(name);
     return it == req.end() ? std::string_view() : std::string_view(it->value());
   };
-  const std::string_view channel = path == kDiscordPath ? "discord" : "slack";
+  const Channel channel = path == kDiscordPath ? Channel::Discord : Channel::Slack;
   const integrations::AskFunction ask = [this, engine, channel](std::string_view question, int top_k,
                                                                 std::string_view session) {
-    AskOutcome out;
-    if (!context_.conversations || session.empty()) {
-      out = engine->ask(question, top_k);
-    } else {
-      const std::string key = "chat:" + std::string(session);
-      out = engine->ask_in_conversation(question, top_k, context_.conversations->get(key));
-      if (out.conversation) context_.conversations->put(key, std::move(out.conversation));
+    AskCall call;
+    call.channel = channel;
+    call.text = std::string(question);
+    call.top_k = top_k;
+    if (context_.conversations && !session.empty()) {
+      call.conversations = context_.conversations.get();
+      call.conversation_key = "chat:" + std::string(session);
     }
-    if (context_.gaps) context_.gaps->record(question, out, channel);
-    return to_answer(question, std::move(out));
+    AskReply reply = context_.asks->ask(*engine, call);
+    auto* outcome = std::get_if<AskOutcome>(&reply);
+    if (!outcome) throw std::runtime_error("could not answer");  // the endpoint's caller answers 500
+    return std::move(outcome->answer);
   };
   integrations::QuizFunction quiz;
   if (context_.quiz) {

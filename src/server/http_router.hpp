@@ -12,9 +12,9 @@
 #include "integrations/discord_endpoint.hpp"
 #include "integrations/slack_endpoint.hpp"
 #include "server/answer_engine.hpp"
+#include "server/ask_service.hpp"
 #include "server/conversation_store.hpp"
 #include "server/net.hpp"
-#include "server/gap_recorder.hpp"
 #include "server/protocol.hpp"
 #include "server/quiz_service.hpp"
 #include "server/static_assets.hpp"
@@ -38,8 +38,9 @@ struct RouterContext {
   std::function<void(integrations::FollowUp)> slack_follow_up;
   // Follow-up context of POST /api/ask sessions and chat-integration users; null: none kept.
   std::shared_ptr<ConversationStore> conversations;
-  // Asks without a confident answer (POST /api/ask, Slack, Discord) are logged here; null: none.
-  std::shared_ptr<const GapRecorder> gaps;
+  // Answers POST /api/ask and the chat integrations' questions (counted, gaps logged); null: a
+  // service that counts and logs nothing (tests of the routes alone).
+  std::shared_ptr<const AskService> asks;
   // Slack `/quiz` and the Discord `quiz` command; null: they answer that quizzes are off.
   std::shared_ptr<const QuizService> quiz;
 };

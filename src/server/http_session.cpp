@@ -114,19 +114,11 @@ void HttpSession::handle(Request req) {
   }
   auto self = shared_from_this();
   auto shared_req = std::make_shared<Request>(std::move(req));
-  Metrics* metrics = &state_->metrics();
   // Asks may be answered right here (AnswerPool); other routes that need the engine (quizzes, chat
   // integrations) may wait on the state store or the network, so they always go to a worker.
   const bool is_ask = shared_req->method() == http::verb::post && target_path(shared_req->target()) == "/api/ask";
-  AnswerPool* pool = &state_->pool();
-  auto job = [self, shared_req, metrics, pool, is_ask, &router](AnswerEngine* engine) {
-    const auto start = std::chrono::steady_clock::now();
-    Response res = router.handle(*shared_req, engine);
-    if (shared_req->method() == http::verb::post && res.result() == http::status::ok) {
-      const auto took = std::chrono::steady_clock::now() - start;
-      metrics->ask_completed(took);
-      if (is_ask) pool->record_ask_time(took);
-    }
+  auto job = [self, shared_req, &router](AnswerEngine* engine) {
+    Response res = router.handle(*shared_req, engine);  // asks are timed and counted by the AskService
     // Answered on this connection's strand (see AnswerPool), the response is written now.
     net::dispatch(self->stream_.get_executor(),
                   [self, res = std::move(res)]() mutable { self->send(std::move(res)); });

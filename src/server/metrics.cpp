@@ -4,6 +4,8 @@
 
 #include <sstream>
 
+#include <fmt/format.h>
+
 namespace qabot::server {
 namespace {
 
@@ -32,17 +34,30 @@ void Metrics::connection_closed(Connection kind) {
 void Metrics::connection_rejected() { rejected_.fetch_add(1, relaxed); }
 void Metrics::origin_refused() { origin_refused_.fetch_add(1, relaxed); }
 
-void Metrics::ask_completed(std::chrono::nanoseconds retrieval_time) {
-  asks_.fetch_add(1, relaxed);
-  latency_sum_ns_.fetch_add(static_cast<std::uint64_t>(retrieval_time.count()), relaxed);
+void Metrics::ask_completed(Channel channel, AskEnd end, std::chrono::nanoseconds retrieval_time) {
+  const auto c = static_cast<std::size_t>(channel);
+  asks_[c][static_cast<std::size_t>(end)].fetch_add(1, relaxed);
+  Latency& l = latency_[c];
+  l.count.fetch_add(1, relaxed);
+  l.sum_ns.fetch_add(static_cast<std::uint64_t>(retrieval_time.count()), relaxed);
   const double seconds = std::chrono::duration<double>(retrieval_time).count();
-  // Stored per bucket (not cumulative); the text output accumulates.
   for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
     if (seconds <= kLatencyBuckets[i]) {
-      latency_buckets_[i].fetch_add(1, relaxed);
+      l.buckets[i].fetch_add(1, relaxed);
       return;
     }
   }
+}
+
+std::uint64_t Metrics::asks_total() const {
+  std::uint64_t n = 0;
+  for (const auto& by_end : asks_)
+    for (const auto& count : by_end) n += count.load(relaxed);
+  return n;
+}
+
+std::uint64_t Metrics::asks_total(Channel channel, AskEnd end) const {
+  return asks_[static_cast<std::size_t>(channel)][static_cast<std::size_t>(end)].load(relaxed);
 }
 
 void Metrics::error(ErrorCode code) { errors_[static_cast<std::size_t>(code)].fetch_add(1, relaxed); }
@@ -75,6 +90,34 @@ void Metrics::write_caches(std::ostream& out) {
   }
 }
 
+// Asks by channel and outcome, and each channel's latency histogram. Sums and bucket bounds are
+// printed in the shortest form that reads back exactly (fmt), never rounded to six digits.
+void Metrics::write_asks(std::ostream& out) const {
+  out << "# HELP qabot_asks_total Questions searched in the notes, by channel and by how the ask ended.\n"
+         "# TYPE qabot_asks_total counter\n";
+  for (Channel channel : kServerChannels) {
+    for (AskEnd end : kAskEnds) {
+      out << "qabot_asks_total{channel=\"" << to_string(channel) << "\",outcome=\"" << to_string(end) << "\"} "
+          << asks_total(channel, end) << '\n';
+    }
+  }
+  out << "# HELP qabot_ask_duration_seconds Time to answer one ask (retrieval and rendering), by channel.\n"
+         "# TYPE qabot_ask_duration_seconds histogram\n";
+  for (Channel channel : kServerChannels) {
+    const Latency& l = latency_[static_cast<std::size_t>(channel)];
+    const std::string label = fmt::format("channel=\"{}\"", to_string(channel));
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+      cumulative += l.buckets[i].load(relaxed);
+      out << fmt::format("qabot_ask_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", label, kLatencyBuckets[i], cumulative);
+    }
+    const std::uint64_t count = l.count.load(relaxed);
+    out << fmt::format("qabot_ask_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", label, count)
+        << fmt::format("qabot_ask_duration_seconds_sum{{{}}} {}\n", label, static_cast<double>(l.sum_ns.load(relaxed)) / 1e9)
+        << fmt::format("qabot_ask_duration_seconds_count{{{}}} {}\n", label, count);
+  }
+}
+
 std::string Metrics::prometheus_text() const {
   std::ostringstream out;
   out << "# HELP qabot_connections Open connections by kind (HTTP connections that upgraded count as websocket).\n"
@@ -90,22 +133,9 @@ std::string Metrics::prometheus_text() const {
       << "qabot_connections_rejected_total " << rejected_.load(relaxed) << '\n'
       << "# HELP qabot_websocket_origin_refused_total WebSocket upgrades refused with 403 for their Origin.\n"
          "# TYPE qabot_websocket_origin_refused_total counter\n"
-      << "qabot_websocket_origin_refused_total " << origin_refused_.load(relaxed) << '\n'
-      << "# HELP qabot_asks_total Questions answered (WebSocket and HTTP).\n"
-         "# TYPE qabot_asks_total counter\n"
-      << "qabot_asks_total " << asks_.load(relaxed) << '\n'
-      << "# HELP qabot_ask_duration_seconds Retrieval time of one ask (on a worker or an io thread).\n"
-         "# TYPE qabot_ask_duration_seconds histogram\n";
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
-    cumulative += latency_buckets_[i].load(relaxed);
-    out << "qabot_ask_duration_seconds_bucket{le=\"" << kLatencyBuckets[i] << "\"} " << cumulative << '\n';
-  }
-  const std::uint64_t count = asks_.load(relaxed);
-  out << "qabot_ask_duration_seconds_bucket{le=\"+Inf\"} " << count << '\n'
-      << "qabot_ask_duration_seconds_sum " << static_cast<double>(latency_sum_ns_.load(relaxed)) / 1e9 << '\n'
-      << "qabot_ask_duration_seconds_count " << count << '\n'
-      << "# HELP qabot_errors_total Protocol errors sent, by code.\n"
+      << "qabot_websocket_origin_refused_total " << origin_refused_.load(relaxed) << '\n';
+  write_asks(out);
+  out << "# HELP qabot_errors_total Protocol errors sent, by code.\n"
          "# TYPE qabot_errors_total counter\n";
   for (ErrorCode code : kAllCodes) out << "qabot_errors_total{code=\"" << to_string(code) << "\"} " << errors_total(code) << '\n';
   out << "# HELP qabot_http_responses_total HTTP responses by status class.\n"

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "server/channel.hpp"
 #include "server/protocol.hpp"
 
 namespace qabot::server {
@@ -21,13 +22,16 @@ class Metrics {
   void connection_closed(Connection kind);
   void connection_rejected();  // over --max-connections
   void origin_refused();
-  void ask_completed(std::chrono::nanoseconds retrieval_time);
+  // One ask searched in the notes (AskService): counted by channel and how it ended; its time goes
+  // into the channel's latency histogram.
+  void ask_completed(Channel channel, AskEnd end, std::chrono::nanoseconds retrieval_time);
   void error(ErrorCode code);
   void http_response(unsigned status);
   void reload(bool ok);
 
   std::int64_t open_connections() const;
-  std::uint64_t asks_total() const { return asks_.load(std::memory_order_relaxed); }
+  std::uint64_t asks_total() const;  // every channel, every outcome
+  std::uint64_t asks_total(Channel channel, AskEnd end) const;
   std::uint64_t errors_total(ErrorCode code) const;
 
   std::string prometheus_text() const;
@@ -47,9 +51,16 @@ class Metrics {
   std::atomic<std::uint64_t> ws_total_{0};
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<std::uint64_t> origin_refused_{0};
-  std::atomic<std::uint64_t> asks_{0};
-  std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size()> latency_buckets_{};
-  std::atomic<std::uint64_t> latency_sum_ns_{0};
+  static constexpr std::size_t kChannels = 5;  // every Channel, the CLI's included (never printed)
+  static constexpr std::size_t kEnds = kAskEnds.size();
+  struct Latency {
+    std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size()> buckets{};  // per bucket, not cumulative
+    std::atomic<std::uint64_t> count{0};
+    std::atomic<std::uint64_t> sum_ns{0};
+  };
+  void write_asks(std::ostream& out) const;
+  std::array<std::array<std::atomic<std::uint64_t>, kEnds>, kChannels> asks_{};
+  std::array<Latency, kChannels> latency_{};
   std::array<std::atomic<std::uint64_t>, kErrorCodes> errors_{};
   std::array<std::atomic<std::uint64_t>, kStatusClasses> responses_{};
   std::atomic<std::uint64_t> reloads_ok_{0};

@@ -2,6 +2,8 @@
 
 #include <type_traits>
 
+#include "answer/answerer.hpp"
+
 namespace qabot::server {
 namespace {
 
@@ -192,24 +194,23 @@ std::string make_hello(std::int64_t questions) {
   return dump_json({{"type", "hello"}, {"protocol", kProtocolVersion}, {"questions", questions}});
 }
 
-std::string make_result(const std::optional<std::string>& id, bool matched, const json& hits, bool clarify,
-                        const json& corrections, std::size_t choices, const json& followup) {
-  // Written piece by piece rather than through a json object: putting `hits` into an object deep-copies
-  // it (every string, every node); dropping that copy halved this function's share of server CPU on the
+std::string make_result(const std::optional<std::string>& id, const retrieval::Result& result) {
+  // Written piece by piece rather than through a json object: putting the hits into an object deep-copies
+  // them (every string, every node); dropping that copy halved this function's share of server CPU on the
   // io threads (perf under bench/run.sh). Keys in nlohmann's (sorted) order, so the bytes are unchanged.
   std::string out = "{";
-  if (clarify) out += R"("choices":)" + std::to_string(choices) + ",";
+  if (result.clarify) out += R"("choices":)" + std::to_string(result.choices) + ",";
   out += R"("clarify":)";
-  out += clarify ? "true" : "false";
+  out += result.clarify ? "true" : "false";
   out += R"(,"corrections":)";
-  out += corrections.is_array() ? dump_json(corrections) : "[]";
-  if (!followup.is_null()) out += R"(,"followup":)" + dump_json(followup);
+  out += dump_json(answer::corrections_json(result));
+  if (result.followup) out += R"(,"followup":)" + dump_json(answer::followup_json(*result.followup));
   out += R"(,"hits":)";
-  out += hits.is_array() ? dump_json(hits) : "[]";
+  out += dump_json(answer::hits_json(result));
   out += R"(,"id":)";
   out += id ? dump_json(*id) : "null";
   out += R"(,"matched":)";
-  out += matched ? "true" : "false";
+  out += result.matched ? "true" : "false";
   out += R"(,"type":"result"})";
   return out;
 }

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "retrieval/result.hpp"
+
 namespace qabot::server {
 
 inline constexpr int kProtocolVersion = 1;
@@ -96,9 +98,7 @@ bool is_blank(std::string_view text);
 // Reply builders: each returns one frame's JSON text.
 std::string make_hello(std::int64_t questions);
 // `choices` is written when clarify is set; `followup` when it is not null.
-std::string make_result(const std::optional<std::string>& id, bool matched, const nlohmann::json& hits, bool clarify,
-                        const nlohmann::json& corrections, std::size_t choices = 0,
-                        const nlohmann::json& followup = nullptr);
+std::string make_result(const std::optional<std::string>& id, const retrieval::Result& result);
 std::string make_delta(const std::optional<std::string>& id, std::string_view text);
 std::string make_done(const std::optional<std::string>& id, std::string_view answer, std::string_view html,
                       bool cancelled);

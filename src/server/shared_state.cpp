@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "server/gap_recorder.hpp"
+
 namespace qabot::server {
 
 ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& other) noexcept {
@@ -19,9 +21,9 @@ ConnectionSlot::~ConnectionSlot() {
 namespace {
 
 RouterContext make_router_context(SharedState& state, AnswerPool& pool, const ServerConfig& config,
-                                  std::shared_ptr<const GapRecorder> gaps, std::shared_ptr<const QuizService> quiz) {
+                                  std::shared_ptr<const AskService> asks, std::shared_ptr<const QuizService> quiz) {
   RouterContext ctx;
-  ctx.gaps = std::move(gaps);
+  ctx.asks = std::move(asks);
   ctx.quiz = std::move(quiz);
   ctx.question_count = [&pool] { return pool.question_count(); };
   ctx.metrics_text = [&state, &pool] {
@@ -57,7 +59,8 @@ SharedState::SharedState(ServerConfig config, AnswerPool& pool)
       pool_(pool),
       gaps_(std::make_shared<GapRecorder>(config_.state, config_.log_gaps)),
       quiz_(std::make_shared<QuizService>(config_.state)),
-      router_(make_router_context(*this, pool, config_, gaps_, quiz_)),
+      asks_(std::make_shared<AskService>(&metrics_, gaps_.get(), quiz_.get(), &pool_)),
+      router_(make_router_context(*this, pool, config_, asks_, quiz_)),
       origins_(config_.allowed_origins) {}
 
 ConnectionSlot SharedState::try_open_connection() {

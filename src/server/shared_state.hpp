@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "server/answer_pool.hpp"
+#include "server/ask_service.hpp"
 #include "server/http_router.hpp"
 #include "server/metrics.hpp"
 #include "server/origin_policy.hpp"
@@ -46,6 +47,7 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   Metrics& metrics() { return metrics_; }
   const GapRecorder& gaps() const { return *gaps_; }
   const QuizService& quiz() const { return *quiz_; }
+  const AskService& asks() const { return *asks_; }
   const HttpRouter& router() const { return router_; }
   const OriginPolicy& origins() const { return origins_; }
   std::int64_t question_count() const { return pool_.question_count(); }
@@ -74,6 +76,7 @@ class SharedState : public std::enable_shared_from_this<SharedState> {
   std::shared_ptr<const GapRecorder> gaps_;  // before router_, which shares them
   std::shared_ptr<const QuizService> quiz_;
   Metrics metrics_;
+  std::shared_ptr<const AskService> asks_;  // over gaps_, quiz_, metrics_ and the pool; before router_
   HttpRouter router_;
   OriginPolicy origins_;
   std::atomic<std::size_t> open_{0};

@@ -9,7 +9,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "quiz/quiz_request.hpp"
 #include "server/utf8_chunker.hpp"
 
 namespace qabot::server {
@@ -32,7 +31,6 @@ struct WebSocketSession::Ask {
   explicit Ask(const net::any_io_executor& ex) : timer(ex) {}
   std::uint64_t seq = 0;
   std::optional<std::string> id;
-  std::string session;  // key into conversations_
   bool stream = true;
   bool cancelled = false;
   bool answered = false;  // the worker's outcome arrived and "result" was sent
@@ -69,8 +67,6 @@ void WebSocketSession::fail(beast::error_code ec, const char* what) {
 
 void WebSocketSession::run(http::request<http::string_body> req) {
   state_->join(this, weak_from_this());
-  // Browsers always send an Origin; scripts and relays usually do not. Only labels the gaps log.
-  if (req.find(http::field::origin) != req.end()) channel_ = "web";
   // The HTTP timeout no longer applies: the websocket stream keeps its own.
   beast::get_lowest_layer(ws_).expires_never();
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
@@ -139,15 +135,7 @@ void WebSocketSession::on_message(std::string_view frame) {
       return quiz.progress(engine, user);
     });
   }
-  auto& ask = std::get<AskRequest>(msg);
-  // "考考我", "quiz me on python": answered as a quiz request rather than searched for.
-  if (auto category = quiz::parse_quiz_request(ask.text)) {
-    return start_quiz(ask.id, [&quiz, user = ask.user.value_or(connection_user_),
-                               category = std::move(*category)](AnswerEngine* engine) {
-      return quiz.start(engine, user, category);
-    });
-  }
-  start_ask(std::move(ask));
+  start_ask(std::get<AskRequest>(std::move(msg)));
 }
 
 void WebSocketSession::send_error(const std::optional<std::string>& id, ErrorCode code, std::string_view message) {
@@ -157,57 +145,46 @@ void WebSocketSession::send_error(const std::optional<std::string>& id, ErrorCod
 
 void WebSocketSession::start_ask(AskRequest req) {
   if (draining_) return send_error(req.id, ErrorCode::Overloaded, "the server is shutting down");
-  if (asks_.size() >= state_->config().max_asks_in_flight) {
+  if (asks_.size() + quizzes_in_flight_ >= state_->config().max_asks_in_flight) {
     return send_error(req.id, ErrorCode::Overloaded, "too many asks in flight on this connection");
   }
   auto ask = std::make_shared<Ask>(ws_.get_executor());
   ask->seq = next_ask_++;
   ask->id = req.id;
   ask->stream = req.stream;
-  ask->session = req.session.value_or(std::string());
-  ConversationPtr conversation = conversations_.get(ask->session);
-
-  auto self = shared_from_this();
-  auto ex = ws_.get_executor();
-  Metrics* metrics = &state_->metrics();
-  const GapRecorder* gaps = &state_->gaps();
-  AnswerPool* pool = &state_->pool();
+  // Follow-ups: the connection's own conversation ("") or its relay's session; "考考我" starts the
+  // quiz of the named user or of this connection.
+  AskCall call;
+  call.channel = Channel::WebSocket;
+  call.text = std::move(req.text);
+  call.top_k = req.top_k;
+  call.conversations = &conversations_;
+  call.conversation_key = req.session.value_or(std::string());
+  call.quiz_user = req.user.value_or(connection_user_);
+  const AskService* service = &state_->asks();
+  const bool may_block = service->may_block(call);
+  auto job = [self = shared_from_this(), ask, ex = ws_.get_executor(), service,
+              call = std::move(call)](AnswerEngine* engine) mutable {
+    AskReply reply = service->ask(*engine, call);
+    // dispatch: answered on this connection's strand (AnswerPool ran it here), the reply is written
+    // now rather than handed to whichever io thread picks up a post; from a worker it is a post.
+    net::dispatch(ex, [self = std::move(self), ask = std::move(ask), reply = std::move(reply)]() mutable {
+      self->on_reply(ask, std::move(reply));
+    });
+  };
   // In the table before the job can run: answered on this thread, it completes (and leaves the
-  // table) before run_here_or_submit returns.
+  // table) before run_here_or_submit returns. A quiz request may wait on the state store: never here.
   asks_.emplace(ask->seq, ask);
-  const bool queued = pool->run_here_or_submit(
-      [self, ask, ex, metrics, gaps, pool, channel = channel_, text = std::move(req.text), top_k = req.top_k,
-       conversation = std::move(conversation)](AnswerEngine* engine) mutable {
-        AskOutcome outcome;
-        std::optional<std::string> failure;
-        std::optional<AskOutcome> gap;  // recorded after the reply is on its way
-        const auto start = std::chrono::steady_clock::now();
-        try {
-          outcome = engine->ask_in_conversation(text, top_k, conversation);
-          const auto took = std::chrono::steady_clock::now() - start;
-          metrics->ask_completed(took);
-          pool->record_ask_time(took);
-          if (gaps->enabled() && !outcome.matched && !outcome.clarify) {
-            gap.emplace();
-            gap->hits = outcome.hits;
-          }
-        } catch (const std::exception& e) {
-          spdlog::error("ask failed: {}", e.what());
-          failure = "could not answer";
-        }
-        // dispatch: answered on this connection's strand (AnswerPool ran it here), the reply is
-        // written now rather than handed to whichever io thread picks up a post; from a worker it
-        // is a post.
-        net::dispatch(ex, [self = std::move(self), ask = std::move(ask), outcome = std::move(outcome),
-                           failure = std::move(failure)]() mutable {
-          self->on_answer(ask, std::move(outcome), std::move(failure));
-        });
-        if (gap) gaps->record(text, *gap, channel);
-      });
+  const bool queued = may_block ? state_->pool().submit(std::move(job)) : state_->pool().run_here_or_submit(std::move(job));
   if (!queued) {
     asks_.erase(ask->seq);
     return send_error(req.id, ErrorCode::Overloaded, "the server is busy: try again");
   }
+}
+
+void WebSocketSession::send_quiz_reply(const std::optional<std::string>& id, const QuizOutcome& outcome) {
+  if (const auto* e = std::get_if<ProtocolError>(&outcome)) return send_error(id, e->code, e->message);
+  send(QuizService::frame(id, outcome));
 }
 
 void WebSocketSession::start_quiz(std::optional<std::string> id, std::function<QuizOutcome(AnswerEngine*)> call) {
@@ -222,11 +199,7 @@ void WebSocketSession::start_quiz(std::optional<std::string> id, std::function<Q
     net::post(ex, [self, id, outcome = std::move(outcome)] {
       --self->quizzes_in_flight_;
       if (self->dead_) return;
-      if (const auto* e = std::get_if<ProtocolError>(&outcome)) {
-        self->send_error(id, e->code, e->message);
-      } else {
-        self->send(QuizService::frame(id, outcome));
-      }
+      self->send_quiz_reply(id, outcome);
       self->maybe_close_when_drained();
     });
   });
@@ -244,22 +217,25 @@ void WebSocketSession::cancel(const std::string& id) {
   }
 }
 
-void WebSocketSession::on_answer(const std::shared_ptr<Ask>& ask, AskOutcome outcome,
-                                 std::optional<std::string> failure) {
+void WebSocketSession::on_reply(const std::shared_ptr<Ask>& ask, AskReply reply) {
   if (dead_) return void(asks_.erase(ask->seq));
-  if (failure) {
+  if (auto* failed = std::get_if<AskFailed>(&reply)) {
     asks_.erase(ask->seq);
-    send_error(ask->id, ErrorCode::Internal, *failure);
+    send_error(ask->id, ErrorCode::Internal, failed->message);
     return maybe_close_when_drained();
   }
+  if (auto* quiz = std::get_if<QuizOutcome>(&reply)) {
+    asks_.erase(ask->seq);
+    send_quiz_reply(ask->id, *quiz);
+    return maybe_close_when_drained();
+  }
+  answer::Answer& answer = std::get<AskOutcome>(reply).answer;
   ask->answered = true;
-  if (outcome.conversation) conversations_.put(ask->session, std::move(outcome.conversation));
-  send(make_result(ask->id, outcome.matched, outcome.hits, outcome.clarify, outcome.corrections, outcome.choices,
-                   outcome.followup));
-  ask->answer = std::move(outcome.markdown);
-  ask->html = std::move(outcome.html);
+  send(make_result(ask->id, answer.result));
+  ask->answer = std::move(answer.markdown);
+  ask->html = std::move(answer.html);
   // Only an answer from the notes is streamed; a "did you mean" or no-match message comes whole in "done".
-  if (outcome.matched && !outcome.clarify && ask->stream && !ask->cancelled) {
+  if (answer.result.matched && !answer.result.clarify && ask->stream && !ask->cancelled) {
     ask->chunks = utf8_chunks(ask->answer, state_->config().delta_chunks);
   }
   stream_next(ask);

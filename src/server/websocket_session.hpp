@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "server/ask_service.hpp"
 #include "server/conversation_store.hpp"
 #include "server/net.hpp"
 #include "server/protocol.hpp"
@@ -49,7 +50,8 @@ class WebSocketSession : public Session, public std::enable_shared_from_this<Web
   // Runs a quiz call on a worker and sends its one reply frame.
   void start_quiz(std::optional<std::string> id, std::function<QuizOutcome(AnswerEngine*)> call);
   void cancel(const std::string& id);
-  void on_answer(const std::shared_ptr<Ask>& ask, AskOutcome outcome, std::optional<std::string> failure);
+  void on_reply(const std::shared_ptr<Ask>& ask, AskReply reply);
+  void send_quiz_reply(const std::optional<std::string>& id, const QuizOutcome& outcome);
   void stream_next(const std::shared_ptr<Ask>& ask);
   void finish(const std::shared_ptr<Ask>& ask);
   void send_error(const std::optional<std::string>& id, ErrorCode code, std::string_view message);
@@ -84,7 +86,6 @@ class WebSocketSession : public Session, public std::enable_shared_from_this<Web
   ConversationStore conversations_{256, std::chrono::minutes(30), "websocket_conversations"};
   std::uint64_t next_ask_ = 0;
   std::size_t quizzes_in_flight_ = 0;
-  std::string channel_ = "ws";  // "web" when the upgrade came from a page (it had an Origin)
   std::string connection_user_;  // the quiz user of asks like "考考我" that name none
 };
 

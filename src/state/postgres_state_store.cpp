@@ -41,6 +41,12 @@ const std::vector<std::vector<const char*>>& migrations() {
           // gaps(limit) reads the newest first; id breaks ties within one second in insert order.
           "CREATE INDEX gaps_newest ON gaps (time DESC, id DESC)",
       },
+      // 2: the gaps log names channels as the metrics do (server/channel.hpp): "web" and "ws" are
+      // both "ws", POST /api/ask's "api" is "http".
+      {
+          "UPDATE gaps SET channel = 'ws' WHERE channel = 'web'",
+          "UPDATE gaps SET channel = 'http' WHERE channel = 'api'",
+      },
   };
   return all;
 }

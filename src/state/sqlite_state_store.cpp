@@ -43,6 +43,12 @@ CREATE TABLE gaps (
 );
 CREATE INDEX gaps_by_time ON gaps(time);
 )sql",
+    // 2: the gaps log names channels as the metrics do (server/channel.hpp): the page's and other
+    // WebSocket clients' "web" and "ws" are both "ws", POST /api/ask's "api" is "http".
+    R"sql(
+UPDATE gaps SET channel = 'ws' WHERE channel = 'web';
+UPDATE gaps SET channel = 'http' WHERE channel = 'api';
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == kStateSchemaVersion);

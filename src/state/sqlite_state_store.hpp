@@ -16,7 +16,7 @@ namespace qabot::state {
 
 // Schema versions, kept in PRAGMA user_version; each migration moves from N-1
 // to N.
-inline constexpr int kStateSchemaVersion = 1;
+inline constexpr int kStateSchemaVersion = 2;
 
 class SqliteStateStore final : public StateStore {
  public:

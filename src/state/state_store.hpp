@@ -58,7 +58,7 @@ struct Gap {
   std::int64_t time = 0;     // unix seconds
   double confidence = 0;     // of the best hit (0 when none)
   std::string best_question; // the closest question in the bank ("" when none)
-  std::string channel;       // "web", "ws", "api", "slack", "discord"
+  std::string channel;       // "ws", "http", "slack", "discord" (server/channel.hpp)
 };
 
 class StateStore {

@@ -28,10 +28,14 @@ class ScriptedEngine : public server::AnswerEngine {
   server::AskOutcome ask(std::string_view text, int top_k) override {
     require(top_k >= 1 && top_k <= 10, "the router passed top_k outside its limits");
     server::AskOutcome out;
-    out.matched = true;
-    out.hits = json::array({{{"id", 1}, {"question", std::string(text)}, {"category", "fuzz"}}});
-    out.markdown = std::string(text);
-    out.html = "<p>answer</p>";
+    out.answer.result.matched = true;
+    retrieval::Hit hit;
+    hit.id = 1;
+    hit.question = std::string(text);
+    hit.category = "fuzz";
+    out.answer.result.hits.push_back(hit);
+    out.answer.markdown = std::string(text);
+    out.answer.html = "<p>answer</p>";
     return out;
   }
   std::int64_t question_count() const override { return 1; }

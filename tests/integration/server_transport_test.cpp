@@ -23,19 +23,20 @@ class ScriptedEngine : public AnswerEngine {
  public:
   AskOutcome ask(std::string_view text, int top_k) override {
     if (text == "throw") throw std::runtime_error("scripted failure");
-    AskOutcome out;
+    AskOutcome outcome;
+    answer::Answer& out = outcome.answer;
     if (text.starts_with("nomatch")) {
-      out.matched = false;
-      out.hits = json::array({hit("最接近的问题")});
+      out.result.matched = false;
+      out.result.hits.push_back(hit("最接近的问题"));
       out.markdown = "没有找到足够接近的问题。你是不是想问：最接近的问题？";
       out.html = "<p>没有找到足够接近的问题。</p>";
-      return out;
+      return outcome;
     }
     if (text.starts_with("slow:")) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::stoi(std::string(text.substr(5)))));
     }
-    out.matched = true;
-    for (int i = 0; i < top_k; ++i) out.hits.push_back(hit("问题" + std::to_string(i)));
+    out.result.matched = true;
+    for (int i = 0; i < top_k; ++i) out.result.hits.push_back(hit("问题" + std::to_string(i)));
     if (text == "huge") {
       out.markdown.assign(256 * 1024, 'x');
     } else {
@@ -43,14 +44,21 @@ class ScriptedEngine : public AnswerEngine {
                      "Batch normalization keeps activations in a stable range.";
     }
     out.html = "<p>" + out.markdown + "</p>";
-    return out;
+    return outcome;
   }
   std::int64_t question_count() const override { return 3; }
   json questions_by_category() const override { return {{"深度学习理论", json::array({"BN有什么作用"})}}; }
 
  private:
-  static json hit(const std::string& q) {
-    return {{"id", 1}, {"question", q}, {"category", "A"}, {"score", 1.0}, {"confidence", 0.9}, {"source", "n.md:1"}};
+  static retrieval::Hit hit(const std::string& q) {
+    retrieval::Hit h;
+    h.id = 1;
+    h.question = q;
+    h.category = "A";
+    h.score = 1.0;
+    h.confidence = 0.9;
+    h.source = "n.md:1";
+    return h;
   }
 };
 
@@ -169,7 +177,8 @@ TEST_F(ServerTest, CheapAsksOnASmallBankAreAnsweredOnTheIoThread) {
   ASSERT_NE(at, std::string::npos) << metrics;
   // The first ask is timed on a worker; once asks measure cheap, the io thread answers.
   EXPECT_GE(std::stoi(metrics.substr(at + 25)), 10) << metrics;
-  EXPECT_NE(metrics.find("qabot_asks_total 41"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("qabot_asks_total{channel=\"ws\",outcome=\"matched\"} 40"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("qabot_asks_total{channel=\"http\",outcome=\"matched\"} 1"), std::string::npos) << metrics;
 }
 
 TEST_F(ServerTest, NoMatchSendsTheHelpfulMessageInDone) {
@@ -497,7 +506,8 @@ TEST_F(ServerTest, HttpApi) {
   EXPECT_EQ(json::parse(res.body())["深度学习理论"][0], "BN有什么作用");
 
   res = http_request(port(), http::verb::get, "/metrics");
-  EXPECT_NE(res.body().find("qabot_asks_total 1"), std::string::npos) << res.body();
+  EXPECT_NE(res.body().find("qabot_asks_total{channel=\"http\",outcome=\"matched\"} 1"), std::string::npos)
+      << res.body();
   EXPECT_NE(res.body().find("qabot_ask_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(res.body().find("qabot_errors_total{code=\"bad_json\"}"), std::string::npos);
 

@@ -10,6 +10,7 @@ qabot_add_test(server_conversation_store_test unit SOURCES server/conversation_s
 qabot_add_test(server_https_url_test unit SOURCES server/https_url_test.cpp LIBS qabot_server)
 qabot_add_test(server_quiz_service_test unit SOURCES server/quiz_service_test.cpp LIBS qabot_server qabot_state)
 qabot_add_test(server_gap_recorder_test unit SOURCES server/gap_recorder_test.cpp LIBS qabot_server qabot_state)
+qabot_add_test(server_ask_service_test unit SOURCES server/ask_service_test.cpp LIBS qabot_server qabot_state)
 qabot_add_test(server_answer_pool_test unit SOURCES server/answer_pool_test.cpp LIBS qabot_server)
 qabot_add_test(server_note_request_test unit SOURCES server/note_request_test.cpp LIBS qabot_server)
 qabot_add_test(web_assets_test unit SOURCES server/web_assets_test.cpp LIBS qabot_web)

@@ -21,10 +21,15 @@ namespace {
 
 using qabot::test_support::TempDir;
 
-AskOutcome unanswered(const std::string& closest = "", double confidence = 0) {
-  AskOutcome o;
-  if (!closest.empty()) o.hits.push_back({{"question", closest}, {"confidence", confidence}});
-  return o;
+retrieval::Result unanswered(const std::string& closest = "", double confidence = 0) {
+  retrieval::Result r;
+  if (!closest.empty()) {
+    retrieval::Hit hit;
+    hit.question = closest;
+    hit.confidence = confidence;
+    r.hits.push_back(hit);
+  }
+  return r;
 }
 
 // A real SQLite store behind a wrapper whose record_gap a test can change.
@@ -92,13 +97,13 @@ TEST(GapRecorderTest, RecordsOnlyAsksWithoutAConfidentAnswer) {
   TempDir dir;
   auto store = std::make_shared<state::SqliteStateStore>(dir / "state.db");
   GapRecorder gaps(store, true, [] { return std::int64_t{1234}; });
-  gaps.record("what is a bloom filter", unanswered("BN有什么作用", 0.12), "ws");
-  AskOutcome matched;
+  gaps.record("what is a bloom filter", unanswered("BN有什么作用", 0.12), Channel::WebSocket);
+  retrieval::Result matched;
   matched.matched = true;
-  gaps.record("BN有什么作用", matched, "ws");
-  AskOutcome clarify;
-  clarify.clarify = true;
-  gaps.record("区别", clarify, "web");
+  gaps.record("BN有什么作用", matched, Channel::WebSocket);
+  retrieval::Result clarify;
+  clarify.clarify = true;  // a near-tie: notes do answer it
+  gaps.record("区别", clarify, Channel::Http);
   gaps.flush();
   const auto logged = store->gaps(10);
   ASSERT_EQ(logged.size(), 1u);
@@ -115,13 +120,13 @@ TEST(GapRecorderTest, OffMeansNothingIsWritten) {
   {
     GapRecorder gaps(store, false);
     EXPECT_FALSE(gaps.enabled());
-    gaps.record("anything", unanswered(), "ws");
+    gaps.record("anything", unanswered(), Channel::WebSocket);
     gaps.flush();
   }
   EXPECT_TRUE(store->gaps(10).empty());
   GapRecorder no_store(nullptr, true);
   EXPECT_FALSE(no_store.enabled());
-  no_store.record("anything", unanswered(), "ws");
+  no_store.record("anything", unanswered(), Channel::WebSocket);
   no_store.flush();
 }
 
@@ -131,7 +136,7 @@ TEST(GapRecorderTest, LongTextIsCutOnACharacterBoundary) {
   GapRecorder gaps(store, true);
   std::string text;
   for (int i = 0; i < 1000; ++i) text += "梯";  // 3 bytes each
-  gaps.record(text, unanswered(), "api");
+  gaps.record(text, unanswered(), Channel::Http);
   gaps.flush();
   const auto logged = store->gaps(1);
   ASSERT_EQ(logged.size(), 1u);
@@ -146,9 +151,9 @@ TEST(GapRecorderTest, LongTextIsCutOnACharacterBoundary) {
 struct HangingLog {
   explicit HangingLog(GapRecorder::Limits limits) : gaps(store, true, {}, limits) {}
   void burst(const std::string& prefix, int n) {
-    gaps.record("first", unanswered(), "ws");
+    gaps.record("first", unanswered(), Channel::WebSocket);
     store->wait_for_first_write();
-    for (int i = 0; i < n; ++i) gaps.record(prefix + std::to_string(i), unanswered(), "ws");
+    for (int i = 0; i < n; ++i) gaps.record(prefix + std::to_string(i), unanswered(), Channel::WebSocket);
   }
   TempDir dir;
   std::shared_ptr<GatedStore> store = std::make_shared<GatedStore>(dir / "state.db");
@@ -192,7 +197,7 @@ TEST(GapRecorderTest, TheLogIsPrunedToTheMostRecent) {
   limits.prune_every = 2;
   {
     GapRecorder gaps(store, true, {}, limits);
-    for (int i = 0; i < 10; ++i) gaps.record("q" + std::to_string(i), unanswered(), "ws");
+    for (int i = 0; i < 10; ++i) gaps.record("q" + std::to_string(i), unanswered(), Channel::WebSocket);
   }  // the destructor writes what is queued
   const auto logged = store->gaps(100);
   ASSERT_EQ(logged.size(), 3u);
@@ -204,7 +209,7 @@ TEST(GapRecorderTest, AFailingStoreIsLoggedNotThrown) {
   TempDir dir;
   auto store = std::make_shared<ThrowingGapStore>(dir / "state.db");
   GapRecorder gaps(store, true);
-  EXPECT_NO_THROW(gaps.record("anything", unanswered(), "ws"));
+  EXPECT_NO_THROW(gaps.record("anything", unanswered(), Channel::WebSocket));
   gaps.flush();
   EXPECT_EQ(gaps.dropped(), 0u);
 }

@@ -20,10 +20,14 @@ class ScriptedEngine : public AnswerEngine {
     last_text = std::string(text);
     last_top_k = top_k;
     AskOutcome out;
-    out.matched = true;
-    out.hits = json::array({{{"id", 1}, {"question", "BN有什么作用"}, {"category", "A"}}});
-    out.markdown = "加速训练";
-    out.html = "<p>加速训练</p>";
+    out.answer.result.matched = true;
+    retrieval::Hit hit;
+    hit.id = 1;
+    hit.question = "BN有什么作用";
+    hit.category = "A";
+    out.answer.result.hits.push_back(hit);
+    out.answer.markdown = "加速训练";
+    out.answer.html = "<p>加速训练</p>";
     return out;
   }
   std::int64_t question_count() const override { return 7; }

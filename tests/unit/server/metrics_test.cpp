@@ -23,20 +23,41 @@ TEST(MetricsTest, CountsConnectionsByKind) {
   EXPECT_TRUE(has_line(text, "qabot_connections_total{kind=\"websocket\"} 2")) << text;
 }
 
-TEST(MetricsTest, LatencyHistogramIsCumulative) {
+TEST(MetricsTest, LatencyHistogramIsCumulativeAndPerChannel) {
   Metrics m;
-  m.ask_completed(50us);
-  m.ask_completed(200us);
-  m.ask_completed(3ms);
-  m.ask_completed(2s);
+  m.ask_completed(Channel::WebSocket, AskEnd::Matched, 50us);
+  m.ask_completed(Channel::WebSocket, AskEnd::Matched, 200us);
+  m.ask_completed(Channel::WebSocket, AskEnd::Unmatched, 3ms);
+  m.ask_completed(Channel::WebSocket, AskEnd::Error, 2s);
+  m.ask_completed(Channel::Slack, AskEnd::Clarify, 3ms);
   const auto text = m.prometheus_text();
-  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{le=\"0.0001\"} 1")) << text;
-  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{le=\"0.00025\"} 2")) << text;
-  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{le=\"0.005\"} 3")) << text;
-  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{le=\"1\"} 3")) << text;
-  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{le=\"+Inf\"} 4")) << text;
-  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_count 4")) << text;
-  EXPECT_TRUE(has_line(text, "qabot_asks_total 4")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{channel=\"ws\",le=\"0.0001\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{channel=\"ws\",le=\"0.00025\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{channel=\"ws\",le=\"0.005\"} 3")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{channel=\"ws\",le=\"1\"} 3")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_bucket{channel=\"ws\",le=\"+Inf\"} 4")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_count{channel=\"ws\"} 4")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_count{channel=\"slack\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_count{channel=\"http\"} 0")) << text;
+  // The sum at full precision: 50 µs + 200 µs + 3 ms + 2 s, not rounded to six digits.
+  EXPECT_TRUE(has_line(text, "qabot_ask_duration_seconds_sum{channel=\"ws\"} 2.00325")) << text;
+}
+
+TEST(MetricsTest, AsksAreCountedByChannelAndOutcome) {
+  Metrics m;
+  m.ask_completed(Channel::WebSocket, AskEnd::Matched, 1ms);
+  m.ask_completed(Channel::WebSocket, AskEnd::Matched, 1ms);
+  m.ask_completed(Channel::Http, AskEnd::Unmatched, 1ms);
+  m.ask_completed(Channel::Discord, AskEnd::Clarify, 1ms);
+  m.ask_completed(Channel::Cli, AskEnd::Matched, 1ms);  // counted, never printed: a server has no CLI asks
+  EXPECT_EQ(m.asks_total(), 5u);
+  EXPECT_EQ(m.asks_total(Channel::WebSocket, AskEnd::Matched), 2u);
+  const auto text = m.prometheus_text();
+  EXPECT_TRUE(has_line(text, "qabot_asks_total{channel=\"ws\",outcome=\"matched\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_asks_total{channel=\"http\",outcome=\"unmatched\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_asks_total{channel=\"discord\",outcome=\"clarify\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_asks_total{channel=\"slack\",outcome=\"error\"} 0")) << text;
+  EXPECT_EQ(text.find("channel=\"cli\""), std::string::npos) << text;
 }
 
 TEST(MetricsTest, ErrorsByCode) {

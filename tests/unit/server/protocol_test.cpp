@@ -130,11 +130,31 @@ TEST(ProtocolTest, ErrorCodesHaveTheirWireNames) {
 
 TEST(ProtocolTest, BuildsEveryReply) {
   EXPECT_EQ(json::parse(make_hello(42)), json({{"type", "hello"}, {"protocol", 1}, {"questions", 42}}));
-  const json hits = json::array({{{"id", 1}, {"question", "q"}}});
+  retrieval::Result result;
+  result.matched = true;
+  retrieval::Hit hit;
+  hit.id = 1;
+  hit.question = "q";
+  hit.category = "c";
+  hit.score = 0.5;
+  hit.confidence = 0.75;
+  hit.source = "notes.md:3";
+  result.hits.push_back(hit);
+  result.corrections.push_back({"bn", "BN"});
+  const json hits = json::array({{{"id", 1}, {"question", "q"}, {"heading", ""}, {"category", "c"}, {"score", 0.5},
+                                  {"confidence", 0.75}, {"source", "notes.md:3"}}});
   const json corrections = json::array({{{"from", "bn"}, {"to", "BN"}}});
-  EXPECT_EQ(json::parse(make_result("a", true, hits, false, corrections)),
+  EXPECT_EQ(json::parse(make_result("a", result)),
             json({{"type", "result"}, {"id", "a"}, {"matched", true}, {"hits", hits}, {"clarify", false},
                   {"corrections", corrections}}));
+  // A near-tie names how many hits are the choices; a follow-up says what it carried.
+  result.clarify = true;
+  result.choices = 2;
+  result.followup = retrieval::FollowUp{"BN有什么作用", {"bn"}, "pronoun"};
+  const json clarified = json::parse(make_result(std::nullopt, result));
+  EXPECT_EQ(clarified["choices"], 2);
+  EXPECT_TRUE(clarified["id"].is_null());
+  EXPECT_EQ(clarified["followup"], json({{"previous", "BN有什么作用"}, {"carried", {"bn"}}, {"kind", "pronoun"}}));
   EXPECT_EQ(json::parse(make_delta("a", "加速")), json({{"type", "delta"}, {"id", "a"}, {"text", "加速"}}));
   EXPECT_EQ(json::parse(make_done("a", "md", "<p>md</p>", false)),
             json({{"type", "done"}, {"id", "a"}, {"answer", "md"}, {"html", "<p>md</p>"}}));

@@ -115,6 +115,26 @@ TEST(SqliteStateStoreTest, RefusesNewerSchemaAndForeignFiles) {
   EXPECT_THROW(SqliteStateStore(dir / "missing-dir" / "x" / "state.db"), StateError);
 }
 
+// Gaps logged by a build that named the page's channel "web" and POST /api/ask's "api" read back under
+// the names the metrics use once a newer build opens the file.
+TEST(SqliteStateStoreTest, OldChannelNamesInTheGapsLogAreMigrated) {
+  TempDir dir;
+  {
+    SqliteStateStore store(dir / "state.db");
+    const std::vector<Gap> old = {{"from the page", 1, 0.1, "", "web"}, {"from a script", 2, 0.1, "", "api"},
+                                  {"from a relay", 3, 0.1, "", "ws"}, {"from slack", 4, 0.1, "", "slack"}};
+    store.record_gaps(old);
+  }
+  {
+    store::Database db(dir / "state.db", store::Database::Mode::ReadWriteCreate);
+    db.exec("PRAGMA user_version = 1");  // as the older build left it
+  }
+  SqliteStateStore again(dir / "state.db");
+  std::vector<std::string> channels;
+  for (const auto& g : again.gaps(10)) channels.push_back(g.channel);
+  EXPECT_EQ(channels, (std::vector<std::string>{"slack", "ws", "http", "ws"}));
+}
+
 TEST(SqliteStateStoreTest, OpenStateStoreReadsSpecs) {
   TempDir dir;
   auto plain = open_state_store((dir / "a.db").string());
