@@ -16,6 +16,7 @@
 #include "ingest/dialect_normalizer.hpp"
 #include "ingest/front_matter.hpp"
 #include "ingest/link_list.hpp"
+#include "ingest/question_shape.hpp"
 #include "ingest/title_cleaner.hpp"
 
 namespace qabot::ingest {
@@ -78,8 +79,6 @@ std::string_view trim_ascii(std::string_view s) {
 
 bool is_blank(std::string_view s) { return trim_ascii(s).empty(); }
 
-bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() &&
          lower_ascii(s.substr(0, prefix.size())) == lower_ascii(prefix);
@@ -141,49 +140,6 @@ std::string join_lines(std::span<const std::string_view> lines, char sep) {
   return out;
 }
 
-// "问：" / "**Q1:**" / "Answer：" at the start of text (plain or raw markdown): the byte length of
-// the label with its colon, markup and following spaces, 0 when there is none.
-std::size_t label_length(std::string_view s, std::span<const std::string_view> words) {
-  std::size_t i = 0;
-  auto skip_spaces = [&] {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  };
-  auto skip_emphasis = [&] {
-    while (i < s.size() && (s[i] == '*' || s[i] == '_')) ++i;
-  };
-  skip_spaces();
-  skip_emphasis();
-  const std::size_t word_start = i;
-  for (std::string_view word : words) {
-    i = word_start;
-    if (!starts_with_ci(s.substr(i), word)) continue;
-    i += word.size();
-    const bool latin = is_ascii_letter(word[0]);
-    if (latin && i < s.size() && is_ascii_letter(s[i])) continue;     // "Quick", "Answers"
-    while (latin && i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;  // Q1:
-    skip_emphasis();
-    skip_spaces();
-    if (s.substr(i).starts_with(":")) {
-      i += 1;
-    } else if (s.substr(i).starts_with("：")) {
-      i += std::string_view("：").size();
-    } else {
-      continue;
-    }
-    skip_emphasis();
-    skip_spaces();
-    return i;
-  }
-  return 0;
-}
-
-constexpr std::array<std::string_view, 5> kQuestionLabels{"问题", "提问", "问", "Question", "Q"};
-constexpr std::array<std::string_view, 7> kAnswerLabels{"答案",   "回答", "解答", "答",
-                                                        "Answer", "Ans",  "A"};
-
-std::size_t question_label_length(std::string_view s) { return label_length(s, kQuestionLabels); }
-std::size_t answer_label_length(std::string_view s) { return label_length(s, kAnswerLabels); }
-
 // Byte length of the blockquote markers at the start of a raw line ("> ", ">> ", "  > ").
 std::size_t quote_prefix_length(std::string_view line) {
   std::size_t i = 0;
@@ -194,61 +150,6 @@ std::size_t quote_prefix_length(std::string_view line) {
     i = j + 1;
     if (i < line.size() && line[i] == ' ') ++i;
   }
-}
-
-bool is_placeholder_line(std::string_view line) {
-  std::string_view s = trim_ascii(line);
-  while (!s.empty() && s[0] == '>') s = trim_ascii(s.substr(1));
-  if (s.size() >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ')
-    s = trim_ascii(s.substr(2));
-  for (std::string_view box : {"[ ]", "[x]", "[X]"}) {
-    if (s.starts_with(box)) s = trim_ascii(s.substr(box.size()));
-  }
-  const std::string lower = lower_ascii(s);
-  static constexpr std::string_view kPlaceholders[] = {"",
-                                                       "todo",
-                                                       "todo.",
-                                                       "todo:",
-                                                       "tbd",
-                                                       "tbd.",
-                                                       "answer here",
-                                                       "answer here.",
-                                                       "your answer here",
-                                                       "...",
-                                                       "…",
-                                                       "待补充",
-                                                       "待完善",
-                                                       "待更新",
-                                                       "<br>",
-                                                       "<br/>",
-                                                       "<br />"};
-  return std::find(std::begin(kPlaceholders), std::end(kPlaceholders), lower) !=
-         std::end(kPlaceholders);
-}
-
-bool is_placeholder_answer(std::string_view answer) {
-  for (std::string_view line : split_lines(answer)) {
-    if (!is_placeholder_line(line)) return false;
-  }
-  return true;
-}
-
-// Summary texts that label the answer itself rather than ask a question.
-bool is_answer_summary(std::string_view summary) {
-  std::string s = lower_ascii(trim_ascii(summary));
-  while (!s.empty() && (s.back() == ':' || s.back() == '.')) s.pop_back();
-  if (s.empty()) return true;
-  static constexpr std::string_view kExact[] = {
-      "answer",        "answers",  "solution", "solutions",       "show answer",
-      "show solution", "hint",     "expand",   "click to expand", "click to show",
-      "details",       "答案",     "解答",     "参考答案",        "答",
-      "展开",          "显示答案", "查看答案", "点击查看",        "点击展开",
-      "代码",          "code"};
-  if (std::find(std::begin(kExact), std::end(kExact), s) != std::end(kExact)) return true;
-  for (std::string_view prefix : {"answer", "solution", "show ", "click", "查看", "点击"}) {
-    if (s.starts_with(prefix)) return true;
-  }
-  return false;
 }
 
 std::string strip_tags(std::string_view html) {
@@ -305,17 +206,41 @@ bool only_chars(std::string_view s, std::string_view allowed) {
   return !s.empty() && s.find_first_not_of(allowed) == std::string_view::npos;
 }
 
-// "[E] ", "[M]", "[Hard]" difficulty tags that mark list items as questions.
-std::size_t difficulty_tag_length(std::string_view s) {
-  if (!s.starts_with("[")) return 0;
-  const std::size_t close = s.find(']');
-  if (close == std::string_view::npos) return 0;
-  const std::string tag = lower_ascii(s.substr(1, close - 1));
-  if (tag != "e" && tag != "m" && tag != "h" && tag != "easy" && tag != "medium" && tag != "hard")
-    return 0;
-  std::size_t i = close + 1;
-  while (i < s.size() && s[i] == ' ') ++i;
-  return i;
+// The bold a paragraph starts with, after any blank text: the inline holding it (`first`) and the
+// strong node itself, which differ for `***text***`. No strong when it does not start bold.
+struct LeadingBold {
+  cmark_node* first = nullptr;
+  cmark_node* strong = nullptr;
+};
+LeadingBold leading_bold(cmark_node* paragraph) {
+  cmark_node* first = cmark_node_first_child(paragraph);
+  while (first && type_of(first) == CMARK_NODE_TEXT && is_blank(literal_of(first)))
+    first = cmark_node_next(first);
+  if (!first) return {};
+  cmark_node* strong = first;
+  if (type_of(strong) == CMARK_NODE_EMPH && cmark_node_first_child(strong) &&
+      type_of(cmark_node_first_child(strong)) == CMARK_NODE_STRONG &&
+      !cmark_node_next(cmark_node_first_child(strong)))
+    strong = cmark_node_first_child(strong);  // ***text***
+  if (type_of(strong) != CMARK_NODE_STRONG) return {};
+  return {first, strong};
+}
+
+// Plain text of the inlines after `first`, line breaks kept; an image leaves a mark, so a bold line
+// with a picture after it is not a bold line alone.
+std::string text_after(cmark_node* first) {
+  std::string rest;
+  for (cmark_node* c = cmark_node_next(first); c; c = cmark_node_next(c)) {
+    if (type_of(c) == CMARK_NODE_SOFTBREAK || type_of(c) == CMARK_NODE_LINEBREAK) {
+      rest.push_back('\n');
+    } else if (type_of(c) == CMARK_NODE_TEXT || type_of(c) == CMARK_NODE_CODE) {
+      rest.append(literal_of(c));
+    } else if (type_of(c) != CMARK_NODE_HTML_INLINE) {
+      rest.append(plain_text(c));
+      if (type_of(c) == CMARK_NODE_IMAGE) rest.append("[image]");
+    }
+  }
+  return rest;
 }
 
 // ---- the walk --------------------------------------------------------------------------------
@@ -619,7 +544,7 @@ class Walk {
     for (cmark_node* c = cmark_node_first_child(quote.node); c; c = cmark_node_next(c)) {
       if (type_of(c) != CMARK_NODE_PARAGRAPH) continue;
       const std::string text = plain_text(c);
-      if (question_label_length(text) > 0 || answer_label_length(text) > 0) return true;
+      if (QuestionShape::question_label_length(text) > 0 || QuestionShape::answer_label_length(text) > 0) return true;
     }
     return false;
   }
@@ -681,7 +606,7 @@ class Walk {
       item.kind = ItemKind::ReferenceLabel;
       return;
     }
-    if (answer_label_length(text) > 0) {
+    if (QuestionShape::answer_label_length(text) > 0) {
       item.kind = ItemKind::AnswerLabel;
       return;
     }
@@ -700,22 +625,22 @@ class Walk {
   std::size_t column_after_answer_label(int line_no) const {
     const std::string_view l = line(line_no);
     const std::size_t quote = quote_prefix_length(l);
-    const std::size_t label = answer_label_length(l.substr(quote));
+    const std::size_t label = QuestionShape::answer_label_length(l.substr(quote));
     return label > 0 ? quote + label : 0;
   }
 
   bool classify_pair(Item& item, const std::string& text) {
-    if (question_label_length(text) == 0) return false;
+    if (QuestionShape::question_label_length(text) == 0) return false;
     const std::vector<std::string_view> text_lines = split_lines(text);
     std::size_t answer_at = text_lines.size();
     for (std::size_t k = 1; k < text_lines.size(); ++k) {
-      if (answer_label_length(text_lines[k]) > 0) {
+      if (QuestionShape::answer_label_length(text_lines[k]) > 0) {
         answer_at = k;
         break;
       }
     }
     std::string question = join_lines(std::span(text_lines).first(answer_at), ' ');
-    question.erase(0, question_label_length(question));
+    question.erase(0, QuestionShape::question_label_length(question));
     item.kind = ItemKind::PairQuestion;
     item.question = TitleCleaner::clean(question);
     if (answer_at < text_lines.size()) {
@@ -750,30 +675,10 @@ class Walk {
   }
 
   void classify_bold(Item& item, const std::string& text) {
-    cmark_node* n = item.block.node;
-    cmark_node* first = cmark_node_first_child(n);
-    while (first && type_of(first) == CMARK_NODE_TEXT && is_blank(literal_of(first)))
-      first = cmark_node_next(first);
-    if (!first) return;
-    cmark_node* strong = first;
-    if (type_of(strong) == CMARK_NODE_EMPH && cmark_node_first_child(strong) &&
-        type_of(cmark_node_first_child(strong)) == CMARK_NODE_STRONG &&
-        !cmark_node_next(cmark_node_first_child(strong)))
-      strong = cmark_node_first_child(strong);  // ***text***
-    if (type_of(strong) != CMARK_NODE_STRONG) return;
-
-    const std::string bold = plain_text(strong);
-    std::string rest;
-    for (cmark_node* c = cmark_node_next(first); c; c = cmark_node_next(c)) {
-      if (type_of(c) == CMARK_NODE_SOFTBREAK || type_of(c) == CMARK_NODE_LINEBREAK) {
-        rest.push_back('\n');
-      } else if (type_of(c) == CMARK_NODE_TEXT || type_of(c) == CMARK_NODE_CODE) {
-        rest.append(literal_of(c));
-      } else if (type_of(c) != CMARK_NODE_HTML_INLINE) {
-        rest.append(plain_text(c));
-        if (type_of(c) == CMARK_NODE_IMAGE) rest.append("[image]");
-      }
-    }
+    const LeadingBold lead = leading_bold(item.block.node);
+    if (!lead.strong) return;
+    const std::string bold = plain_text(lead.strong);
+    const std::string rest = text_after(lead.first);
     const std::string cleaned_bold = TitleCleaner::clean(bold);
     if (cleaned_bold.empty()) return;
     const bool bold_only = TitleCleaner::clean(rest).empty();
@@ -805,20 +710,25 @@ class Walk {
       // "**What is X?** X is …" or the bold question alone on its first line.
       item.kind = ItemKind::BoldQuestion;
       item.question = cleaned_bold;
-      const int strong_end_line = cmark_node_get_end_line(first);
-      const int strong_end_col = cmark_node_get_end_column(first);
-      const bool continuation = strong_end_line != cmark_node_get_start_line(first);
-      const std::size_t head_col =
-          strong_end_col > 0 ? closing_delimiter_end(line(strong_end_line), static_cast<std::size_t>(strong_end_col),
-                                                     continuation)
-                             : std::string_view::npos;
-      if (strong_end_line >= item.block.start && strong_end_line <= item.block.end &&
-          head_col != std::string_view::npos) {
-        item.head_line = strong_end_line;
-        item.head_col = head_col;
-      } else {
-        item.head_line = item.block.start + 1;
-      }
+      start_answer_after(item, lead.first);
+    }
+  }
+
+  // The answer of a bold question starts past the bold's closing delimiter, else on the next line.
+  void start_answer_after(Item& item, cmark_node* first) const {
+    const int strong_end_line = cmark_node_get_end_line(first);
+    const int strong_end_col = cmark_node_get_end_column(first);
+    const bool continuation = strong_end_line != cmark_node_get_start_line(first);
+    const std::size_t head_col =
+        strong_end_col > 0 ? closing_delimiter_end(line(strong_end_line), static_cast<std::size_t>(strong_end_col),
+                                                   continuation)
+                           : std::string_view::npos;
+    if (strong_end_line >= item.block.start && strong_end_line <= item.block.end &&
+        head_col != std::string_view::npos) {
+      item.head_line = strong_end_line;
+      item.head_col = head_col;
+    } else {
+      item.head_line = item.block.start + 1;
     }
   }
 
@@ -853,7 +763,7 @@ class Walk {
           std::string_view(group).substr(summary_text + 1, summary_close - summary_text - 1));
       answer_begin = summary_close + std::string_view("</summary>").size();
     }
-    if (!detect_questions || is_answer_summary(summary)) return end;  // an answer wrapper
+    if (!detect_questions || QuestionShape::is_answer_summary(summary)) return end;  // an answer wrapper
 
     std::size_t answer_end = lower.rfind("</details>");
     if (answer_end == std::string::npos || answer_end < answer_begin) answer_end = group.size();
@@ -883,7 +793,7 @@ class Walk {
     for (cmark_node* it = cmark_node_first_child(list); it; it = cmark_node_next(it)) {
       cmark_node* first = cmark_node_first_child(it);
       if (first && type_of(first) == CMARK_NODE_PARAGRAPH &&
-          difficulty_tag_length(trim_ascii(plain_text(first))) > 0)
+          QuestionShape::difficulty_tag_length(trim_ascii(plain_text(first))) > 0)
         return true;
       for (cmark_node* c = cmark_node_first_child(it); c; c = cmark_node_next(c)) {
         if (type_of(c) == CMARK_NODE_LIST && list_has_tag(c)) return true;
@@ -900,7 +810,7 @@ class Walk {
       std::string text;
       if (type_of(parts[0].node) == CMARK_NODE_PARAGRAPH) text = plain_text(parts[0].node);
       const std::string_view trimmed = trim_ascii(text);
-      const std::size_t tag = difficulty_tag_length(trimmed);
+      const std::size_t tag = QuestionShape::difficulty_tag_length(trimmed);
       if (tag > 0) {
         TaggedQuestion q;
         q.question = TitleCleaner::clean(trimmed.substr(tag));
@@ -956,14 +866,21 @@ class Walk {
   }
 
   void classify() {
-    const int min_level = [&] {
-      int m = 7;
-      for (std::size_t s = 1; s < sections_.size(); ++s) m = std::min(m, sections_[s].level);
-      return m;
-    }();
-    const auto at_min_level = std::count_if(sections_.begin() + 1, sections_.end(),
-                                            [&](const Section& s) { return s.level == min_level; });
     // Skipped subtrees first, so that "live children" means something below.
+    mark_skipped_subtrees();
+    for (std::size_t s = 0; s < sections_.size(); ++s) {
+      if (sections_[s].kind != SectionKind::Skipped) scan_body(static_cast<int>(s));
+    }
+    const int title_section = document_title_section();
+    for (std::size_t s = 1; s < sections_.size(); ++s) {
+      if (sections_[s].kind == SectionKind::Skipped) continue;
+      sections_[s].kind = kind_of(static_cast<int>(s), static_cast<int>(s) == title_section);
+    }
+    resolve_empty_leaves();
+  }
+
+  // References and tables of contents, with everything under them.
+  void mark_skipped_subtrees() {
     for (std::size_t s = 1; s < sections_.size(); ++s) {
       Section& sec = sections_[s];
       if (sections_[static_cast<std::size_t>(sec.parent)].kind == SectionKind::Skipped ||
@@ -971,64 +888,64 @@ class Walk {
         sec.kind = SectionKind::Skipped;
       }
     }
-    for (std::size_t s = 0; s < sections_.size(); ++s) {
-      if (sections_[s].kind == SectionKind::Skipped) continue;
-      const InlinePolicy policy = policy_for(static_cast<int>(s));
-      std::vector<Item> items =
-          items_of(sections_[s].body_begin, sections_[s].body_end, policy.detect, false);
-      classify_items(items, policy.detect, policy.bold);
-      Section& sec = sections_[s];
-      for (const Item& item : items) {
-        if (is_question_kind(item.kind)) {
-          sec.has_inline = true;
-          break;
-        }
-        if (item.kind == ItemKind::Content || item.kind == ItemKind::AnswerLabel)
-          sec.has_intro = true;
+  }
+
+  // What the body of section `s` holds: inline questions, text before the first of them, anything.
+  void scan_body(int s) {
+    const InlinePolicy policy = policy_for(s);
+    std::vector<Item> items = items_of(section(s).body_begin, section(s).body_end, policy.detect, false);
+    classify_items(items, policy.detect, policy.bold);
+    Section& sec = section(s);
+    for (const Item& item : items) {
+      if (is_question_kind(item.kind)) {
+        sec.has_inline = true;
+        break;
       }
-      sec.has_content = std::any_of(items.begin(), items.end(), [](const Item& i) {
-        return i.kind != ItemKind::Ignorable && i.kind != ItemKind::ReferenceLabel;
-      });
+      if (item.kind == ItemKind::Content || item.kind == ItemKind::AnswerLabel) sec.has_intro = true;
     }
-    for (std::size_t s = 1; s < sections_.size(); ++s) {
-      Section& sec = sections_[s];
-      if (sec.kind == SectionKind::Skipped) continue;
-      const std::vector<int> kids = live_children(static_cast<int>(s));
-      // Even a heading that asks something: a body of links answers nothing here (it points to
-      // the notes that do, which are indexed themselves).
-      if (body_is_links(sec.body_begin, sec.body_end)) {
-        sec.kind = SectionKind::IndexPage;
-        continue;
-      }
-      const bool document_title =
-          sec.level == min_level && at_min_level == 1 && sec.heading == first_heading_block();
-      if (!kids.empty() && (document_title || TitleCleaner::is_chapter_title(sec.raw_title))) {
-        sec.kind = SectionKind::Category;
-      } else if (sec.has_inline) {
-        sec.kind = SectionKind::Category;
-      } else if (kids.empty()) {
-        sec.kind = sec.has_content ? SectionKind::Question : SectionKind::EmptyLeaf;
-      } else if (!sec.has_content) {
-        sec.kind = SectionKind::Category;
-      } else {
-        bool parts = true, any_branch = false;
-        for (int c : kids) {
-          const Section& kid = section(c);
-          const bool branch = !live_children(c).empty() || kid.has_inline;
-          any_branch = any_branch || branch;
-          if (branch || !kid.has_content || TitleCleaner::reads_like_question(kid.title))
-            parts = false;
-        }
-        if (parts) {
-          sec.kind = SectionKind::QuestionWithParts;
-        } else if (TitleCleaner::ends_with_question_mark(sec.title) || !any_branch) {
-          sec.kind = SectionKind::QuestionOwnBody;
-        } else {
-          sec.kind = SectionKind::Category;
-        }
-      }
+    sec.has_content = std::any_of(items.begin(), items.end(), [](const Item& i) {
+      return i.kind != ItemKind::Ignorable && i.kind != ItemKind::ReferenceLabel;
+    });
+  }
+
+  // The section whose heading is the document's title (the first heading, alone at the top level),
+  // or -1.
+  int document_title_section() const {
+    int min_level = 7;
+    for (std::size_t s = 1; s < sections_.size(); ++s) min_level = std::min(min_level, sections_[s].level);
+    const auto at_min_level = std::count_if(sections_.begin() + 1, sections_.end(),
+                                            [&](const Section& s) { return s.level == min_level; });
+    return sections_.size() > 1 && sections_[1].level == min_level && at_min_level == 1 ? 1 : -1;
+  }
+
+  // A live section's kind, from its body and its live sub-sections.
+  SectionKind kind_of(int s, bool document_title) {
+    const Section& sec = section(s);
+    const std::vector<int> kids = live_children(s);
+    // Even a heading that asks something: a body of links answers nothing here (it points to
+    // the notes that do, which are indexed themselves).
+    if (body_is_links(sec.body_begin, sec.body_end)) return SectionKind::IndexPage;
+    if (!kids.empty() && (document_title || TitleCleaner::is_chapter_title(sec.raw_title)))
+      return SectionKind::Category;
+    if (sec.has_inline) return SectionKind::Category;
+    if (kids.empty()) return sec.has_content ? SectionKind::Question : SectionKind::EmptyLeaf;
+    if (!sec.has_content) return SectionKind::Category;
+    return kind_with_own_text(sec, kids);
+  }
+
+  // A heading with its own text and sub-headings: a question whose answer holds the sub-sections
+  // when they read like parts of it, else one whose own text is the answer, else a category.
+  SectionKind kind_with_own_text(const Section& sec, const std::vector<int>& kids) {
+    bool parts = true, any_branch = false;
+    for (int c : kids) {
+      const Section& kid = section(c);
+      const bool branch = !live_children(c).empty() || kid.has_inline;
+      any_branch = any_branch || branch;
+      if (branch || !kid.has_content || TitleCleaner::reads_like_question(kid.title)) parts = false;
     }
-    resolve_empty_leaves();
+    if (parts) return SectionKind::QuestionWithParts;
+    if (TitleCleaner::ends_with_question_mark(sec.title) || !any_branch) return SectionKind::QuestionOwnBody;
+    return SectionKind::Category;
   }
 
   // Index pages: every block of the body is a link list, a row of links or an aside (LinkList).
@@ -1047,8 +964,6 @@ class Walk {
     }
     return links;
   }
-
-  int first_heading_block() const { return sections_.size() > 1 ? sections_[1].heading : -1; }
 
   // An empty heading without sub-headings is a question nobody answered yet — unless its siblings
   // are mostly categories (`## 深度学习理论` followed by `## A`, `## B` holding the questions).
@@ -1195,7 +1110,7 @@ class Walk {
       std::string range = slice(p.from_line, p.from_col, p.to_line);
       if (!range.empty()) answer = answer.empty() ? std::move(range) : answer + "\n\n" + range;
     }
-    if (is_placeholder_answer(answer)) answer.clear();
+    if (QuestionShape::is_placeholder_answer(answer)) answer.clear();
     notes_.push_back(Note{std::move(p.category), std::move(p.question), std::move(answer), p.line});
   }
 

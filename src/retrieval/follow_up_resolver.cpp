@@ -83,6 +83,68 @@ bool has_concept(const std::vector<Concept>& list, const Concept& c) {
 // "那LN呢" and "LN呢?" are a few characters; a long question ending in 呢 is usually its own.
 constexpr std::size_t kShortQuestionChars = 10;
 
+// What the wording of a question says about what it leans on, read from its trimmed normalised text.
+struct Cues {
+  bool plural = false;    // points at two things: 它们, both
+  bool pronoun = false;   // points back: 它, 其, it, the former
+  bool swap_cue = false;  // the previous question's shape with a new topic: 那LN呢, "and LN?"
+};
+
+Cues read_cues(std::string_view text) {
+  const auto words = latin_words(text);
+  auto has_word = [&](const auto& list) {
+    return std::any_of(std::begin(list), std::end(list),
+                       [&](const char* w) { return std::find(words.begin(), words.end(), w) != words.end(); });
+  };
+  Cues cues;
+  cues.plural = has_word(kEnglishPlurals) || contains(text, "它们") || contains(text, "两者") ||
+                contains(text, "二者") || contains(text, "这两") || contains(text, "那两");
+  cues.pronoun = cues.plural || has_word(kEnglishPronouns) || contains(text, "它") || has_pronoun_qi(text) ||
+                 contains(text, "前者") || contains(text, "后者") || text.starts_with("这");
+  cues.swap_cue =
+      text.starts_with("那") || (text.ends_with("呢") && code_points(text) <= kShortQuestionChars) ||
+      std::any_of(std::begin(kEnglishSwapOpenings), std::end(kEnglishSwapOpenings),
+                  [&](const char* o) { return std::string_view(text).starts_with(o); });
+  return cues;
+}
+
+// The latest turn that was about something: a "thanks" or a bare "why?" in between has none.
+const Turn* previous_turn(const Conversation& history) {
+  for (auto it = history.turns.rbegin(); it != history.turns.rend(); ++it)
+    if (!it->topics.empty()) return &*it;
+  return nullptr;
+}
+
+// What was carried over from earlier turns, before anything the question says itself is dropped.
+struct Carried {
+  std::vector<Concept> topics, aspects;
+};
+
+Carried carried_for(FollowUpResolver::Kind kind, const Conversation& history, const Turn* previous,
+                    bool has_own_aspects) {
+  using Kind = FollowUpResolver::Kind;
+  Carried carried;
+  switch (kind) {
+    case Kind::SelfContained: break;
+    case Kind::Elliptic:
+      carried.topics = previous->topics;
+      if (!has_own_aspects) carried.aspects = previous->aspects;
+      break;
+    case Kind::Pronoun: carried.topics = previous->topics; break;
+    case Kind::Substitution: carried.aspects = previous->aspects; break;
+    case Kind::Comparison: {
+      carried.topics = previous->topics;
+      // "它们" after two turns about one topic each: both of them.
+      for (auto it = history.turns.rbegin(); it != history.turns.rend() && carried.topics.size() < 2; ++it)
+        if (&*it != previous)
+          for (const auto& c : it->topics)
+            if (!has_concept(carried.topics, c)) carried.topics.push_back(c);
+      break;
+    }
+  }
+  return carried;
+}
+
 }  // namespace
 
 FollowUpResolver::FollowUpResolver(const text::Analyzer& analyzer) : analyzer_(analyzer) {
@@ -136,98 +198,66 @@ bool FollowUpResolver::is_comparison(const Concept& c) const {
   });
 }
 
+FollowUpResolver::OwnConcepts FollowUpResolver::own_concepts(const Query& query) const {
+  OwnConcepts own;
+  for (const auto& c : query.concepts) {
+    own.comparison = own.comparison || is_comparison(c);
+    if (is_pronoun_concept(c)) continue;
+    if (c.role == ConceptRole::Topic && !c.function_word && !c.straddles_words) own.topics.push_back(c);
+    if (c.role == ConceptRole::Aspect) own.aspects.push_back(c);
+  }
+  return own;
+}
+
+FollowUpResolver::Kind FollowUpResolver::kind_of(std::string_view question, const OwnConcepts& own,
+                                                 bool has_previous) const {
+  const std::string normalized = analyzer_.normalize(question);
+  const Cues cues = read_cues(trim(normalized));
+  if (!has_previous) return Kind::SelfContained;
+  if (own.comparison && (cues.plural || own.topics.empty())) return Kind::Comparison;
+  if (own.topics.empty()) return Kind::Elliptic;
+  if (cues.pronoun) return Kind::Pronoun;
+  if (cues.swap_cue && own.aspects.empty()) return Kind::Substitution;
+  return Kind::SelfContained;
+}
+
+FollowUp FollowUpResolver::carry_over(Kind kind, const Turn& previous, const std::vector<Concept>& topics,
+                                      const std::vector<Concept>& aspects, Query& query) const {
+  // The pronoun is what the carried topic replaces; left in, it would count as an unknown topic.
+  query.concepts.erase(std::remove_if(query.concepts.begin(), query.concepts.end(),
+                                      [&](const Concept& c) { return is_pronoun_concept(c); }),
+                       query.concepts.end());
+  FollowUp record;
+  record.previous = previous.question;
+  record.kind = std::string(to_string(kind));
+  for (const auto* list : {&topics, &aspects})
+    for (const auto& c : *list) {
+      Concept copy = c;
+      copy.factor *= kCarriedFactor;
+      copy.carried = true;
+      query.concepts.push_back(std::move(copy));
+      record.carried.push_back(display(c.alternatives.front()));
+    }
+  return record;
+}
+
 FollowUpResolver::Resolution FollowUpResolver::resolve(const Conversation& history, std::string_view question,
                                                         Query query) const {
-  const std::string normalized = analyzer_.normalize(question);
-  const std::string_view text = trim(normalized);
-  const auto words = latin_words(text);
-  auto has_word = [&](const auto& list) {
-    return std::any_of(std::begin(list), std::end(list),
-                       [&](const char* w) { return std::find(words.begin(), words.end(), w) != words.end(); });
-  };
-
-  const bool plural = has_word(kEnglishPlurals) || contains(text, "它们") || contains(text, "两者") ||
-                      contains(text, "二者") || contains(text, "这两") || contains(text, "那两");
-  const bool pronoun = plural || has_word(kEnglishPronouns) || contains(text, "它") || has_pronoun_qi(text) ||
-                       contains(text, "前者") || contains(text, "后者") || text.starts_with("这");
-  const bool swap_cue =
-      text.starts_with("那") || (text.ends_with("呢") && code_points(text) <= kShortQuestionChars) ||
-      std::any_of(std::begin(kEnglishSwapOpenings), std::end(kEnglishSwapOpenings),
-                  [&](const char* o) { return std::string_view(text).starts_with(o); });
-
-  std::vector<Concept> own_topics, own_aspects;
-  bool comparison = false;
-  for (const auto& c : query.concepts) {
-    comparison = comparison || is_comparison(c);
-    if (is_pronoun_concept(c)) continue;
-    if (c.role == ConceptRole::Topic && !c.function_word && !c.straddles_words) own_topics.push_back(c);
-    if (c.role == ConceptRole::Aspect) own_aspects.push_back(c);
-  }
-
+  const OwnConcepts own = own_concepts(query);
+  const Turn* previous = previous_turn(history);
   Resolution out;
-  // The latest turn that was about something: a "thanks" or a bare "why?" in between has none.
-  const Turn* previous = nullptr;
-  for (auto it = history.turns.rbegin(); it != history.turns.rend() && !previous; ++it)
-    if (!it->topics.empty()) previous = &*it;
-
-  if (previous == nullptr) {
-    out.kind = Kind::SelfContained;
-  } else if (comparison && (plural || own_topics.empty())) {
-    out.kind = Kind::Comparison;
-  } else if (own_topics.empty()) {
-    out.kind = Kind::Elliptic;
-  } else if (pronoun) {
-    out.kind = Kind::Pronoun;
-  } else if (swap_cue && own_aspects.empty()) {
-    out.kind = Kind::Substitution;
-  } else {
-    out.kind = Kind::SelfContained;
-  }
-
-  std::vector<Concept> carried_topics, carried_aspects;
-  switch (out.kind) {
-    case Kind::SelfContained: break;
-    case Kind::Elliptic:
-      carried_topics = previous->topics;
-      if (own_aspects.empty()) carried_aspects = previous->aspects;
-      break;
-    case Kind::Pronoun: carried_topics = previous->topics; break;
-    case Kind::Substitution: carried_aspects = previous->aspects; break;
-    case Kind::Comparison: {
-      carried_topics = previous->topics;
-      // "它们" after two turns about one topic each: both of them.
-      for (auto it = history.turns.rbegin(); it != history.turns.rend() && carried_topics.size() < 2; ++it)
-        if (&*it != previous)
-          for (const auto& c : it->topics)
-            if (!has_concept(carried_topics, c)) carried_topics.push_back(c);
-      break;
-    }
-  }
+  out.kind = kind_of(question, own, previous != nullptr);
+  Carried carried = carried_for(out.kind, history, previous, !own.aspects.empty());
   // Nothing to carry that the question already says itself.
   auto drop_own = [&](std::vector<Concept>& list) {
     list.erase(std::remove_if(list.begin(), list.end(), [&](const Concept& c) { return has_concept(query.concepts, c); }),
                list.end());
   };
-  drop_own(carried_topics);
-  drop_own(carried_aspects);
+  drop_own(carried.topics);
+  drop_own(carried.aspects);
 
-  if (!carried_topics.empty() || !carried_aspects.empty()) {
-    // The pronoun is what the carried topic replaces; left in, it would count as an unknown topic.
-    query.concepts.erase(std::remove_if(query.concepts.begin(), query.concepts.end(),
-                                        [&](const Concept& c) { return is_pronoun_concept(c); }),
-                         query.concepts.end());
-    FollowUp record;
-    record.previous = previous->question;
-    record.kind = std::string(to_string(out.kind));
-    for (const auto* list : {&carried_topics, &carried_aspects})
-      for (const auto& c : *list) {
-        Concept copy = c;
-        copy.factor *= kCarriedFactor;
-        copy.carried = true;
-        query.concepts.push_back(std::move(copy));
-        record.carried.push_back(display(c.alternatives.front()));
-      }
-    out.follow_up = std::move(record);
+  if (!carried.topics.empty() || !carried.aspects.empty()) {
+    out.follow_up = carry_over(out.kind, *previous, carried.topics, carried.aspects, query);
   } else {
     out.kind = Kind::SelfContained;
   }
@@ -235,11 +265,11 @@ FollowUpResolver::Resolution FollowUpResolver::resolve(const Conversation& histo
 
   Turn turn;
   turn.question = std::string(question);
-  turn.topics = own_topics;
+  turn.topics = own.topics;
   if (out.kind == Kind::Comparison || turn.topics.empty())
-    for (const auto& c : carried_topics)
+    for (const auto& c : carried.topics)
       if (!has_concept(turn.topics, c)) turn.topics.push_back(c);
-  turn.aspects = own_aspects.empty() ? carried_aspects : own_aspects;
+  turn.aspects = own.aspects.empty() ? carried.aspects : own.aspects;
   if (!turn.topics.empty()) out.turn = std::move(turn);
   return out;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include "retrieval/conversation.hpp"
 #include "retrieval/query.hpp"
@@ -48,6 +49,16 @@ class FollowUpResolver {
   static std::string display(const Phrase& phrase);
 
  private:
+  // The question's own topics and aspects (pronouns aside), and whether it compares.
+  struct OwnConcepts {
+    std::vector<Concept> topics, aspects;
+    bool comparison = false;
+  };
+  OwnConcepts own_concepts(const Query& query) const;
+  Kind kind_of(std::string_view question, const OwnConcepts& own, bool has_previous) const;
+  // Adds what is carried to `query` at kCarriedFactor, in place of the pronoun; returns the record.
+  FollowUp carry_over(Kind kind, const Turn& previous, const std::vector<Concept>& topics,
+                      const std::vector<Concept>& aspects, Query& query) const;
   bool is_pronoun_concept(const Concept& c) const;
   bool is_comparison(const Concept& c) const;
 

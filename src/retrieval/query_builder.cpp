@@ -155,108 +155,172 @@ bool broader(const Concept& c, std::size_t j) {
     return whole.size() > part.size() && std::search(whole.begin(), whole.end(), part.begin(), part.end()) != whole.end();
   });
 }
-}  // namespace
 
-QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms, bool score_every_match) {
-  Expression e;
-  // A Chinese alternative is a strict phrase of bigrams. A multi-word Latin one is a NEAR group, so
-  // "reverse linked list" finds "Reverse a linked list": English puts articles and prepositions
-  // inside names that a glossary lists without them. FTS5 reports each NEAR member as a phrase.
-  // In titles, a phrase is written with the title-only twins of its terms (text::title_term).
-  auto phrase_text = [](const Phrase& p, bool title, int& phrases) {
-    const bool latin = std::all_of(p.begin(), p.end(), [](const std::string& t) {
-      return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    });
-    auto term = [title](const std::string& t) { return quote(title ? text::title_term(t) : t); };
-    std::string s;
-    if (p.size() > 1 && latin) {
-      s = "NEAR(";
-      for (std::size_t i = 0; i < p.size(); ++i) s += (i ? " " : "") + term(p[i]);
-      s += ", " + std::to_string(p.size()) + ")";
-      phrases = static_cast<int>(p.size());
-      return s;
-    }
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      if (i) s += " + ";
-      s += term(p[i]);
-    }
-    phrases = 1;
+// A Chinese alternative is a strict phrase of bigrams. A multi-word Latin one is a NEAR group, so
+// "reverse linked list" finds "Reverse a linked list": English puts articles and prepositions
+// inside names that a glossary lists without them. FTS5 reports each NEAR member as a phrase.
+// In titles, a phrase is written with the title-only twins of its terms (text::title_term).
+std::string phrase_text(const Phrase& p, bool title, int& phrases) {
+  const bool latin = std::all_of(p.begin(), p.end(), [](const std::string& t) {
+    return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  });
+  auto term = [title](const std::string& t) { return QueryBuilder::quote(title ? text::title_term(t) : t); };
+  std::string s;
+  if (p.size() > 1 && latin) {
+    s = "NEAR(";
+    for (std::size_t i = 0; i < p.size(); ++i) s += (i ? " " : "") + term(p[i]);
+    s += ", " + std::to_string(p.size()) + ")";
+    phrases = static_cast<int>(p.size());
     return s;
-  };
-  // Concepts the bank does not contain cannot match and are left out of the expression. Rows are
-  // found through the selective concepts; template words and very common terms only add to the
-  // score of rows found that way (as Lucene's common-terms query does), so a query never makes
-  // FTS5 score most of a large index. When only common concepts are left, rows are found through
-  // their question titles, which are short and few; only then do template words find rows.
-  std::vector<std::size_t> required, straddling, common, optional;
+  }
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (i) s += " + ";
+    s += term(p[i]);
+  }
+  phrases = 1;
+  return s;
+}
+
+// The query's concepts (indices) by what they do in the expression.
+struct ConceptPlan {
+  std::vector<std::size_t> required;  // find rows
+  std::vector<std::size_t> optional;  // only score the rows found
+  std::vector<std::size_t> budgeted;  // past the finder's row budget: find rows through titles (also optional)
+  std::vector<std::size_t> common;    // in too many rows to find them (see find_through_common)
+  bool titles_only = false;           // QueryBuilder::Expression::titles_only
+  bool all_in_title = false;          // titles must hold every common concept
+};
+
+// Concepts the bank does not contain cannot match and are left out of the expression. Rows are
+// found through the selective concepts; template words and very common terms only add to the
+// score of rows found that way (as Lucene's common-terms query does), so a query never makes
+// FTS5 score most of a large index. When only common concepts are left, rows are found through
+// their question titles, which are short and few; only then do template words find rows.
+ConceptPlan split_by_role(const Query& query) {
+  ConceptPlan plan;
+  std::vector<std::size_t> straddling;
   for (std::size_t i = 0; i < query.concepts.size(); ++i) {
     const auto& c = query.concepts[i];
     if (c.absent) continue;
     if (c.role == ConceptRole::Template)
-      optional.push_back(i);
+      plan.optional.push_back(i);
     else if (c.common)
-      common.push_back(i);
+      plan.common.push_back(i);
     else if (c.straddles_words)
       straddling.push_back(i);  // segmentation noise: finds rows only when nothing better does
     else
-      required.push_back(i);
+      plan.required.push_back(i);
   }
-  if (required.empty()) std::swap(required, straddling);
-  optional.insert(optional.end(), straddling.begin(), straddling.end());
-  // Rows are found through the rarest required concepts, as many as fit a budget of rows; the rest
-  // (`budgeted`) find rows only through their titles, and score every row found. Scoring a row is
-  // what costs: a concept in 900 rows must not make FTS5 score 900 rows whose only link to the
-  // question is that word in passing, but a title about it is still a candidate. Banks under ~20k
-  // questions rarely reach the budget (a concept in more than 200 rows is already common there).
-  const auto rarer = [&](std::size_t a, std::size_t b) { return query.concepts[a].rows < query.concepts[b].rows; };
-  std::vector<std::size_t> budgeted;
-  if (required.size() > 1) {
-    auto by_rows = required;
-    std::stable_sort(by_rows.begin(), by_rows.end(), rarer);
-    long long rows = query.concepts[by_rows.front()].rows;
-    std::size_t keep = 1;
-    while (keep < by_rows.size() && rows + query.concepts[by_rows[keep]].rows <= kFinderRowBudget)
-      rows += query.concepts[by_rows[keep++]].rows;
-    budgeted.assign(by_rows.begin() + static_cast<std::ptrdiff_t>(keep), by_rows.end());
-    std::erase_if(required, [&](std::size_t i) { return std::find(budgeted.begin(), budgeted.end(), i) != budgeted.end(); });
-    optional.insert(optional.end(), budgeted.begin(), budgeted.end());
-  }
-  bool all_in_title = false;
-  if (required.empty() && !common.empty()) {
-    // Only common concepts: titles holding all of them, else titles holding the rarest, else any
-    // column holding the rarest. The others still score the rows found.
-    std::stable_sort(common.begin(), common.end(), rarer);
-    e.titles_only = common_terms != CommonTerms::RarestAnyColumn;
-    all_in_title = common_terms == CommonTerms::AllInTitle && common.size() > 1;
-    if (all_in_title) {
-      std::swap(required, common);
-    } else {
-      required.push_back(common.front());
-      common.erase(common.begin());
-    }
-  }
-  optional.insert(optional.end(), common.begin(), common.end());
-  if (required.empty()) std::swap(required, optional);
-  if (required.empty()) return e;
+  if (plan.required.empty()) std::swap(plan.required, straddling);
+  plan.optional.insert(plan.optional.end(), straddling.begin(), straddling.end());
+  return plan;
+}
 
+bool rarer(const Query& query, std::size_t a, std::size_t b) { return query.concepts[a].rows < query.concepts[b].rows; }
+
+// Rows are found through the rarest required concepts, as many as fit a budget of rows; the rest
+// (`budgeted`) find rows only through their titles, and score every row found. Scoring a row is
+// what costs: a concept in 900 rows must not make FTS5 score 900 rows whose only link to the
+// question is that word in passing, but a title about it is still a candidate. Banks under ~20k
+// questions rarely reach the budget (a concept in more than 200 rows is already common there).
+void keep_within_row_budget(const Query& query, ConceptPlan& plan) {
+  if (plan.required.size() <= 1) return;
+  auto by_rows = plan.required;
+  std::stable_sort(by_rows.begin(), by_rows.end(), [&](std::size_t a, std::size_t b) { return rarer(query, a, b); });
+  long long rows = query.concepts[by_rows.front()].rows;
+  std::size_t keep = 1;
+  while (keep < by_rows.size() && rows + query.concepts[by_rows[keep]].rows <= kFinderRowBudget)
+    rows += query.concepts[by_rows[keep++]].rows;
+  plan.budgeted.assign(by_rows.begin() + static_cast<std::ptrdiff_t>(keep), by_rows.end());
+  std::erase_if(plan.required, [&](std::size_t i) {
+    return std::find(plan.budgeted.begin(), plan.budgeted.end(), i) != plan.budgeted.end();
+  });
+  plan.optional.insert(plan.optional.end(), plan.budgeted.begin(), plan.budgeted.end());
+}
+
+// Only common concepts: titles holding all of them, else titles holding the rarest, else any
+// column holding the rarest. The others still score the rows found.
+void find_through_common(const Query& query, QueryBuilder::CommonTerms common_terms, ConceptPlan& plan) {
+  using CommonTerms = QueryBuilder::CommonTerms;
+  if (!plan.required.empty() || plan.common.empty()) return;
+  std::stable_sort(plan.common.begin(), plan.common.end(), [&](std::size_t a, std::size_t b) { return rarer(query, a, b); });
+  plan.titles_only = common_terms != CommonTerms::RarestAnyColumn;
+  plan.all_in_title = common_terms == CommonTerms::AllInTitle && plan.common.size() > 1;
+  if (plan.all_in_title) {
+    std::swap(plan.required, plan.common);
+  } else {
+    plan.required.push_back(plan.common.front());
+    plan.common.erase(plan.common.begin());
+  }
+}
+
+ConceptPlan plan_concepts(const Query& query, QueryBuilder::CommonTerms common_terms) {
+  ConceptPlan plan = split_by_role(query);
+  keep_within_row_budget(query, plan);
+  find_through_common(query, common_terms, plan);
+  plan.optional.insert(plan.optional.end(), plan.common.begin(), plan.common.end());
+  if (plan.required.empty()) std::swap(plan.required, plan.optional);
+  return plan;
+}
+
+// Writes concepts' alternatives as FTS5 phrases, recording for each phrase its concept and weight.
+class PhraseWriter {
+ public:
+  PhraseWriter(const Query& query, QueryBuilder::Expression& e) : query_(query), e_(e) {}
+
+  // Any of `concepts`, ORed onto `text`. `counted`: the phrases report their concept (else -1).
   // `scoring`: the phrases only score rows found otherwise; a concept past kScorerRowLimit then
   // scores through its title twins.
-  auto any_of = [&](const std::vector<std::size_t>& concepts, bool counted, std::string& text, bool title,
-                    bool scoring = false) {
+  void any_of(const std::vector<std::size_t>& concepts, bool counted, std::string& text, bool title,
+              bool scoring = false) {
     for (auto i : concepts) {
-      const auto& c = query.concepts[i];
+      const auto& c = query_.concepts[i];
       for (std::size_t j = 0; j < c.alternatives.size(); ++j) {
         const auto& p = c.alternatives[j];
         if (p.empty()) continue;
         if (!text.empty()) text += " OR ";
         int phrases = 0;
         text += phrase_text(p, title || (scoring && c.rows > kScorerRowLimit), phrases);
-        e.phrase_concept.insert(e.phrase_concept.end(), static_cast<std::size_t>(phrases), counted ? static_cast<int>(i) : -1);
-        e.phrase_weight.insert(e.phrase_weight.end(), static_cast<std::size_t>(phrases),
-                               broader(c, j) ? kBroaderAlternativeWeight : 1.0);
+        e_.phrase_concept.insert(e_.phrase_concept.end(), static_cast<std::size_t>(phrases),
+                                 counted ? static_cast<int>(i) : -1);
+        e_.phrase_weight.insert(e_.phrase_weight.end(), static_cast<std::size_t>(phrases),
+                                broader(c, j) ? kBroaderAlternativeWeight : 1.0);
       }
     }
-  };
+  }
+
+ private:
+  const Query& query_;
+  QueryBuilder::Expression& e_;
+};
+
+// Titles holding every common concept: "过拟合 和 dropout 的区别" in a bank where both are
+// everywhere. The titles hold every concept that can find rows, so the rows are ranked on their
+// titles alone and the scorer is written in twins too (its lists are the short ones). The finder
+// requires every one of them, so the scorer repeats only the rarest to hold on every row found:
+// repeating all of them walked each title list twice (the slowest asks of a 100k bank).
+void write_all_in_title(PhraseWriter& w, const ConceptPlan& plan, std::string& finder, std::string& scorer) {
+  for (auto i : plan.required) {
+    std::string one;
+    w.any_of({i}, true, one, true);
+    finder += (finder.empty() ? "(" : " AND (") + one + ")";
+  }
+  w.any_of(plan.optional, true, scorer, true);
+  w.any_of({plan.required.front()}, false, scorer, true);  // `required` is sorted rarest first
+}
+
+}  // namespace
+
+QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms, bool score_every_match) {
+  Expression e;
+  const ConceptPlan plan = plan_concepts(query, common_terms);
+  e.titles_only = plan.titles_only;
+  if (plan.required.empty()) return e;
+  const auto& required = plan.required;
+  const auto& optional = plan.optional;
+  const auto& budgeted = plan.budgeted;
+
+  PhraseWriter w(query, e);
   // finder AND (optional… OR required…): the rows the finder selects, with FTS5 reporting where the
   // optional terms occur. FTS5 has no optional operator: the required phrases are repeated so the
   // right side holds on every row the finder keeps; one of the two copies counts, the other maps
@@ -264,41 +328,30 @@ QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerm
   // lists hold titles only (2,748 rows rather than 23,270 for 批归一化 in a generated 100k bank):
   // a column filter (`question : …`) would walk every row that mentions the terms anywhere.
   std::string finder, scorer;
-  if (all_in_title) {
-    // Titles holding every common concept: "过拟合 和 dropout 的区别" in a bank where both are
-    // everywhere. The titles hold every concept that can find rows, so the rows are ranked on their
-    // titles alone and the scorer is written in twins too (its lists are the short ones). The finder
-    // requires every one of them, so the scorer repeats only the rarest to hold on every row found:
-    // repeating all of them walked each title list twice (the slowest asks of a 100k bank).
-    for (auto i : required) {
-      std::string one;
-      any_of({i}, true, one, true);
-      finder += (finder.empty() ? "(" : " AND (") + one + ")";
-    }
-    any_of(optional, true, scorer, true);
-    any_of({required.front()}, false, scorer, true);  // `required` is sorted rarest first
+  if (plan.all_in_title) {
+    write_all_in_title(w, plan, finder, scorer);
   } else if (e.titles_only) {
     // Titles holding the rarest common concept. The others may be anywhere in those rows, so the
     // scorer looks at every column (where an answer that holds them earns its credit), unless
     // they are past kScorerRowLimit.
-    any_of(required, false, finder, true);
-    any_of(optional, true, scorer, false, true);
-    any_of(required, true, scorer, false);
+    w.any_of(required, false, finder, true);
+    w.any_of(optional, true, scorer, false, true);
+    w.any_of(required, true, scorer, false);
   } else if (score_every_match && !optional.empty()) {
-    any_of(optional, true, e.match, false);
-    any_of(required, true, e.match, false);
+    w.any_of(optional, true, e.match, false);
+    w.any_of(required, true, e.match, false);
     e.finding.assign(required.begin(), required.end());
     e.finding.insert(e.finding.end(), budgeted.begin(), budgeted.end());  // they find titles otherwise
     return e;
   } else {
-    any_of(required, true, finder, false);
-    any_of(budgeted, false, finder, true);
+    w.any_of(required, true, finder, false);
+    w.any_of(budgeted, false, finder, true);
     if (optional.empty()) {
       e.match = finder;
       return e;
     }
-    any_of(optional, true, scorer, false, true);
-    any_of(required, false, scorer, false);
+    w.any_of(optional, true, scorer, false, true);
+    w.any_of(required, false, scorer, false);
   }
   e.match = "(" + finder + ") AND (" + scorer + ")";
   return e;

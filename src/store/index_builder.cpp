@@ -402,6 +402,256 @@ std::string coverage_json(const IndexReport& report) {
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+namespace {
+
+// Starts the build's one transaction, on a fresh schema unless the previous index was copied in.
+void open_for_bulk_load(Database& db, bool reusing_previous) {
+  // The temporary file is private until the rename; durability comes from the fsync before it.
+  // A 64 MiB page cache (SQLite's default is 2 MiB) keeps the tables' upper pages and the
+  // segments being merged in memory instead of rereading them through the kernel.
+  db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;");
+  db.exec("BEGIN");
+  if (!reusing_previous) {
+    db.exec(kSchemaSql);
+    db.exec("INSERT INTO meta(key, value) VALUES ('format', 'qabot')");
+  }
+}
+
+// A bulk load merges once at the end ('optimize', see finish_bank) instead of FTS5's incremental
+// merges after every flushed segment, which rewrite the same postings several times over. FTS5
+// writes a segment whenever its in-memory postings pass 'hashsize' (1 MiB by default); at 256 MiB
+// a 100k-question bank goes to disk as one segment, so there is nothing to merge.
+void tune_fts5_for_bulk_load(Database& db) {
+  db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('automerge', 0)");
+  db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('crisismerge', 64)");
+  db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('hashsize', " + std::to_string(kBulkLoadHashBytes) +
+          ")");
+}
+
+// The files the previous build indexed (empty for a fresh schema): what the incremental diff
+// compares against.
+struct PreviousFiles {
+  std::map<std::string, std::string> hashes;  // path → content hash
+  std::map<std::string, std::size_t> questions;
+
+  explicit PreviousFiles(const Database& db) {
+    auto s = db.prepare("SELECT path, hash, questions FROM files");
+    while (s.step()) {
+      hashes.emplace(s.text(0), s.text(1));
+      questions.emplace(s.text(0), static_cast<std::size_t>(s.integer(2)));
+    }
+  }
+  bool has(const std::string& path) const { return hashes.count(path) > 0; }
+  std::optional<std::string> hash_of(const std::string& path) const {
+    if (auto it = hashes.find(path); it != hashes.end()) return it->second;
+    return std::nullopt;
+  }
+  std::size_t questions_of(const std::string& path) const {
+    auto it = questions.find(path);
+    return it == questions.end() ? 0 : it->second;
+  }
+};
+
+// The statements that store one file's rows, prepared once per build.
+class BankWriter {
+ public:
+  explicit BankWriter(Database& db)
+      : unindex_questions_(db.prepare("INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
+                                      "SELECT 'delete', seq, " + std::string(kTitleMarkerSql) +
+                                      " || question, answer, " + kIndexedCategorySql + " FROM questions WHERE path = ?1")),
+        delete_questions_(db.prepare("DELETE FROM questions WHERE path = ?1")),
+        delete_mined_(db.prepare("DELETE FROM mined_synonyms WHERE path = ?1")),
+        delete_file_(db.prepare("DELETE FROM files WHERE path = ?1")),
+        upsert_file_(db.prepare("INSERT INTO files(path, hash, bytes, questions) VALUES (?1, ?2, ?3, ?4) "
+                                "ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes, "
+                                "questions = excluded.questions")),
+        id_taken_(db.prepare("SELECT 1 FROM questions WHERE id = ?1")),
+        insert_question_(
+            db.prepare("INSERT INTO questions(seq, id, path, line, category, question, answer, heading, source, tags) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9)")),
+        // One row a statement, with VALUES: such an INSERT opens no statement savepoint, so FTS5 keeps
+        // adding to the same in-memory postings (see kSchemaSql on rowid order).
+        index_question_(db.prepare("INSERT INTO questions_fts(rowid, question, answer, category) VALUES (?1, ?2, ?3, ?4)")),
+        insert_mined_(db.prepare("INSERT INTO mined_synonyms(path, a, b) VALUES (?1, ?2, ?3)")) {
+    auto s = db.prepare("SELECT coalesce(max(seq), 0) + 1 FROM questions");
+    s.step();
+    next_seq_ = s.integer(0);
+  }
+
+  // Only for a path the previous build indexed: the 'delete' is an INSERT…SELECT, which opens a
+  // statement savepoint and so makes FTS5 write out what it holds in memory.
+  void forget(const std::string& path) {
+    for (auto* s : {&unindex_questions_, &delete_questions_, &delete_mined_, &delete_file_}) {
+      s->reset();
+      s->bind(1, path);
+      s->step();
+    }
+  }
+
+  void store(const Prepared& p) {
+    upsert_file_.reset();
+    upsert_file_.bind(1, p.path).bind(2, p.hash).bind(3, static_cast<std::int64_t>(p.bytes));
+    upsert_file_.bind(4, static_cast<std::int64_t>(p.notes.size()));
+    upsert_file_.step();
+    for (const auto& note : p.notes) store_question(p, note);
+    for (const auto& [a, b] : p.mined) {
+      insert_mined_.reset();
+      insert_mined_.bind(1, p.path).bind(2, a).bind(3, b);
+      insert_mined_.step();
+    }
+  }
+
+ private:
+  void store_question(const Prepared& p, const ingest::Note& note) {
+    const std::int64_t id = free_id(p.path, note.question);
+    const std::string category = join(note.category, " / ");
+    const std::string tags = join(note.tags, "\n");
+    const std::int64_t seq = next_seq_++;
+    insert_question_.reset();
+    insert_question_.bind(1, seq).bind(2, id).bind(3, p.path).bind(4, std::int64_t{note.line});
+    insert_question_.bind(5, category).bind(6, note.question).bind(7, note.answer);
+    insert_question_.bind(8, p.source).bind(9, tags);
+    insert_question_.step();
+    title_.assign(text::kTitleMarker).append(note.question);
+    index_question_.reset();
+    index_question_.bind(1, seq).bind(2, title_).bind(3, note.answer).bind(4, indexed_category(category, tags));
+    index_question_.step();
+  }
+
+  std::int64_t free_id(const std::string& path, const std::string& question) {
+    for (int ordinal = 0;; ++ordinal) {
+      const std::int64_t id = question_id(path, question, ordinal);
+      id_taken_.reset();
+      id_taken_.bind(1, id);
+      if (!id_taken_.step()) return id;
+    }
+  }
+
+  Statement unindex_questions_, delete_questions_, delete_mined_, delete_file_, upsert_file_, id_taken_,
+      insert_question_, index_question_, insert_mined_;
+  std::int64_t next_seq_ = 1;
+  std::string title_;  // text::kTitleMarker + question, reused
+};
+
+// Reading, decoding, parsing and mining are pure and run ahead on worker threads, a bounded
+// window of files at a time; the connection stays on this thread and consumes results in file
+// order, storing and indexing each file while the next ones are parsed, so the index is the
+// same whatever the scheduling.
+class ParseWindow {
+ public:
+  ParseWindow(const std::vector<std::filesystem::path>& files, const PreviousFiles& previous,
+              const SourceNames& sources)
+      : files_(files), previous_(previous), sources_(sources) {
+    fill();
+  }
+
+  bool done() const { return window_.empty(); }
+
+  Prepared take() {
+    Prepared p = window_.front().get();
+    window_.pop_front();
+    fill();
+    return p;
+  }
+
+ private:
+  void fill() {
+    while (next_ < files_.size() && window_.size() < ahead_) {
+      const auto file = files_[next_++];
+      window_.push_back(
+          std::async(std::launch::async, prepare, file, previous_.hash_of(file.generic_string()), sources_.of(file)));
+    }
+  }
+
+  const std::vector<std::filesystem::path>& files_;
+  const PreviousFiles& previous_;
+  const SourceNames& sources_;
+  std::deque<std::future<Prepared>> window_;
+  std::size_t next_ = 0;
+  const std::size_t ahead_ = std::max(2u, std::thread::hardware_concurrency()) * 2;
+};
+
+// Adds one file's outcome to the report; false when nothing of it is to be stored: it failed (and
+// whatever an earlier build had for it stays) or it is unchanged.
+bool report_outcome(const Prepared& p, const PreviousFiles& previous, IndexReport& report) {
+  if (p.error) {
+    report.errors.push_back({p.path, *p.error});
+    report.coverage.push_back({p.source, "failed", 0, *p.error});
+    return false;
+  }
+  if (p.unchanged) {
+    ++report.reused;
+    report.coverage.push_back({p.source, "unchanged", previous.questions_of(p.path), ""});
+    return false;
+  }
+  if (p.problem) report.warnings.push_back({p.path, *p.problem});
+  ++report.parsed;
+  if (p.notes.empty()) {
+    report.coverage.push_back({p.source, "skipped", 0,
+                               "no question in it: no headings, bold questions or Q/A pairs outside index pages "
+                               "and reference lists"});
+  } else {
+    report.coverage.push_back({p.source, "parsed", p.notes.size(), p.problem.value_or("")});
+  }
+  return true;
+}
+
+// Stores every new or changed file, in file order; returns the paths found this time.
+std::unordered_set<std::string> store_files(ParseWindow& window, std::size_t total, const PreviousFiles& previous,
+                                            BankWriter& writer, IndexReport& report,
+                                            const IndexBuilder::Progress& progress) {
+  std::unordered_set<std::string> seen;
+  while (!window.done()) {
+    const Prepared p = window.take();
+    seen.insert(p.path);
+    report.bytes += p.bytes;
+    if (progress) progress(seen.size(), total);
+    if (!report_outcome(p, previous, report)) continue;
+    if (previous.has(p.path)) writer.forget(p.path);
+    writer.store(p);
+  }
+  return seen;
+}
+
+// The other half of the incremental diff: files the previous build indexed that are gone now.
+void forget_removed(const PreviousFiles& previous, const std::unordered_set<std::string>& seen, BankWriter& writer,
+                    IndexReport& report) {
+  for (const auto& [path, hash] : previous.hashes) {
+    if (!seen.count(path)) {
+      writer.forget(path);
+      ++report.removed;
+    }
+  }
+}
+
+// What is decided over the whole bank once every file is stored, then the commit.
+void finish_bank(Database& db, const SourceNames& sources, IndexReport& report) {
+  const bool changed = report.parsed > 0 || report.removed > 0;
+  if (changed) report.headings_with_context = give_headings_context(db);
+  {
+    auto s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM questions");
+    s.step();
+    report.questions = static_cast<std::size_t>(s.integer(0));
+    report.unanswered = static_cast<std::size_t>(s.integer(1));
+  }
+  record_images(db, sources.roots(), report);
+  set_meta(db, "report", coverage_json(report));
+  db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+  db.exec("COMMIT");
+  if (changed) db.exec("INSERT INTO questions_fts(questions_fts) VALUES ('optimize')");
+}
+
+// Readers see either the old index or the new one, never a half-built one.
+void replace_atomically(TempFile& temp, const std::filesystem::path& db) {
+  std::error_code ec;
+  std::filesystem::rename(temp.path(), db, ec);
+  if (ec) throw std::runtime_error("cannot replace " + db.string() + ": " + ec.message());
+  temp.release();
+  fsync_directory(db);
+}
+
+}  // namespace
+
 IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs, const Progress& progress) {
   const auto started = std::chrono::steady_clock::now();
   IndexReport report;
@@ -414,183 +664,27 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
   // Every failure while writing is reported with the file it concerns and what to do about it; the
   // temporary file is removed and the index in place is never touched.
   try {
-    if (old == OldIndex::Usable) {
+    const bool reusing_previous = old == OldIndex::Usable;
+    if (reusing_previous) {
       std::filesystem::copy_file(db_, temp.path(), std::filesystem::copy_options::overwrite_existing);
     }
     {
       Database db(temp.path(), Database::Mode::ReadWriteCreate);
-      // The temporary file is private until the rename; durability comes from the fsync before it.
-      // A 64 MiB page cache (SQLite's default is 2 MiB) keeps the tables' upper pages and the
-      // segments being merged in memory instead of rereading them through the kernel.
-      db.exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;");
-      db.exec("BEGIN");
-      if (old != OldIndex::Usable) {
-        db.exec(kSchemaSql);
-        db.exec("INSERT INTO meta(key, value) VALUES ('format', 'qabot')");
-      }
-
-      std::map<std::string, std::string> known;  // path → content hash from the previous build
-      std::map<std::string, std::size_t> known_questions;
-      {
-        auto s = db.prepare("SELECT path, hash, questions FROM files");
-        while (s.step()) {
-          known.emplace(s.text(0), s.text(1));
-          known_questions.emplace(s.text(0), static_cast<std::size_t>(s.integer(2)));
-        }
-      }
-      // A bulk load merges once at the end ('optimize' below) instead of FTS5's incremental merges
-      // after every flushed segment, which rewrite the same postings several times over. FTS5
-      // writes a segment whenever its in-memory postings pass 'hashsize' (1 MiB by default);
-      // at 256 MiB a 100k-question bank goes to disk as one segment, so there is nothing to merge.
-      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('automerge', 0)");
-      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('crisismerge', 64)");
-      db.exec("INSERT INTO questions_fts(questions_fts, rank) VALUES ('hashsize', " +
-              std::to_string(kBulkLoadHashBytes) + ")");
-
-      auto unindex_questions = db.prepare(
-          "INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
-          "SELECT 'delete', seq, " + std::string(kTitleMarkerSql) + " || question, answer, " + kIndexedCategorySql +
-          " FROM questions WHERE path = ?1");
-      auto delete_questions = db.prepare("DELETE FROM questions WHERE path = ?1");
-      auto delete_mined = db.prepare("DELETE FROM mined_synonyms WHERE path = ?1");
-      auto delete_file = db.prepare("DELETE FROM files WHERE path = ?1");
-      auto upsert_file = db.prepare(
-          "INSERT INTO files(path, hash, bytes, questions) VALUES (?1, ?2, ?3, ?4) "
-          "ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, bytes = excluded.bytes, questions = excluded.questions");
-      auto id_taken = db.prepare("SELECT 1 FROM questions WHERE id = ?1");
-      auto insert_question = db.prepare(
-          "INSERT INTO questions(seq, id, path, line, category, question, answer, heading, source, tags) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9)");
-      // One row a statement, with VALUES: such an INSERT opens no statement savepoint, so FTS5 keeps
-      // adding to the same in-memory postings (see kSchemaSql on rowid order).
-      auto index_question = db.prepare(
-          "INSERT INTO questions_fts(rowid, question, answer, category) VALUES (?1, ?2, ?3, ?4)");
-      auto insert_mined = db.prepare("INSERT INTO mined_synonyms(path, a, b) VALUES (?1, ?2, ?3)");
-      std::int64_t next_seq = 1;
-      {
-        auto s = db.prepare("SELECT coalesce(max(seq), 0) + 1 FROM questions");
-        s.step();
-        next_seq = s.integer(0);
-      }
-
-      // Only for a path the previous build indexed: the 'delete' is an INSERT…SELECT, which opens a
-      // statement savepoint and so makes FTS5 write out what it holds in memory.
-      auto forget = [&](const std::string& path) {
-        for (auto* s : {&unindex_questions, &delete_questions, &delete_mined, &delete_file}) {
-          s->reset();
-          s->bind(1, path);
-          s->step();
-        }
-      };
-
-      // Reading, decoding, parsing and mining are pure and run ahead on worker threads, a bounded
-      // window of files at a time; the connection stays on this thread and consumes results in file
-      // order, storing and indexing each file while the next ones are parsed, so the index is the
-      // same whatever the scheduling.
+      open_for_bulk_load(db, reusing_previous);
+      const PreviousFiles previous(db);
+      tune_fts5_for_bulk_load(db);
+      BankWriter writer(db);
       const SourceNames sources(inputs);
-      std::deque<std::future<Prepared>> window;
-      std::size_t next = 0;
-      const std::size_t ahead = std::max(2u, std::thread::hardware_concurrency()) * 2;
-      auto fill = [&] {
-        while (next < files.size() && window.size() < ahead) {
-          const auto file = files[next++];
-          std::optional<std::string> old_hash;
-          if (auto it = known.find(file.generic_string()); it != known.end()) old_hash = it->second;
-          window.push_back(std::async(std::launch::async, prepare, file, old_hash, sources.of(file)));
-        }
-      };
-      std::unordered_set<std::string> seen;
-      std::string title;  // text::kTitleMarker + question, reused
-      fill();
-      while (!window.empty()) {
-        Prepared p = window.front().get();
-        window.pop_front();
-        fill();
-        const std::string& path = p.path;
-        seen.insert(path);
-        report.bytes += p.bytes;
-        if (progress) progress(seen.size(), files.size());
-        if (p.error) {
-          report.errors.push_back({path, *p.error});
-          report.coverage.push_back({p.source, "failed", 0, *p.error});
-          continue;  // whatever an earlier build had for this file stays
-        }
-        if (p.unchanged) {
-          ++report.reused;
-          report.coverage.push_back({p.source, "unchanged", known_questions[path], ""});
-          continue;
-        }
-        if (p.problem) report.warnings.push_back({path, *p.problem});
-        const std::string& hash = p.hash;
-        const auto& notes = p.notes;
-        ++report.parsed;
-        if (notes.empty()) {
-          report.coverage.push_back({p.source, "skipped", 0,
-                                     "no question in it: no headings, bold questions or Q/A pairs outside index pages "
-                                     "and reference lists"});
-        } else {
-          report.coverage.push_back({p.source, "parsed", notes.size(), p.problem.value_or("")});
-        }
-        if (known.count(path)) forget(path);
-        upsert_file.reset();
-        upsert_file.bind(1, path).bind(2, hash).bind(3, static_cast<std::int64_t>(p.bytes));
-        upsert_file.bind(4, static_cast<std::int64_t>(notes.size()));
-        upsert_file.step();
-        for (const auto& note : notes) {
-          std::int64_t id = 0;
-          for (int ordinal = 0;; ++ordinal) {
-            id = question_id(path, note.question, ordinal);
-            id_taken.reset();
-            id_taken.bind(1, id);
-            if (!id_taken.step()) break;
-          }
-          const std::string category = join(note.category, " / ");
-          const std::string tags = join(note.tags, "\n");
-          const std::int64_t seq = next_seq++;
-          insert_question.reset();
-          insert_question.bind(1, seq).bind(2, id).bind(3, path).bind(4, std::int64_t{note.line});
-          insert_question.bind(5, category).bind(6, note.question).bind(7, note.answer);
-          insert_question.bind(8, p.source).bind(9, tags);
-          insert_question.step();
-          title.assign(text::kTitleMarker).append(note.question);
-          index_question.reset();
-          index_question.bind(1, seq).bind(2, title).bind(3, note.answer).bind(4, indexed_category(category, tags));
-          index_question.step();
-        }
-        for (const auto& [a, b] : p.mined) {
-          insert_mined.reset();
-          insert_mined.bind(1, path).bind(2, a).bind(3, b);
-          insert_mined.step();
-        }
-      }
-      for (const auto& [path, hash] : known) {
-        if (!seen.count(path)) {
-          forget(path);
-          ++report.removed;
-        }
-      }
-      if (report.parsed > 0 || report.removed > 0) report.headings_with_context = give_headings_context(db);
-      {
-        auto s = db.prepare("SELECT count(*), coalesce(sum(answer = ''), 0) FROM questions");
-        s.step();
-        report.questions = static_cast<std::size_t>(s.integer(0));
-        report.unanswered = static_cast<std::size_t>(s.integer(1));
-      }
-      record_images(db, sources.roots(), report);
-      set_meta(db, "report", coverage_json(report));
-      db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
-      db.exec("COMMIT");
-      if (report.parsed > 0 || report.removed > 0) db.exec("INSERT INTO questions_fts(questions_fts) VALUES ('optimize')");
+      ParseWindow window(files, previous, sources);
+      const auto seen = store_files(window, files.size(), previous, writer, report, progress);
+      forget_removed(previous, seen, writer, report);
+      finish_bank(db, sources, report);
     }
     fsync_file(temp.path());
   } catch (const std::exception& e) {
     throw std::runtime_error(write_failure(db_, temp.path(), e.what()));
   }
-  std::error_code ec;
-  std::filesystem::rename(temp.path(), db_, ec);
-  if (ec) throw std::runtime_error("cannot replace " + db_.string() + ": " + ec.message());
-  temp.release();
-  fsync_directory(db_);
+  replace_atomically(temp, db_);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
 }
