@@ -160,7 +160,9 @@ void HttpSession::upgrade(Request req) {
     return error(http::status::service_unavailable, ErrorCode::Overloaded, "the server is shutting down");
   }
   upgraded_ = true;
-  std::make_shared<WebSocketSession>(stream_.release_socket(), state_, std::move(slot_))->run(std::move(req));
+  // What the parser read past the request is the client's first frames: the WebSocket reads them first.
+  std::make_shared<WebSocketSession>(stream_.release_socket(), std::move(buffer_), state_, std::move(slot_))
+      ->run(std::move(req));
 }
 
 void HttpSession::send(Response res) {

@@ -41,11 +41,14 @@ struct WebSocketSession::Ask {
   net::steady_timer timer;
 };
 
-WebSocketSession::WebSocketSession(tcp::socket&& socket, std::shared_ptr<SharedState> state, ConnectionSlot slot)
+WebSocketSession::WebSocketSession(tcp::socket&& socket, beast::flat_buffer read_ahead, std::shared_ptr<SharedState> state,
+                                   ConnectionSlot slot)
     : ws_(std::move(socket)),
       state_(std::move(state)),
       slot_(std::move(slot)),
       limiter_(state_->config().rate_per_second, state_->config().rate_burst) {
+  auto& ahead = ws_.next_layer().buffer();
+  ahead.commit(net::buffer_copy(ahead.prepare(read_ahead.size()), read_ahead.data()));
   beast::error_code ec;
   const auto ep = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
   if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());

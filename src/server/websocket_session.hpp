@@ -21,12 +21,16 @@
 #include "server/rate_limiter.hpp"
 #include "server/session.hpp"
 #include "server/shared_state.hpp"
+#include "server/websocket_transport.hpp"
 
 namespace qabot::server {
 
 class WebSocketSession : public Session, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(tcp::socket&& socket, std::shared_ptr<SharedState> state, ConnectionSlot slot);
+  // `read_ahead`: the bytes the HTTP session read past the upgrade request (the client's first frames,
+  // when it did not wait for the 101); they are read before anything from the socket.
+  WebSocketSession(tcp::socket&& socket, beast::flat_buffer read_ahead, std::shared_ptr<SharedState> state,
+                   ConnectionSlot slot);
   ~WebSocketSession() override;
 
   // Takes the upgrade request that http_session read.
@@ -64,7 +68,7 @@ class WebSocketSession : public Session, public std::enable_shared_from_this<Web
   void abort_connection(std::string_view why);
   void fail(beast::error_code ec, const char* what);
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<WebSocketTransport> ws_;
   std::shared_ptr<SharedState> state_;
   ConnectionSlot slot_;
   beast::flat_buffer buffer_;
