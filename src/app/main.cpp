@@ -10,6 +10,7 @@
 #include "app/gaps_command.hpp"
 #include "app/index_command.hpp"
 #include "app/serve_command.hpp"
+#include "qabot/version.hpp"
 
 int main(int argc, char** argv) {
   // Over a file size limit (ulimit -f) the kernel kills a writer with SIGXFSZ by default. Ignored,
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
   std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"qabot — ask your interview notes"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "qabot 0.1.0");
+  app.set_version_flag("--version", std::string("qabot ") + qabot::kVersion);
   qabot::app::add_index_command(app);
   qabot::app::add_ask_command(app);
   qabot::app::add_serve_command(app);

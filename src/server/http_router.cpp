@@ -338,7 +338,10 @@ Response HttpRouter::integration(const Request& req, AnswerEngine* engine, std::
   }
   if (out.status != 200) {
     // The reason names the check that failed, never a secret or a signature.
-    if (out.status == 401) spdlog::warn("POST {}: refused: {}", path, out.message);
+    if (out.status == 401) {
+      spdlog::warn("POST {}: refused: {}", path, out.message);
+      if (context_.metrics) context_.metrics->signature_failure(channel);
+    }
     else spdlog::info("POST {}: {} {}", path, out.status, out.message);
     return error_response(static_cast<http::status>(out.status), ErrorCode::BadRequest, out.message, req.version(),
                           req.keep_alive());

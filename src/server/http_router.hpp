@@ -14,6 +14,7 @@
 #include "server/answer_engine.hpp"
 #include "server/ask_service.hpp"
 #include "server/conversation_store.hpp"
+#include "server/metrics.hpp"
 #include "server/net.hpp"
 #include "server/protocol.hpp"
 #include "server/quiz_service.hpp"
@@ -30,6 +31,8 @@ inline constexpr std::string_view kContentSecurityPolicy =
 struct RouterContext {
   std::function<std::int64_t()> question_count;
   std::function<std::string()> metrics_text;
+  // Where refused signatures of the chat integrations are counted; null: not counted.
+  Metrics* metrics = nullptr;
   std::function<const StaticAsset*(std::string_view)> find_asset = &server::find_asset;
   ProtocolLimits limits;
   // Chat integrations; null when off (their routes answer 404).

@@ -40,6 +40,7 @@ void HttpSession::do_read() {
     return do_close();
   }
   parser_.emplace();
+  route_ = "other";  // until a request line names one
   parser_->header_limit(static_cast<std::uint32_t>(state_->config().max_header_bytes));
   parser_->body_limit(state_->config().max_body_bytes);
   // A connection over the limit gets a short deadline: it only waits for one request to refuse.
@@ -54,6 +55,7 @@ void HttpSession::do_read() {
 
 void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
   if (ec) return on_read(ec, bytes);
+  route_ = Metrics::route_of(target_path(parser_->get().target()));
   stream_.expires_after(state_->config().http_timeout);  // the header made it in time: now the body
   if (has_ambiguous_length(parser_->get())) {
     state_->metrics().error(ErrorCode::BadRequest);
@@ -166,7 +168,7 @@ void HttpSession::upgrade(Request req) {
 }
 
 void HttpSession::send(Response res) {
-  state_->metrics().http_response(res.result_int());
+  state_->metrics().http_response(route_, res.result_int());
   if (draining_ || state_->draining()) res.keep_alive(false);
   const bool keep_alive = res.keep_alive();
   response_ = std::make_shared<Response>(std::move(res));

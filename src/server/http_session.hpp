@@ -37,6 +37,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::string_view route_ = "other";  // the request's route label for /metrics (Metrics::kRoutes)
   std::shared_ptr<SharedState> state_;
   ConnectionSlot slot_;
   RateLimiter limiter_;

@@ -1,5 +1,6 @@
 #include "server/metrics.hpp"
 
+#include "qabot/version.hpp"
 #include "text/cache_gauge.hpp"
 
 #include <sstream>
@@ -62,9 +63,24 @@ std::uint64_t Metrics::asks_total(Channel channel, AskEnd end) const {
 
 void Metrics::error(ErrorCode code) { errors_[static_cast<std::size_t>(code)].fetch_add(1, relaxed); }
 
-void Metrics::http_response(unsigned status) {
+std::string_view Metrics::route_of(std::string_view path) {
+  for (std::string_view route : kRoutes) {
+    if (route == "other") break;
+    if (path == route || (path.starts_with(route) && path.size() > route.size() && path[route.size()] == '/'))
+      return route;
+  }
+  return "other";
+}
+
+void Metrics::http_response(std::string_view route, unsigned status) {
+  std::size_t r = 0;
+  while (r + 1 < kRoutes.size() && kRoutes[r] != route) ++r;  // unknown: "other", the last
   const std::size_t cls = status / 100;
-  if (cls < kStatusClasses) responses_[cls].fetch_add(1, relaxed);
+  if (cls < kStatusClasses) responses_[r][cls].fetch_add(1, relaxed);
+}
+
+void Metrics::signature_failure(Channel channel) {
+  signature_failures_[static_cast<std::size_t>(channel)].fetch_add(1, relaxed);
 }
 
 void Metrics::reload(bool ok) { (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, relaxed); }
@@ -138,11 +154,23 @@ std::string Metrics::prometheus_text() const {
   out << "# HELP qabot_errors_total Protocol errors sent, by code.\n"
          "# TYPE qabot_errors_total counter\n";
   for (ErrorCode code : kAllCodes) out << "qabot_errors_total{code=\"" << to_string(code) << "\"} " << errors_total(code) << '\n';
-  out << "# HELP qabot_http_responses_total HTTP responses by status class.\n"
+  out << "# HELP qabot_http_responses_total HTTP responses by route and status class.\n"
          "# TYPE qabot_http_responses_total counter\n";
-  for (std::size_t cls = 1; cls < kStatusClasses; ++cls) {
-    out << "qabot_http_responses_total{class=\"" << cls << "xx\"} " << responses_[cls].load(relaxed) << '\n';
+  for (std::size_t r = 0; r < kRoutes.size(); ++r) {
+    for (std::size_t cls = 1; cls < kStatusClasses; ++cls) {
+      out << "qabot_http_responses_total{route=\"" << kRoutes[r] << "\",class=\"" << cls << "xx\"} "
+          << responses_[r][cls].load(relaxed) << '\n';
+    }
   }
+  out << "# HELP qabot_signature_failures_total Chat integration requests refused for their signature.\n"
+         "# TYPE qabot_signature_failures_total counter\n";
+  for (Channel channel : {Channel::Slack, Channel::Discord}) {
+    out << "qabot_signature_failures_total{channel=\"" << to_string(channel) << "\"} "
+        << signature_failures_[static_cast<std::size_t>(channel)].load(relaxed) << '\n';
+  }
+  out << "# HELP qabot_build_info The running build (value 1).\n"
+         "# TYPE qabot_build_info gauge\n"
+      << "qabot_build_info{version=\"" << kVersion << "\"} 1\n";
   out << "# HELP qabot_reloads_total Index reloads by --watch, by outcome.\n"
          "# TYPE qabot_reloads_total counter\n"
       << "qabot_reloads_total{result=\"ok\"} " << reloads_ok_.load(relaxed) << '\n'

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "server/channel.hpp"
 #include "server/protocol.hpp"
@@ -26,7 +27,10 @@ class Metrics {
   // into the channel's latency histogram.
   void ask_completed(Channel channel, AskEnd end, std::chrono::nanoseconds retrieval_time);
   void error(ErrorCode code);
-  void http_response(unsigned status);
+  // One HTTP response, by route (route_of) and status class.
+  void http_response(std::string_view route, unsigned status);
+  // A chat integration's request refused for its signature (Slack's HMAC, Discord's Ed25519).
+  void signature_failure(Channel channel);
   void reload(bool ok);
 
   std::int64_t open_connections() const;
@@ -35,6 +39,14 @@ class Metrics {
   std::uint64_t errors_total(ErrorCode code) const;
 
   std::string prometheus_text() const;
+
+  // The label a request path is counted under: a known route, "/notes" for note images, the chat
+  // integrations by platform, "other" for the page's assets and unknown paths (a bounded set: a
+  // client cannot create series).
+  static std::string_view route_of(std::string_view path);
+  static constexpr std::array<std::string_view, 10> kRoutes = {
+      "/api/ask", "/api/questions", "/api/report", "/healthz", "/metrics", "/ws",
+      "/notes",   "/integrations/slack", "/integrations/discord", "other"};
 
   // Upper bounds of the ask latency histogram, in seconds.
   static constexpr std::array<double, 12> kLatencyBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
@@ -62,7 +74,8 @@ class Metrics {
   std::array<std::array<std::atomic<std::uint64_t>, kEnds>, kChannels> asks_{};
   std::array<Latency, kChannels> latency_{};
   std::array<std::atomic<std::uint64_t>, kErrorCodes> errors_{};
-  std::array<std::atomic<std::uint64_t>, kStatusClasses> responses_{};
+  std::array<std::array<std::atomic<std::uint64_t>, kStatusClasses>, kRoutes.size()> responses_{};
+  std::array<std::atomic<std::uint64_t>, kChannels> signature_failures_{};
   std::atomic<std::uint64_t> reloads_ok_{0};
   std::atomic<std::uint64_t> reloads_failed_{0};
 };

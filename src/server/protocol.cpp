@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "answer/answerer.hpp"
+#include "qabot/version.hpp"
 
 namespace qabot::server {
 namespace {
@@ -191,7 +192,7 @@ ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits&
 std::string dump_json(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string make_hello(std::int64_t questions) {
-  return dump_json({{"type", "hello"}, {"protocol", kProtocolVersion}, {"questions", questions}});
+  return dump_json({{"type", "hello"}, {"protocol", kProtocolVersion}, {"questions", questions}, {"version", kVersion}});
 }
 
 std::string make_result(const std::optional<std::string>& id, const retrieval::Result& result) {

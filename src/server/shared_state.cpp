@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "server/gap_recorder.hpp"
+#include "server/process_stats.hpp"
 
 namespace qabot::server {
 
@@ -26,12 +27,21 @@ RouterContext make_router_context(SharedState& state, AnswerPool& pool, const Se
   ctx.asks = std::move(asks);
   ctx.quiz = std::move(quiz);
   ctx.question_count = [&pool] { return pool.question_count(); };
+  ctx.metrics = &state.metrics();
   ctx.metrics_text = [&state, &pool] {
     return state.metrics().prometheus_text() +
            "# HELP qabot_asks_inline_total Asks answered on the io thread that received them (small bank, cheap asks).\n"
            "# TYPE qabot_asks_inline_total counter\n"
            "qabot_asks_inline_total " +
-           std::to_string(pool.answered_inline()) + "\n";
+           std::to_string(pool.answered_inline()) +
+           "\n# HELP qabot_bank_questions Questions in the bank being served.\n"
+           "# TYPE qabot_bank_questions gauge\n"
+           "qabot_bank_questions " +
+           std::to_string(pool.question_count()) +
+           "\n# HELP qabot_gaps_dropped_total Gaps-log entries dropped because the state store could not keep up.\n"
+           "# TYPE qabot_gaps_dropped_total counter\n"
+           "qabot_gaps_dropped_total " +
+           std::to_string(state.gaps().dropped()) + "\n" + ProcessStats::read().prometheus_text();
   };
   ctx.limits = config.limits;
   // Secrets stay in the endpoints; nothing here logs them. A malformed Discord key throws here,

@@ -639,7 +639,8 @@ TEST_F(HttpHostileTest, RawFramesAfterAValidHandshake) {
 
 // RFC 6455 wants a client to wait for the 101, but some send their first frames in the same TCP
 // segment as the upgrade request. The HTTP parser reads them along with the request; they must reach
-// the WebSocket, small or larger than Beast's own 1.5 KB read buffer, and be answered in order.
+// the WebSocket, small or larger than Beast's own 1.5 KB read buffer, and each be answered (asks in
+// flight on one connection are answered concurrently, so in any order).
 TEST_F(HttpHostileTest, FramesInTheSameSegmentAsTheUpgradeAreAnswered) {
   for (const std::size_t padding : {std::size_t{0}, std::size_t{3000}}) {
     RawConnection c(port());
@@ -649,11 +650,11 @@ TEST_F(HttpHostileTest, FramesInTheSameSegmentAsTheUpgradeAreAnswered) {
                                                  {"stream", false}}.dump());
     }
     ASSERT_TRUE(c.write(burst));
-    ASSERT_TRUE(c.read_until("\"id\":\"early2\",\"type\":\"done\"", 5s))
-        << "padding " << padding << ": " << c.received().substr(0, 400);
+    for (const char* done : {"\"id\":\"early1\",\"type\":\"done\"", "\"id\":\"early2\",\"type\":\"done\""}) {
+      ASSERT_TRUE(c.read_until(done, 5s)) << "padding " << padding << ": " << c.received().substr(0, 400);
+    }
     const std::string& got = c.received();
     EXPECT_EQ(got.rfind("HTTP/1.1 101", 0), 0u) << got.substr(0, 200);
-    EXPECT_LT(got.find("\"early1\""), got.find("\"early2\"")) << "answered in order";
     EXPECT_NE(got.find("\"matched\":true"), std::string::npos) << got.substr(0, 400);
   }
 }

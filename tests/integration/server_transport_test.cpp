@@ -10,6 +10,7 @@
 #include "server/server.hpp"
 #include "server_fixture.hpp"
 #include "server/shared_state.hpp"
+#include "qabot/version.hpp"
 #include "server/metrics.hpp"
 #include "server/reloader.hpp"
 #include "test_client.hpp"
@@ -105,7 +106,7 @@ std::pair<std::string, json> check_sequence(const std::vector<json>& messages, c
 TEST_F(ServerTest, HelloOnOpen) {
   start();
   WsClient c(port());
-  EXPECT_EQ(c.read(), json({{"type", "hello"}, {"protocol", 1}, {"questions", 3}}));
+  EXPECT_EQ(c.read(), json({{"type", "hello"}, {"protocol", 1}, {"questions", 3}, {"version", kVersion}}));
 }
 
 TEST_F(ServerTest, AskStreamsResultDeltasThenDone) {
@@ -509,6 +510,11 @@ TEST_F(ServerTest, HttpApi) {
   EXPECT_NE(res.body().find("qabot_asks_total{channel=\"http\",outcome=\"matched\"} 1"), std::string::npos)
       << res.body();
   EXPECT_NE(res.body().find("qabot_ask_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(res.body().find("\nqabot_bank_questions 3\n"), std::string::npos) << res.body();
+  EXPECT_NE(res.body().find("\nqabot_gaps_dropped_total 0\n"), std::string::npos) << res.body();
+  EXPECT_NE(res.body().find("\nprocess_resident_memory_bytes "), std::string::npos) << res.body();
+  EXPECT_NE(res.body().find("qabot_http_responses_total{route=\"/healthz\",class=\"2xx\"} 1"), std::string::npos)
+      << res.body();
   EXPECT_NE(res.body().find("qabot_errors_total{code=\"bad_json\"}"), std::string::npos);
 
   EXPECT_EQ(http_request(port(), http::verb::get, "/nope").result(), http::status::not_found);

@@ -114,6 +114,11 @@ TEST_F(IntegrationsServerTest, BadSlackRequestsGet401) {
   EXPECT_EQ(slack(path, body, stale).result_int(), 401);
   EXPECT_EQ(http_request(server_->port(), http::verb::post, path, body).result_int(), 401);  // no headers
   EXPECT_EQ(slack("/integrations/slack/interactive", "payload=%7B%7D", ts, "v0=00").result_int(), 401);
+  // Each refusal is counted, so an operator sees a misconfigured secret or someone probing.
+  const auto metrics = http_request(server_->port(), http::verb::get, "/metrics").body();
+  EXPECT_NE(metrics.find("qabot_signature_failures_total{channel=\"slack\"} 5"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("qabot_http_responses_total{route=\"/integrations/slack\",class=\"4xx\"} 5"),
+            std::string::npos);
 }
 
 TEST_F(IntegrationsServerTest, SlackButtonClickAnswersThroughTheResponseUrl) {

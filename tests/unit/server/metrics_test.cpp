@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "qabot/version.hpp"
+#include "server/process_stats.hpp"
+
+#include <ctime>
+#include <string>
+
 namespace qabot::server {
 namespace {
 
@@ -70,6 +76,54 @@ TEST(MetricsTest, ErrorsByCode) {
   EXPECT_TRUE(has_line(text, "qabot_errors_total{code=\"rate_limited\"} 2")) << text;
   EXPECT_TRUE(has_line(text, "qabot_errors_total{code=\"bad_json\"} 1")) << text;
   EXPECT_TRUE(has_line(text, "qabot_errors_total{code=\"internal\"} 0")) << text;
+}
+
+TEST(MetricsTest, ResponsesAreCountedByRouteFromABoundedSet) {
+  EXPECT_EQ(Metrics::route_of("/api/ask"), "/api/ask");
+  EXPECT_EQ(Metrics::route_of("/notes/notes/ml/images/x.png"), "/notes");
+  EXPECT_EQ(Metrics::route_of("/integrations/slack/commands"), "/integrations/slack");
+  EXPECT_EQ(Metrics::route_of("/integrations/discord"), "/integrations/discord");
+  // Anything a client makes up shares one label: it cannot create series.
+  EXPECT_EQ(Metrics::route_of("/api/askx"), "other");
+  EXPECT_EQ(Metrics::route_of("/random/" + std::string(100, 'x')), "other");
+  EXPECT_EQ(Metrics::route_of("/app.js"), "other");
+  Metrics m;
+  m.http_response("/api/ask", 200);
+  m.http_response("/api/ask", 429);
+  m.http_response(Metrics::route_of("/nope"), 404);
+  const auto text = m.prometheus_text();
+  EXPECT_TRUE(has_line(text, "qabot_http_responses_total{route=\"/api/ask\",class=\"2xx\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_http_responses_total{route=\"/api/ask\",class=\"4xx\"} 1")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_http_responses_total{route=\"other\",class=\"4xx\"} 1")) << text;
+}
+
+TEST(MetricsTest, SignatureFailuresAndTheBuild) {
+  Metrics m;
+  m.signature_failure(Channel::Slack);
+  m.signature_failure(Channel::Slack);
+  const auto text = m.prometheus_text();
+  EXPECT_TRUE(has_line(text, "qabot_signature_failures_total{channel=\"slack\"} 2")) << text;
+  EXPECT_TRUE(has_line(text, "qabot_signature_failures_total{channel=\"discord\"} 0")) << text;
+  EXPECT_TRUE(has_line(text, std::string("qabot_build_info{version=\"") + kVersion + "\"} 1")) << text;
+}
+
+// Read from /proc: this test process has resident memory, open descriptors (stdin, stdout, stderr at
+// least), some CPU time and a start time in the past.
+TEST(MetricsTest, ProcessFiguresAreReadFromProc) {
+  const auto stats = ProcessStats::read();
+  ASSERT_TRUE(stats.resident_bytes && stats.open_fds && stats.cpu_seconds && stats.start_time_unix);
+  EXPECT_GT(*stats.resident_bytes, 1024.0 * 1024);
+  EXPECT_GE(*stats.open_fds, 3.0);
+  EXPECT_GE(*stats.cpu_seconds, 0.0);
+  const double now = static_cast<double>(std::time(nullptr));
+  EXPECT_LE(*stats.start_time_unix, now + 1);
+  EXPECT_GT(*stats.start_time_unix, now - 24 * 3600.0);
+  const auto text = stats.prometheus_text();
+  for (const char* name : {"process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds",
+                           "process_start_time_seconds"}) {
+    EXPECT_NE(text.find(std::string("# TYPE ") + name + " "), std::string::npos) << name;
+    EXPECT_NE(text.find(std::string("\n") + name + " "), std::string::npos) << name;
+  }
 }
 
 TEST(MetricsTest, EveryMetricHasHelpAndType) {

@@ -1,5 +1,7 @@
 #include "server/protocol.hpp"
 
+#include "qabot/version.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -129,7 +131,8 @@ TEST(ProtocolTest, ErrorCodesHaveTheirWireNames) {
 }
 
 TEST(ProtocolTest, BuildsEveryReply) {
-  EXPECT_EQ(json::parse(make_hello(42)), json({{"type", "hello"}, {"protocol", 1}, {"questions", 42}}));
+  EXPECT_EQ(json::parse(make_hello(42)),
+            json({{"type", "hello"}, {"protocol", 1}, {"questions", 42}, {"version", kVersion}}));
   retrieval::Result result;
   result.matched = true;
   retrieval::Hit hit;
