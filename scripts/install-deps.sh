@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git ca-certificates
-  libboost1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+  libboost1.81-dev libboost-url1.81-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
   libicu-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev
   libcli11-dev libspdlog-dev libfmt-dev libssl-dev libbenchmark-dev
   libpq-dev  # the PostgreSQL state store (src/state)
@@ -16,6 +16,8 @@ packages=(
 if [[ "${QABOT_WITH_TEST_DEPS:-0}" == 1 ]]; then
   # Independent clients for the integration and browser tests.
   packages+=(python3 python3-websockets chromium fonts-noto-cjk)
+  # The throwaway certificate of the `qabot chat wss://` test (tests/integration/chat_tls.py).
+  packages+=(openssl)
   # The fuzz targets (tests/fuzz): clang 14 and its runtimes (libFuzzer, ASan, UBSan), which clang
   # itself does not pull in.
   packages+=(clang libclang-rt-14-dev)

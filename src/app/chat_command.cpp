@@ -5,21 +5,22 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
-#include <optional>
-#include <regex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <nlohmann/json.hpp>
 
 #include "answer/math_finder.hpp"
+#include "server/tls_client.hpp"
+#include "server/url.hpp"
 
 namespace qabot::app {
 namespace {
@@ -29,6 +30,8 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using nlohmann::json;
+using PlainSocket = websocket::stream<beast::tcp_stream>;
+using TlsSocket = websocket::stream<server::TlsStream>;
 
 // Prints a streamed answer with its math as code (answer::math_as_code). A formula is only known
 // once its paragraph is complete, so text goes out a paragraph at a time; no math or fence state
@@ -53,25 +56,6 @@ class AnswerPrinter {
   std::string text_;
   std::size_t printed_ = 0;  // bytes of the converted text already printed
 };
-
-struct WsUrl {
-  std::string host;
-  std::string port;
-  std::string target;
-};
-
-WsUrl parse_url(const std::string& url) {
-  // ws://host[:port][/path]; IPv6 hosts in brackets.
-  static const std::regex re(R"(^ws://(\[[^\]]+\]|[^/:]+)(?::(\d+))?(/.*)?$)", std::regex::icase);
-  std::smatch m;
-  if (!std::regex_match(url, m, re)) throw std::runtime_error("not a ws:// URL: " + url);
-  WsUrl u;
-  u.host = m[1].str();
-  if (u.host.front() == '[') u.host = u.host.substr(1, u.host.size() - 2);
-  u.port = m[2].matched ? m[2].str() : "80";
-  u.target = m[3].matched ? m[3].str() : "/ws";
-  return u;
-}
 
 void print_sources(const json& result) {
   const auto& hits = result.value("hits", json::array());
@@ -111,94 +95,154 @@ void print_quiz_result(const json& msg) {
               answer::math_as_code(msg.value("answer", json::object()).value("markdown", "")).c_str());
 }
 
-}  // namespace
+// A stream under the WebSocket: TCP to the URL's host and port, no_delay since every message is a
+// small frame someone waits for.
+void connect_tcp(beast::tcp_stream& stream, const server::Url& url) {
+  tcp::resolver resolver(stream.get_executor());
+  beast::error_code ec;
+  const auto endpoints = resolver.resolve(url.host, std::to_string(url.port), ec);
+  if (ec) throw std::runtime_error("cannot resolve " + url.host + ": " + ec.message());
+  stream.connect(endpoints, ec);
+  if (ec) throw std::runtime_error("cannot connect to " + url.authority() + ": " + ec.message());
+  stream.socket().set_option(tcp::no_delay(true));
+}
 
-int run_chat(const std::string& url) {
+void open(PlainSocket& ws, const server::Url& url) {
+  connect_tcp(ws.next_layer(), url);
+  ws.handshake(url.authority(), url.target);
+}
+
+void open(TlsSocket& ws, const server::Url& url) {
+  connect_tcp(beast::get_lowest_layer(ws), url);
+  server::TlsStream& tls = ws.next_layer();
+  if (const auto ec = server::expect_peer(tls, url.host)) throw std::runtime_error("TLS setup: " + ec.message());
+  beast::error_code ec;
+  tls.handshake(net::ssl::stream_base::client, ec);
+  if (ec) {
+    const char* hint =
+        server::certificate_refused(tls) ? " (--cafile FILE trusts the CA that signed the server's certificate)" : "";
+    throw std::runtime_error("TLS handshake with " + url.authority() +
+                             " failed: " + server::describe_handshake_error(tls, ec) + hint);
+  }
+  ws.handshake(url.authority(), url.target);
+}
+
+// The system store, or only the certificates in `cafile` (PEM), as curl's --cacert.
+net::ssl::context make_tls_context(const std::string& cafile) {
+  if (cafile.empty()) return server::make_tls_client_context("");
+  std::ifstream in(cafile, std::ios::binary);
+  const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (pem.empty()) throw std::runtime_error("--cafile " + cafile + ": unreadable or empty");
   try {
-    const WsUrl u = parse_url(url);
-    net::io_context ioc;
-    tcp::resolver resolver(ioc);
-    websocket::stream<tcp::socket> ws(ioc);
-    const auto endpoint = net::connect(ws.next_layer(), resolver.resolve(u.host, u.port));
-    ws.next_layer().set_option(tcp::no_delay(true));
-    ws.handshake(u.host + ":" + std::to_string(endpoint.port()), u.target);
-    ws.text(true);
+    return server::make_tls_client_context(pem);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("--cafile " + cafile + ": " + e.what());
+  }
+}
 
-    beast::flat_buffer buffer;
-    auto read_json = [&]() {
-      buffer.clear();
-      ws.read(buffer);
-      return json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
-    };
+// One message from the server as JSON (null when it is not JSON).
+template <class Socket>
+json read_json(Socket& ws, beast::flat_buffer& buffer) {
+  buffer.clear();
+  ws.read(buffer);
+  return json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
+}
 
-    const json hello = read_json();
-    if (hello.value("type", "") != "hello") throw std::runtime_error("unexpected first message from the server");
-    const bool interactive = ::isatty(STDIN_FILENO) != 0;
-    if (interactive) {
-      std::printf("connected to %s: %lld questions. Ask away (\"quiz me\" starts a quiz); Ctrl-D quits.\n",
-                  url.c_str(),
-                  static_cast<long long>(hello.value("questions", 0)));
+// Prints the server's replies to ask `id` until its answer, quiz question, quiz result or error is
+// complete. Returns true when a quiz question came: the next line answers it.
+template <class Socket>
+bool print_replies(Socket& ws, beast::flat_buffer& buffer, const std::string& id) {
+  json result;
+  bool streamed = false;
+  AnswerPrinter printer;
+  for (;;) {
+    const json msg = read_json(ws, buffer);
+    if (!msg.is_object()) continue;
+    const std::string type = msg.value("type", "");
+    const json msg_id = msg.value("id", json());
+    if (type == "error" && (msg_id == id || msg_id.is_null())) {
+      std::fprintf(stderr, "error (%s): %s\n", msg.value("code", "").c_str(), msg.value("message", "").c_str());
+      return false;
     }
+    if (msg_id != id) continue;
+    if (type == "result") {
+      result = msg;
+    } else if (type == "delta") {
+      printer.add(msg.value("text", ""));
+      streamed = true;
+    } else if (type == "done") {
+      if (!streamed) printer.add(msg.value("answer", ""));
+      printer.finish();
+      std::fputs("\n", stdout);
+      if (result.is_object()) print_sources(result);
+      return false;
+    } else if (type == "quiz_question") {
+      print_quiz_question(msg);
+      return true;
+    } else if (type == "quiz_result") {
+      print_quiz_result(msg);
+      return false;
+    }
+  }
+}
 
-    std::string line;
-    int n = 0;
-    // After a quiz question the next line is the answer to it (graded by the server), unless it is
-    // /skip. The quiz belongs to this connection: no user is named.
-    bool answering = false;
-    for (;;) {
-      if (interactive) {
-        std::printf("\n> ");
-        std::fflush(stdout);
-      }
-      if (!std::getline(std::cin, line)) break;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      if (line == "/quit" || line == "/exit") break;
-      const std::string id = "q" + std::to_string(++n);
-      if (answering && line == "/skip") {
-        answering = false;
-        continue;
-      }
-      const char* type = answering ? "quiz_answer" : "ask";
-      answering = false;
-      ws.write(net::buffer(json({{"type", type}, {"id", id}, {"text", line}}).dump()));
-
-      json result;
-      bool streamed = false;
-      AnswerPrinter printer;
-      for (;;) {
-        const json msg = read_json();
-        if (!msg.is_object()) continue;
-        const std::string type = msg.value("type", "");
-        const json msg_id = msg.value("id", json());
-        if (type == "error" && (msg_id == id || msg_id.is_null())) {
-          std::fprintf(stderr, "error (%s): %s\n", msg.value("code", "").c_str(), msg.value("message", "").c_str());
-          break;
-        }
-        if (msg_id != id) continue;
-        if (type == "result") {
-          result = msg;
-        } else if (type == "delta") {
-          printer.add(msg.value("text", ""));
-          streamed = true;
-        } else if (type == "done") {
-          if (!streamed) printer.add(msg.value("answer", ""));
-          printer.finish();
-          std::fputs("\n", stdout);
-          if (result.is_object()) print_sources(result);
-          break;
-        } else if (type == "quiz_question") {
-          print_quiz_question(msg);
-          answering = true;
-          break;
-        } else if (type == "quiz_result") {
-          print_quiz_result(msg);
-          break;
-        }
-      }
+// The server's hello, then one ask per line of stdin until end of input or /quit.
+template <class Socket>
+void converse(Socket& ws, const std::string& url) {
+  ws.text(true);
+  beast::flat_buffer buffer;
+  const json hello = read_json(ws, buffer);
+  if (hello.value("type", "") != "hello") throw std::runtime_error("unexpected first message from the server");
+  const bool interactive = ::isatty(STDIN_FILENO) != 0;
+  if (interactive) {
+    std::printf("connected to %s: %lld questions. Ask away (\"quiz me\" starts a quiz); Ctrl-D quits.\n",
+                url.c_str(), static_cast<long long>(hello.value("questions", 0)));
+  }
+  std::string line;
+  int n = 0;
+  // After a quiz question the next line is the answer to it (graded by the server), unless it is
+  // /skip. The quiz belongs to this connection: no user is named.
+  bool answering = false;
+  for (;;) {
+    if (interactive) {
+      std::printf("\n> ");
       std::fflush(stdout);
     }
-    beast::error_code ec;
-    ws.close(websocket::close_code::normal, ec);
+    if (!std::getline(std::cin, line)) break;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (line == "/quit" || line == "/exit") break;
+    const std::string id = "q" + std::to_string(++n);
+    if (answering && line == "/skip") {
+      answering = false;
+      continue;
+    }
+    const char* type = answering ? "quiz_answer" : "ask";
+    ws.write(net::buffer(json({{"type", type}, {"id", id}, {"text", line}}).dump()));
+    answering = print_replies(ws, buffer, id);
+    std::fflush(stdout);
+  }
+  beast::error_code ec;
+  ws.close(websocket::close_code::normal, ec);
+}
+
+}  // namespace
+
+int run_chat(const ChatOptions& options) {
+  try {
+    const auto parsed = server::parse_url(options.url, {"ws", "wss"}, "/ws");
+    if (!parsed.url) throw std::runtime_error(parsed.error);
+    const server::Url& url = *parsed.url;
+    net::io_context ioc;
+    if (url.scheme == "ws") {
+      PlainSocket ws(ioc);
+      open(ws, url);
+      converse(ws, options.url);
+    } else {
+      net::ssl::context ssl = make_tls_context(options.cafile);
+      TlsSocket ws(ioc, ssl);
+      open(ws, url);
+      converse(ws, options.url);
+    }
     return 0;
   } catch (const beast::system_error& e) {
     if (e.code() == websocket::error::closed) {
@@ -214,11 +258,15 @@ int run_chat(const std::string& url) {
 }
 
 void add_chat_command(CLI::App& app) {
-  auto url = std::make_shared<std::string>("ws://127.0.0.1:8080/ws");
+  auto options = std::make_shared<ChatOptions>();
   auto* cmd = app.add_subcommand("chat", "Chat with a running `qabot serve` in the terminal");
-  cmd->add_option("url", *url, "Server WebSocket URL")->capture_default_str();
-  cmd->callback([url] {
-    if (const int rc = run_chat(*url); rc != 0) throw CLI::RuntimeError(rc);
+  cmd->add_option("url", options->url, "Server WebSocket URL: ws://HOST[:PORT][/PATH], or wss://… over TLS")
+      ->capture_default_str();
+  cmd->add_option("--cafile", options->cafile,
+                  "wss:// only: trust the CA certificates in this PEM file instead of the system store")
+      ->check(CLI::ExistingFile);
+  cmd->callback([options] {
+    if (const int rc = run_chat(*options); rc != 0) throw CLI::RuntimeError(rc);
   });
 }
 

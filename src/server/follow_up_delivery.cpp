@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include <openssl/ssl.h>
+#include "server/tls_client.hpp"
 
 namespace qabot::server {
 namespace {
@@ -13,7 +13,7 @@ constexpr int kMaxAttempts = 2;  // the first try and one retry
 }  // namespace
 
 FollowUpDelivery::FollowUpDelivery(net::any_io_executor strand, net::ssl::context& ssl, const FollowUpOptions& options,
-                                   HttpsUrl url, std::string json, Done done)
+                                   Url url, std::string json, Done done)
     : strand_(std::move(strand)),
       ssl_(ssl),
       options_(options),
@@ -55,12 +55,7 @@ void FollowUpDelivery::on_deadline(beast::error_code ec) {
 void FollowUpDelivery::attempt() {
   ++result_.attempts;
   stream_.emplace(strand_, ssl_);
-  // SNI, so that a server hosting several names presents the right certificate.
-  if (!SSL_set_tlsext_host_name(stream_->native_handle(), url_.host.c_str())) {
-    return fail(beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()), "SNI");
-  }
-  stream_->set_verify_mode(net::ssl::verify_peer);
-  stream_->set_verify_callback(net::ssl::host_name_verification(url_.host));
+  if (const auto ec = expect_peer(*stream_, url_.host)) return fail(ec, "SNI");
   const bool redirected = !options_.connect_host.empty();
   const std::string host = redirected ? options_.connect_host : url_.host;
   const unsigned short port = redirected && options_.connect_port != 0 ? options_.connect_port : url_.port;

@@ -16,7 +16,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include "server/follow_up_options.hpp"
-#include "server/https_url.hpp"
+#include "server/url.hpp"
 #include "server/net.hpp"
 
 namespace qabot::server {
@@ -26,7 +26,7 @@ class FollowUpDelivery : public std::enable_shared_from_this<FollowUpDelivery> {
   using Done = std::function<void(FollowUpResult)>;
 
   // `ssl` and `options` must outlive the delivery; `done` is called exactly once, on the strand.
-  FollowUpDelivery(net::any_io_executor strand, net::ssl::context& ssl, const FollowUpOptions& options, HttpsUrl url,
+  FollowUpDelivery(net::any_io_executor strand, net::ssl::context& ssl, const FollowUpOptions& options, Url url,
                    std::string json, Done done);
 
   void start();
@@ -50,7 +50,7 @@ class FollowUpDelivery : public std::enable_shared_from_this<FollowUpDelivery> {
   net::any_io_executor strand_;
   net::ssl::context& ssl_;
   const FollowUpOptions& options_;
-  HttpsUrl url_;
+  Url url_;
   std::string json_;
   Done done_;
 

@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
-#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include "server/follow_up_delivery.hpp"
 #include "server/https_url.hpp"
+#include "server/tls_client.hpp"
 
 namespace qabot::server {
 
@@ -26,19 +27,11 @@ const char* to_string(FollowUpResult::Outcome outcome) {
 namespace {
 
 net::ssl::context make_client_context(const FollowUpOptions& options) {
-  net::ssl::context ctx(net::ssl::context::tls_client);
-  // Slack serves TLS 1.2 and 1.3; nothing older is worth speaking.
-  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
-  ctx.set_verify_mode(net::ssl::verify_peer);
-  beast::error_code ec;
-  if (options.trusted_ca_pem.empty()) {
-    ctx.set_default_verify_paths(ec);
-    if (ec) throw std::runtime_error("Slack follow-ups: cannot load the system certificate store: " + ec.message());
-  } else {
-    ctx.add_certificate_authority(net::buffer(options.trusted_ca_pem), ec);
-    if (ec) throw std::runtime_error("Slack follow-ups: bad trusted certificate: " + ec.message());
+  try {
+    return make_tls_client_context(options.trusted_ca_pem);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(std::string("Slack follow-ups: ") + e.what());
   }
-  return ctx;
 }
 
 }  // namespace
@@ -52,7 +45,7 @@ FollowUpSender::FollowUpSender(net::io_context& ioc, FollowUpOptions options)
 
 FollowUpSender::~FollowUpSender() = default;
 
-bool FollowUpSender::allowed(const HttpsUrl& url) const {
+bool FollowUpSender::allowed(const Url& url) const {
   return std::find(options_.allowed_hosts.begin(), options_.allowed_hosts.end(), url.host) !=
              options_.allowed_hosts.end() &&
          std::find(options_.allowed_ports.begin(), options_.allowed_ports.end(), url.port) !=
@@ -63,7 +56,7 @@ void FollowUpSender::send(integrations::FollowUp follow_up, Done done) {
   const auto report = [&done](FollowUpResult::Outcome outcome, std::string error) {
     if (done) done(FollowUpResult{outcome, 0, 0, std::move(error)});
   };
-  const auto url = HttpsUrl::parse(follow_up.url);
+  const auto url = parse_https_url(follow_up.url);
   if (!url || !allowed(*url)) {
     // Never the URL itself: it may be long, odd or secret. The host is enough to see what is wrong.
     const std::string host = url ? url->authority() : "an unparsable URL";

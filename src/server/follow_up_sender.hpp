@@ -18,7 +18,7 @@
 
 #include "integrations/webhook.hpp"
 #include "server/follow_up_options.hpp"
-#include "server/https_url.hpp"
+#include "server/url.hpp"
 #include "server/net.hpp"
 
 namespace qabot::server {
@@ -47,7 +47,7 @@ class FollowUpSender : public std::enable_shared_from_this<FollowUpSender> {
   const FollowUpOptions& options() const { return options_; }
 
  private:
-  bool allowed(const HttpsUrl& url) const;
+  bool allowed(const Url& url) const;
   void finished(std::uint64_t id);
   void cancel_all();
 

@@ -22,7 +22,8 @@ class OriginPolicy {
   bool any_ = false;
 };
 
-// "http://Example.com:80/" → "http://example.com"; returns "" for something that is not an origin.
+// "http://Example.com:80/" → "http://example.com"; returns "" for something that is not an origin
+// (parse_origin in server/url.hpp).
 std::string normalize_origin(std::string_view origin);
 
 }  // namespace qabot::server

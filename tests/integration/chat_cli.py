@@ -4,37 +4,20 @@ round typed into the chat ("考考我", an answer), then another question.
 
 Run by CTest (label integration); about 2 s. Exit 0 = passed, 1 = a failure (printed).
 """
-import argparse
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from qabot_process import ServerDidNotStart, start_qabot, stop_qabot  # noqa: E402
+from qabot_process import ServerDidNotStart, bundled_notes_args, serve_bundled_notes  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--qabot", required=True)
-    parser.add_argument("--notes", required=True)
-    parser.add_argument("--synonyms", required=True)
-    args = parser.parse_args()
+    args = bundled_notes_args()
     failures = []
-    with tempfile.TemporaryDirectory(prefix="qabot-chat-") as d:
-        notes = os.path.join(d, "notes")
-        os.mkdir(notes)
-        shutil.copy(args.notes, notes)
-        db = os.path.join(d, "qabot.db")
-        subprocess.run([args.qabot, "index", notes, "--db", db], check=True, capture_output=True, timeout=60)
-        try:
-            proc, address = start_qabot([args.qabot, "serve", "--db", db, "--synonyms", args.synonyms,
-                                         "--port", "0", "--pace-ms", "0"], timeout=20)
-        except ServerDidNotStart as error:
-            print("FAIL: " + str(error), file=sys.stderr)
-            return 1
-        try:
+    out = ""
+    try:
+        with serve_bundled_notes(args, "qabot-chat-") as (_, address):
             typed = "BN有什么作用\n考考我\n我不知道\nquiz me\n/skip\nBN有什么作用\n"
             chat = subprocess.run([args.qabot, "chat", "ws://%s/ws" % address], input=typed, text=True,
                                   capture_output=True, timeout=30)
@@ -49,8 +32,9 @@ def main():
                 failures.append("the quiz answer was not graded with the note's answer")
             if "error (" in chat.stderr:
                 failures.append("the server answered with an error: %s" % chat.stderr)
-        finally:
-            stop_qabot(proc)
+    except ServerDidNotStart as error:
+        print("FAIL: " + str(error), file=sys.stderr)
+        return 1
     for f in failures:
         print("FAIL: " + f, file=sys.stderr)
     if failures:

@@ -1,5 +1,5 @@
 # Server pure logic: protocol JSON, rate limiting, UTF-8 chunking, origin checks, HTTP routing, metrics,
-# follow-up URLs.
+# follow-up URLs and the URL parser they share with the origin check and `qabot chat`.
 qabot_add_test(server_protocol_test unit SOURCES server/protocol_test.cpp LIBS qabot_server)
 qabot_add_test(server_rate_limiter_test unit SOURCES server/rate_limiter_test.cpp LIBS qabot_server)
 qabot_add_test(server_utf8_chunker_test unit SOURCES server/utf8_chunker_test.cpp LIBS qabot_server)
@@ -8,6 +8,7 @@ qabot_add_test(server_http_router_test unit SOURCES server/http_router_test.cpp 
 qabot_add_test(server_metrics_test unit SOURCES server/metrics_test.cpp LIBS qabot_server)
 qabot_add_test(server_conversation_store_test unit SOURCES server/conversation_store_test.cpp LIBS qabot_server)
 qabot_add_test(server_https_url_test unit SOURCES server/https_url_test.cpp LIBS qabot_server)
+qabot_add_test(server_url_test unit SOURCES server/url_test.cpp LIBS qabot_server)
 qabot_add_test(server_quiz_service_test unit SOURCES server/quiz_service_test.cpp LIBS qabot_server qabot_state)
 qabot_add_test(server_gap_recorder_test unit SOURCES server/gap_recorder_test.cpp LIBS qabot_server qabot_state)
 qabot_add_test(server_ask_service_test unit SOURCES server/ask_service_test.cpp LIBS qabot_server qabot_state)
