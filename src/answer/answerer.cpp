@@ -17,6 +17,7 @@
 #include "retrieval/retriever.hpp"
 #include "store/question_bank.hpp"
 #include "text/analyzer.hpp"
+#include "text/utf8.hpp"
 
 namespace qabot::answer {
 
@@ -66,7 +67,7 @@ std::string shown_answer(const store::StoredQuestion& q) {
   if (q.answer.size() <= kMaxShownAnswerBytes) return q.answer;
   std::size_t cut = q.answer.rfind('\n', kMaxShownAnswerBytes);
   if (cut == std::string::npos || cut == 0) cut = kMaxShownAnswerBytes;
-  while (cut > 0 && (static_cast<unsigned char>(q.answer[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+  cut = text::utf8_prefix_length(q.answer, cut);  // whole characters
   std::string out = q.answer.substr(0, cut);
   bool open_fence = false;  // a cut inside a code block closes it, or the note below would be code
   for (std::size_t start = 0; start < out.size();) {

@@ -1,9 +1,10 @@
 #include "answer/highlighter.hpp"
 
 #include <cmark-gfm.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
+
+#include "text/utf8.hpp"
 
 namespace qabot::answer {
 
@@ -25,9 +26,8 @@ std::vector<std::pair<int, int>> Highlighter::spans(std::string_view text) const
       // no unigram there): mark that character alone. A bigram is always followed by the token of
       // its second character, which starts where the first character ends in the original text
       // (テ + a combining mark is one character, デ).
-      std::int32_t first = 0;
-      U8_FWD_1(token.term.data(), first, static_cast<std::int32_t>(token.term.size()));
-      if (terms_.count(token.term.substr(0, static_cast<std::size_t>(first))) && tokens[i + 1].start > token.start)
+      const std::size_t first = text::decode_utf8(token.term, 0).length;
+      if (terms_.count(token.term.substr(0, first)) && tokens[i + 1].start > token.start)
         out.emplace_back(token.start, tokens[i + 1].start);
     }
   }

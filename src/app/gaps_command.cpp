@@ -15,6 +15,7 @@
 #include "quiz/quiz_grader.hpp"
 #include "state/state_store.hpp"
 #include "text/analyzer.hpp"
+#include "text/utf8.hpp"
 
 namespace qabot::app {
 namespace {
@@ -33,24 +34,15 @@ std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   char escape[16];
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    unsigned code = 0x110000;  // none
-    if (c < 0x20 || c == 0x7F) {
-      code = c;
-    } else if (c == 0xC2 && i + 1 < text.size()) {
-      const auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9F) {
-        code = next;
-        ++i;
-      }
-    }
-    if (code == 0x110000) {
-      out += static_cast<char>(c);
-    } else {
-      std::snprintf(escape, sizeof escape, "\\u%04X", code);
+  for (std::size_t i = 0; i < text.size();) {
+    const text::Utf8Char c = text::decode_utf8(text, i);
+    if (c.valid && (c.code_point < 0x20 || (c.code_point >= 0x7F && c.code_point <= 0x9F))) {
+      std::snprintf(escape, sizeof escape, "\\u%04X", static_cast<unsigned>(c.code_point));
       out += escape;
+    } else {
+      out += text.substr(i, c.length);  // invalid bytes as they came: the terminal shows U+FFFD
     }
+    i += c.length;
   }
   return out;
 }

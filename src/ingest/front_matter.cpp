@@ -7,6 +7,8 @@
 #include <sstream>
 #include <toml.hpp>
 
+#include "text/utf8.hpp"
+
 namespace qabot::ingest {
 
 namespace {
@@ -82,11 +84,8 @@ std::string one_line(std::string_view message) {
     }
     out.push_back(c);
   }
-  if (out.size() > kMaxMessageBytes) {
-    std::size_t cut = kMaxMessageBytes;  // on a character boundary: the message may quote the note
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out.resize(cut);
-  }
+  // On a character boundary: the message may quote the note.
+  out.resize(text::utf8_prefix_length(out, kMaxMessageBytes));
   return std::string(trim(out));
 }
 

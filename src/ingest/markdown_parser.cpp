@@ -18,6 +18,7 @@
 #include "ingest/link_list.hpp"
 #include "ingest/question_shape.hpp"
 #include "ingest/title_cleaner.hpp"
+#include "text/utf8.hpp"
 
 namespace qabot::ingest {
 namespace {
@@ -420,9 +421,7 @@ class Walk {
       std::string_view l = line(n);
       if (n == from_line && from_col > 0) {
         // Never start inside a character, whatever column a caller computed.
-        std::size_t col = std::min(from_col, l.size());
-        while (col < l.size() && (static_cast<unsigned char>(l[col]) & 0xC0) == 0x80) ++col;
-        l = l.substr(col);
+        l = l.substr(text::utf8_boundary_at_or_after(l, from_col));
       } else if (quoted_[static_cast<std::size_t>(n)]) {
         l = l.substr(quote_prefix_length(l));
       }

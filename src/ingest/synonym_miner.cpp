@@ -2,22 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdint>
+
+#include "text/utf8.hpp"
 
 namespace qabot::ingest {
 
 namespace {
-
-// Decodes one UTF-8 code point at `i` (advancing it); invalid bytes decode as U+FFFD.
-char32_t next_cp(std::string_view s, std::size_t& i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-  if (i + static_cast<std::size_t>(len) > s.size()) len = 1;
-  char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
-  i += static_cast<std::size_t>(len);
-  return len == 1 && c >= 0x80 ? 0xFFFD : cp;
-}
 
 bool is_han(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF); }
 bool is_latin_term_char(char32_t c) {
@@ -60,9 +50,9 @@ bool initials_match(std::string_view phrase, std::string_view abbr) {
 std::vector<std::pair<std::string, std::string>> SynonymMiner::mine(std::string_view text) const {
   std::vector<Cp> cps;
   for (std::size_t i = 0; i < text.size();) {
-    std::size_t b = i;
-    char32_t c = next_cp(text, i);
-    cps.push_back({c, b, i});
+    const text::Utf8Char c = text::decode_utf8(text, i);
+    cps.push_back({c.code_point, i, i + c.length});
+    i += c.length;
   }
   std::vector<std::pair<std::string, std::string>> out;
   auto add = [&](std::string a, std::string b) {

@@ -11,29 +11,12 @@
 #include <cstdio>
 #include <memory>
 
+#include "text/utf8.hpp"
+
 namespace qabot::ingest {
 namespace {
 
 std::uint8_t byte_at(std::string_view s, std::size_t i) { return static_cast<std::uint8_t>(s[i]); }
-
-// Length of the well-formed UTF-8 sequence starting at i, 0 when it is not one.
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  const std::uint8_t b0 = byte_at(s, i);
-  if (b0 < 0x80) return 1;
-  auto in = [&](std::size_t k, std::uint8_t lo, std::uint8_t hi) {
-    return i + k < s.size() && byte_at(s, i + k) >= lo && byte_at(s, i + k) <= hi;
-  };
-  if (b0 >= 0xC2 && b0 <= 0xDF) return in(1, 0x80, 0xBF) ? 2 : 0;
-  if (b0 == 0xE0) return in(1, 0xA0, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
-  if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF)
-    return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) ? 3 : 0;
-  if (b0 == 0xED) return in(1, 0x80, 0x9F) && in(2, 0x80, 0xBF) ? 3 : 0;  // no surrogates
-  if (b0 == 0xF0) return in(1, 0x90, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-  if (b0 >= 0xF1 && b0 <= 0xF3)
-    return in(1, 0x80, 0xBF) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-  if (b0 == 0xF4) return in(1, 0x80, 0x8F) && in(2, 0x80, 0xBF) && in(3, 0x80, 0xBF) ? 4 : 0;
-  return 0;
-}
 
 struct Utf8Census {
   std::size_t multibyte = 0;  // well-formed sequences of 2–4 bytes
@@ -43,14 +26,12 @@ struct Utf8Census {
 Utf8Census utf8_census(std::string_view s) {
   Utf8Census census;
   for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence_length(s, i);
-    if (n == 0) {
-      ++census.invalid;
-      ++i;
-    } else {
-      if (n > 1) ++census.multibyte;
-      i += n;
-    }
+    const text::Utf8Char c = text::decode_utf8(s, i);
+    // An ill-formed subpart is a lead byte and continuation bytes, and no continuation byte starts
+    // a sequence: every byte of it counts.
+    if (!c.valid) census.invalid += c.length;
+    else if (c.length > 1) ++census.multibyte;
+    i += c.length;
   }
   return census;
 }
@@ -281,15 +262,6 @@ bool closes_fence(std::string_view line, const Fence& fence) {
 
 }  // namespace
 
-std::optional<std::size_t> TextDecoder::first_invalid_utf8(std::string_view bytes) {
-  for (std::size_t i = 0; i < bytes.size();) {
-    const std::size_t n = utf8_sequence_length(bytes, i);
-    if (n == 0) return i;
-    i += n;
-  }
-  return std::nullopt;
-}
-
 std::string TextDecoder::normalize(std::string_view utf8) {
   if (utf8.starts_with("\xEF\xBB\xBF")) utf8.remove_prefix(3);
   std::string out;
@@ -338,7 +310,7 @@ DecodeResult TextDecoder::decode(std::string_view bytes) const {
   }
 
   const std::size_t nul = bytes.find('\0');
-  const std::optional<std::size_t> invalid = first_invalid_utf8(bytes);
+  const std::optional<std::size_t> invalid = text::first_invalid_utf8(bytes);
   if (nul != std::string_view::npos && (!invalid || nul <= *invalid))
     return fail(nul, "NUL byte: this looks like a binary file, not markdown");
 

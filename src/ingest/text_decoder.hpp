@@ -45,10 +45,6 @@ class TextDecoder {
   //    block;
   //  - lines inside ``` / ~~~ fences are left untouched apart from line endings.
   static std::string normalize(std::string_view utf8);
-
-  // Offset of the first byte that is not part of a well-formed UTF-8 sequence (RFC 3629: no
-  // overlongs, no surrogates, nothing above U+10FFFF), or nullopt when all of it is valid.
-  static std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
 };
 
 }  // namespace qabot::ingest

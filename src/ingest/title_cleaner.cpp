@@ -1,11 +1,11 @@
 #include "ingest/title_cleaner.hpp"
 
 #include <unicode/uchar.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
-#include <cstdint>
+
+#include "text/utf8.hpp"
 
 namespace qabot::ingest {
 namespace {
@@ -13,31 +13,16 @@ namespace {
 constexpr std::string_view kCjkNumerals[] = {"零", "〇", "一", "二", "两", "三", "四",
                                              "五", "六", "七", "八", "九", "十", "百"};
 
-struct CodePoint {
-  UChar32 value = 0;
-  std::size_t length = 0;
-};
+using text::decode_utf8;
+using text::decode_utf8_before;
+using text::Utf8Char;
 
-CodePoint decode_at(std::string_view s, std::size_t i) {
-  int32_t pos = static_cast<int32_t>(i);
-  UChar32 c = 0;
-  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), pos, static_cast<int32_t>(s.size()), c);
-  return {c, static_cast<std::size_t>(pos) - i};
-}
-
-CodePoint decode_before(std::string_view s, std::size_t end) {
-  int32_t pos = static_cast<int32_t>(end);
-  UChar32 c = 0;
-  U8_PREV(reinterpret_cast<const uint8_t*>(s.data()), 0, pos, c);
-  return {c, end - static_cast<std::size_t>(pos)};
-}
-
-bool is_space(UChar32 c) {
+bool is_space(char32_t c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0xA0 || c == 0x3000 ||
          (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x2060 || c == 0xFEFF;
 }
 
-bool is_emoji_part(UChar32 c) {
+bool is_emoji_part(char32_t c) {
   return u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) || c == 0xFE0F || c == 0xFE0E ||
          c == 0x200D || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF) ||
          (c >= 0x1F1E6 && c <= 0x1F1FF) || (c >= 0xE0020 && c <= 0xE007F);
@@ -50,10 +35,10 @@ std::string collapse_whitespace(std::string_view s) {
   out.reserve(s.size());
   bool pending_space = false;
   for (std::size_t i = 0; i < s.size();) {
-    const CodePoint cp = decode_at(s, i);
-    if (cp.value < 0 || is_space(cp.value)) {
+    const Utf8Char cp = decode_utf8(s, i);
+    if (!cp.valid || is_space(cp.code_point)) {
       // ZWSP and friends vanish; real spaces collapse.
-      if (cp.value != 0x200B && cp.value != 0x2060 && cp.value != 0xFEFF) pending_space = true;
+      if (cp.code_point != 0x200B && cp.code_point != 0x2060 && cp.code_point != 0xFEFF) pending_space = true;
     } else {
       if (pending_space && !out.empty()) out.push_back(' ');
       pending_space = false;
@@ -66,13 +51,13 @@ std::string collapse_whitespace(std::string_view s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty()) {
-    const CodePoint cp = decode_at(s, 0);
-    if (cp.value >= 0 && !is_space(cp.value)) break;
+    const Utf8Char cp = decode_utf8(s, 0);
+    if (cp.valid && !is_space(cp.code_point)) break;
     s.remove_prefix(cp.length);
   }
   while (!s.empty()) {
-    const CodePoint cp = decode_before(s, s.size());
-    if (cp.value >= 0 && !is_space(cp.value)) break;
+    const Utf8Char cp = decode_utf8_before(s, s.size());
+    if (cp.valid && !is_space(cp.code_point)) break;
     s.remove_suffix(cp.length);
   }
   return s;
@@ -80,13 +65,13 @@ std::string_view trim(std::string_view s) {
 
 std::string_view strip_emoji_edges(std::string_view s) {
   while (!s.empty()) {
-    const CodePoint cp = decode_before(s, s.size());
-    if (cp.value < 0 || !(is_emoji_part(cp.value) || is_space(cp.value))) break;
+    const Utf8Char cp = decode_utf8_before(s, s.size());
+    if (!cp.valid || !(is_emoji_part(cp.code_point) || is_space(cp.code_point))) break;
     s.remove_suffix(cp.length);
   }
   while (!s.empty()) {
-    const CodePoint cp = decode_at(s, 0);
-    if (cp.value < 0 || !(is_emoji_part(cp.value) || is_space(cp.value))) break;
+    const Utf8Char cp = decode_utf8(s, 0);
+    if (!cp.valid || !(is_emoji_part(cp.code_point) || is_space(cp.code_point))) break;
     s.remove_prefix(cp.length);
   }
   return s;
@@ -136,8 +121,8 @@ std::size_t numeral_run(std::string_view s, std::size_t i) {
 
 std::size_t skip_spaces(std::string_view s, std::size_t i) {
   while (i < s.size()) {
-    const CodePoint cp = decode_at(s, i);
-    if (cp.value < 0 || !is_space(cp.value)) break;
+    const Utf8Char cp = decode_utf8(s, i);
+    if (!cp.valid || !is_space(cp.code_point)) break;
     i += cp.length;
   }
   return i;
@@ -155,9 +140,9 @@ std::size_t separator_at(std::string_view s, std::size_t i) {
 
 bool starts_with_letter(std::string_view s, std::size_t i) {
   if (i >= s.size()) return false;
-  const CodePoint cp = decode_at(s, i);
-  return cp.value >= 0 && (u_isalpha(cp.value) || cp.value == '`' || cp.value == '$' ||
-                           cp.value == '"' || cp.value == '(' || cp.value >= 0x2E80);
+  const Utf8Char cp = decode_utf8(s, i);
+  return cp.valid && (u_isalpha(cp.code_point) || cp.code_point == '`' || cp.code_point == '$' ||
+                      cp.code_point == '"' || cp.code_point == '(' || cp.code_point >= 0x2E80);
 }
 
 std::size_t chapter_prefix_length(std::string_view s) {

@@ -10,50 +10,18 @@
 
 #include "answer/math_placeholders.hpp"
 #include "ingest/note_image.hpp"
+#include "text/utf8.hpp"
 
 namespace qabot::integrations {
 namespace {
 
 enum class Dialect { Slack, Discord };
 
-// Bytes in the UTF-8 sequence that starts with `lead` (1 for stray continuation bytes, so that a
-// walk over invalid input still advances).
-std::size_t sequence_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead & 0xE0) == 0xC0) return 2;
-  if ((lead & 0xF0) == 0xE0) return 3;
-  if ((lead & 0xF8) == 0xF0) return 4;
-  return 1;
-}
+using text::display_width;
 
-std::uint32_t decode_at(std::string_view s, std::size_t i, std::size_t n) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  switch (n) {
-    case 2: return ((b(0) & 0x1Fu) << 6) | (b(1) & 0x3Fu);
-    case 3: return ((b(0) & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
-    case 4: return ((b(0) & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
-    default: return b(0);
-  }
-}
-
-// Columns a code point takes in a monospaced chat font: East Asian wide and emoji take two.
-std::size_t column_width(std::uint32_t cp) {
-  const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
-                    (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                    (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
-                    (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
-  return wide ? 2 : 1;
-}
-
-std::size_t display_width(std::string_view s) {
-  std::size_t width = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = std::min(sequence_length(static_cast<unsigned char>(s[i])), s.size() - i);
-    width += column_width(decode_at(s, i, n));
-    i += n;
-  }
-  return width;
-}
+// One character's length as the chat APIs count it, in UTF-16 code units: a character outside the
+// Basic Multilingual Plane (an emoji) is two.
+std::size_t chat_units(const text::Utf8Char& c) { return c.code_point > 0xFFFF ? 2 : 1; }
 
 std::string escape_slack(std::string_view s) {
   std::string out;
@@ -491,16 +459,10 @@ class Splitter {
   // Bytes of `line` that fit in `room` (chat_length), on a code point boundary, after a space
   // when one is in the second half.
   static std::size_t cut_point(std::string_view line, std::size_t room) {
-    std::size_t used = 0, i = 0, last_space = 0;
-    while (i < line.size()) {
-      const std::size_t n = std::min(sequence_length(static_cast<unsigned char>(line[i])), line.size() - i);
-      const std::size_t units = n == 4 ? 2 : 1;
-      if (used + units > room) break;
-      used += units;
-      i += n;
-      if (line[i - 1] == ' ') last_space = i;
-    }
-    if (i == 0) i = std::min(sequence_length(static_cast<unsigned char>(line[0])), line.size());  // always progress
+    std::size_t i = prefix_within(line, room).size();
+    if (i == 0) i = text::decode_utf8(line, 0).length;  // always progress
+    const std::size_t space = line.substr(0, i).rfind(' ');  // a space byte is always a whole character
+    const std::size_t last_space = space == std::string_view::npos ? 0 : space + 1;
     if (i < line.size() && last_space > i / 2) return last_space;
     return i;
   }
@@ -523,9 +485,9 @@ std::string to_discord_markdown(std::string_view markdown, const ImageLinks& ima
 std::size_t chat_length(std::string_view utf8) {
   std::size_t units = 0;
   for (std::size_t i = 0; i < utf8.size();) {
-    const std::size_t n = std::min(sequence_length(static_cast<unsigned char>(utf8[i])), utf8.size() - i);
-    units += n == 4 ? 2 : 1;
-    i += n;
+    const text::Utf8Char c = text::decode_utf8(utf8, i);
+    units += chat_units(c);
+    i += c.length;
   }
   return units;
 }
@@ -533,11 +495,10 @@ std::size_t chat_length(std::string_view utf8) {
 std::string_view prefix_within(std::string_view text, std::size_t max_length) {
   std::size_t used = 0, i = 0;
   while (i < text.size()) {
-    const std::size_t n = std::min(sequence_length(static_cast<unsigned char>(text[i])), text.size() - i);
-    const std::size_t units = n == 4 ? 2 : 1;
-    if (used + units > max_length) break;
-    used += units;
-    i += n;
+    const text::Utf8Char c = text::decode_utf8(text, i);
+    if (used + chat_units(c) > max_length) break;
+    used += chat_units(c);
+    i += c.length;
   }
   return text.substr(0, i);
 }

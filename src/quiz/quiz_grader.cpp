@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "text/utf8.hpp"
+
 namespace qabot::quiz {
 namespace {
 
@@ -29,9 +31,7 @@ bool is_latin_word_char(char c) { return (c & 0x80) == 0 && std::isalnum(static_
 // cut.
 std::string shorten(std::string s, std::size_t max) {
   if (s.size() <= max) return s;
-  std::size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
+  s.resize(text::utf8_prefix_length(s, max));
   while (!s.empty() && (s.back() == ' ' || s.back() == ',')) s.pop_back();
   return s + "…";
 }

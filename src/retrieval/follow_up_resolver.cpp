@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "retrieval/synonym_index.hpp"
+#include "text/utf8.hpp"
 
 namespace qabot::retrieval {
 
@@ -68,10 +69,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 bool same_concept(const Concept& a, const Concept& b) {
   return !a.alternatives.empty() && !b.alternatives.empty() && a.alternatives.front() == b.alternatives.front();
 }
@@ -102,7 +99,7 @@ Cues read_cues(std::string_view text) {
   cues.pronoun = cues.plural || has_word(kEnglishPronouns) || contains(text, "它") || has_pronoun_qi(text) ||
                  contains(text, "前者") || contains(text, "后者") || text.starts_with("这");
   cues.swap_cue =
-      text.starts_with("那") || (text.ends_with("呢") && code_points(text) <= kShortQuestionChars) ||
+      text.starts_with("那") || (text.ends_with("呢") && text::utf8_length(text) <= kShortQuestionChars) ||
       std::any_of(std::begin(kEnglishSwapOpenings), std::end(kEnglishSwapOpenings),
                   [&](const char* o) { return std::string_view(text).starts_with(o); });
   return cues;

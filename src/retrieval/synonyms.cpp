@@ -10,6 +10,8 @@
 #include <sstream>
 #include <utility>
 
+#include "text/utf8.hpp"
+
 namespace qabot::retrieval {
 namespace {
 
@@ -46,34 +48,6 @@ std::string_view trim(std::string_view s) {
   while (std::size_t n = blank_prefix(s)) s.remove_prefix(n);
   while (std::size_t n = blank_suffix(s)) s.remove_suffix(n);
   return s;
-}
-
-// Strict UTF-8 check (no overlongs, no surrogates, nothing above U+10FFFF).
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c < 0x80) { ++i; continue; }
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c == 0xE0) { len = 3; lo = 0xA0; }
-    else if (c == 0xED) { len = 3; hi = 0x9F; }
-    else if (c >= 0xE1 && c <= 0xEF) len = 3;
-    else if (c == 0xF0) { len = 4; lo = 0x90; }
-    else if (c >= 0xF1 && c <= 0xF3) len = 4;
-    else if (c == 0xF4) { len = 4; hi = 0x8F; }
-    else return false;
-    if (i + len > s.size()) return false;
-    const auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if (c1 < lo || c1 > hi) return false;
-    for (std::size_t k = 2; k < len; ++k) {
-      const auto ck = static_cast<unsigned char>(s[i + k]);
-      if (ck < 0x80 || ck > 0xBF) return false;
-    }
-    i += len;
-  }
-  return true;
 }
 
 struct Split {
@@ -168,7 +142,7 @@ std::variant<Synonyms, SynonymError> Synonyms::parse(std::string_view text) {
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     if (line.ends_with('\r')) line.remove_suffix(1);
 
-    if (!valid_utf8(line)) return SynonymError{line_no, "invalid UTF-8"};
+    if (text::first_invalid_utf8(line)) return SynonymError{line_no, "invalid UTF-8"};
     const std::string_view body = trim(line);
     if (body.empty() || body.front() == '#') continue;
 

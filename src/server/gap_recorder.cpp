@@ -9,7 +9,7 @@
 #include <exception>
 #include <utility>
 
-#include "server/utf8_chunker.hpp"
+#include "text/utf8.hpp"
 
 namespace qabot::server {
 
@@ -50,7 +50,7 @@ void GapRecorder::record(std::string_view text, const retrieval::Result &result,
   if (!enabled() || result.matched || result.clarify) return;
   try {
     state::Gap gap;
-    gap.text = std::string(text.substr(0, utf8_prefix_length(text, limits_.text_bytes)));
+    gap.text = std::string(text.substr(0, text::utf8_prefix_length(text, limits_.text_bytes)));
     gap.time = clock_();
     gap.channel = std::string(to_string(channel));
     if (!result.hits.empty()) {

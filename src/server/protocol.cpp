@@ -4,6 +4,7 @@
 
 #include "answer/answerer.hpp"
 #include "qabot/version.hpp"
+#include "text/utf8.hpp"
 
 namespace qabot::server {
 namespace {
@@ -11,12 +12,6 @@ namespace {
 using nlohmann::json;
 
 json id_json(const std::optional<std::string>& id) { return id ? json(*id) : json(nullptr); }
-
-std::size_t code_points(std::string_view s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 // An optional "user": absent or null leaves `out` empty; otherwise a string, not blank, at most
 // max_id_chars code points. Returns the error message when it is not.
@@ -26,7 +21,7 @@ std::optional<std::string> read_user(const json& msg, const ProtocolLimits& limi
   if (!it->is_string()) return std::string("\"user\" must be a string");
   const auto& s = it->get_ref<const std::string&>();
   if (is_blank(s)) return std::string("\"user\" is blank");
-  if (code_points(s) > limits.max_id_chars) {
+  if (text::utf8_length(s) > limits.max_id_chars) {
     return "\"user\" is longer than " + std::to_string(limits.max_id_chars) + " characters";
   }
   out = s;
@@ -104,7 +99,7 @@ std::optional<ProtocolError> read_ask_fields(const json& object, const ProtocolL
   if (const auto session = object.find("session"); session != object.end() && !session->is_null()) {
     if (!session->is_string()) return ProtocolError{ErrorCode::BadRequest, "\"session\" must be a string", {}};
     const auto& key = session->get_ref<const std::string&>();
-    if (code_points(key) > limits.max_id_chars) {
+    if (text::utf8_length(key) > limits.max_id_chars) {
       return ProtocolError{ErrorCode::BadRequest,
                            "\"session\" is longer than " + std::to_string(limits.max_id_chars) + " characters", {}};
     }
@@ -123,7 +118,7 @@ ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits&
   if (const auto it = msg.find("id"); it != msg.end() && !it->is_null()) {
     if (!it->is_string()) return ProtocolError{ErrorCode::BadRequest, "\"id\" must be a string", {}};
     id = it->get<std::string>();
-    if (code_points(*id) > limits.max_id_chars) {
+    if (text::utf8_length(*id) > limits.max_id_chars) {
       return ProtocolError{ErrorCode::BadRequest,
                            "\"id\" is longer than " + std::to_string(limits.max_id_chars) + " characters", {}};
     }

@@ -4,6 +4,7 @@
 
 #include "text/analyzer.hpp"
 #include "text/question_words.hpp"
+#include "text/utf8.hpp"
 #include "text/word_segmenter.hpp"
 
 namespace qabot::store {
@@ -83,8 +84,7 @@ bool HeadingContext::common(const std::string& word) const {
 bool HeadingContext::filler(const std::string& word) const {
   if (filler_.count(word)) return true;
   std::vector<std::size_t> starts{0};  // UTF-8 character boundaries
-  for (std::size_t i = 1; i <= word.size(); ++i)
-    if (i == word.size() || (static_cast<unsigned char>(word[i]) & 0xC0) != 0x80) starts.push_back(i);
+  for (std::size_t i = 0; i < word.size();) starts.push_back(i += text::decode_utf8(word, i).length);
   if (starts.size() - 1 > kMaxFillerSplit) return false;  // a long run names something
   std::vector<bool> reachable(starts.size(), false);
   reachable[0] = true;

@@ -43,7 +43,6 @@
 
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
@@ -54,6 +53,7 @@
 
 #include "text/normalizer.hpp"
 #include "text/stemmer.hpp"
+#include "text/utf8.hpp"
 
 namespace qabot::text {
 namespace {
@@ -514,11 +514,9 @@ bool repeats_previous_bigram(const std::vector<Token>& tokens, std::size_t i) {
 namespace {
 // The first character of `term` is Han or kana; `length` receives its size in bytes.
 bool starts_with_cjk(std::string_view term, std::size_t& length) {
-  std::int32_t i = 0;
-  UChar32 c = 0;
-  U8_NEXT(reinterpret_cast<const std::uint8_t*>(term.data()), i, static_cast<std::int32_t>(term.size()), c);
-  length = static_cast<std::size_t>(i);
-  return c >= 0 && classify(static_cast<char32_t>(c)) == CharClass::Cjk;
+  const Utf8Char c = decode_utf8(term, 0);
+  length = c.length;
+  return c.valid && classify(c.code_point) == CharClass::Cjk;
 }
 }  // namespace
 

@@ -16,7 +16,7 @@ inline void require(bool ok, std::string_view what, std::string_view detail = {}
 }
 
 // Well-formed UTF-8 per RFC 3629 (no overlongs, surrogates or code points above U+10FFFF). Written
-// here on purpose rather than calling TextDecoder::first_invalid_utf8: the oracle must not be the
+// here on purpose rather than calling text::first_invalid_utf8: the oracle must not be the
 // code under test.
 inline bool is_utf8(std::string_view s) {
   std::size_t i = 0;

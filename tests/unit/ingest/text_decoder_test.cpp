@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ingest/markdown_parser.hpp"
+#include "text/utf8.hpp"
 
 using qabot::ingest::DecodeResult;
 using qabot::ingest::MarkdownParser;
@@ -56,7 +57,7 @@ TEST(TextDecoderTest, StripsBomAndNormalisesLineEndings) {
 TEST(TextDecoderTest, ConvertsGb18030) {
   const std::string gb = encode("GB18030", kChineseNote);
   ASSERT_NE(gb, kChineseNote);
-  ASSERT_TRUE(TextDecoder::first_invalid_utf8(gb).has_value());
+  ASSERT_TRUE(qabot::text::first_invalid_utf8(gb).has_value());
   const DecodeResult r = TextDecoder{}.decode(gb);
   ASSERT_TRUE(r.ok()) << r.error->message;
   EXPECT_EQ(r.encoding, SourceEncoding::Gb18030);
@@ -173,11 +174,3 @@ TEST(TextDecoderTest, CodeFencesAreLeftUntouched) {
             "a b\n```python\nx = '&nbsp;'\xE2\x80\x8B\n\xE2\x80\x8B\tindented\n```\nc d\n");
 }
 
-TEST(TextDecoderTest, FirstInvalidUtf8) {
-  EXPECT_FALSE(TextDecoder::first_invalid_utf8("plain ascii").has_value());
-  EXPECT_FALSE(TextDecoder::first_invalid_utf8("中文 😀").has_value());
-  EXPECT_EQ(TextDecoder::first_invalid_utf8("ab\xC0\xAF"), 2u);        // overlong '/'
-  EXPECT_EQ(TextDecoder::first_invalid_utf8("a\xED\xA0\x80"), 1u);     // surrogate
-  EXPECT_EQ(TextDecoder::first_invalid_utf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
-  EXPECT_EQ(TextDecoder::first_invalid_utf8("ok\x80"), 2u);            // lone continuation
-}

@@ -4,41 +4,19 @@
 
 #include <numeric>
 
+#include "text/utf8.hpp"
+
 namespace qabot::server {
 namespace {
-
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n;
-  }
-  return true;
-}
 
 std::string join(const std::vector<std::string>& parts) {
   return std::accumulate(parts.begin(), parts.end(), std::string());
 }
 
-TEST(Utf8ChunkerTest, PrefixNeverSplitsACodePoint) {
-  const std::string s = "a加速😀b";  // 1 + 3 + 3 + 4 + 1 bytes
-  EXPECT_EQ(utf8_prefix_length(s, 1), 1u);
-  EXPECT_EQ(utf8_prefix_length(s, 2), 1u);
-  EXPECT_EQ(utf8_prefix_length(s, 3), 1u);
-  EXPECT_EQ(utf8_prefix_length(s, 4), 4u);
-  EXPECT_EQ(utf8_prefix_length(s, 10), 7u);
-  EXPECT_EQ(utf8_prefix_length(s, 11), 11u);
-  EXPECT_EQ(utf8_prefix_length(s, 100), s.size());
-}
-
-TEST(Utf8ChunkerTest, PrefixTakesAWholeCodePointWhenTheLimitIsSmaller) {
-  EXPECT_EQ(utf8_prefix_length("😀x", 1), 4u);
-  EXPECT_EQ(utf8_prefix_length("加", 2), 3u);
+// Where a prefix is cut is text::utf8_prefix_length's (tests/unit/text/utf8_test.cpp).
+TEST(Utf8ChunkerTest, ACharacterLongerThanAChunkIsAChunk) {
+  EXPECT_EQ(utf8_chunks("😀x", 2, 1), (std::vector<std::string>{"😀", "x"}));
+  EXPECT_EQ(utf8_chunks("加加", 6, 1), (std::vector<std::string>{"加", "加"}));
 }
 
 TEST(Utf8ChunkerTest, ChunksConcatenateToTheInputAndAreValid) {
@@ -50,7 +28,7 @@ TEST(Utf8ChunkerTest, ChunksConcatenateToTheInputAndAreValid) {
       EXPECT_EQ(join(chunks), text) << target << "/" << min;
       for (const auto& c : chunks) {
         EXPECT_FALSE(c.empty());
-        EXPECT_TRUE(valid_utf8(c)) << c;
+        EXPECT_FALSE(text::first_invalid_utf8(c).has_value()) << c;
       }
     }
   }
