@@ -85,8 +85,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(ask.text.size() <= limits.max_text_bytes, "an over-long ask was accepted");
     require(ask.top_k >= limits.min_top_k && ask.top_k <= limits.max_top_k, "top_k outside its limits");
     // Echo the question everywhere an answer goes: hits, streamed deltas, the final answer.
-    const json hits = json::array({{{"id", 1}, {"question", ask.text}, {"category", frame}}});
-    check_reply(server::make_result(ask.id, true, hits, false, json::array()), "result", ask.id);
+    retrieval::Result result;
+    result.matched = true;
+    retrieval::Hit hit;
+    hit.id = 1;
+    hit.question = ask.text;
+    hit.category = std::string(frame);
+    result.hits.push_back(hit);
+    result.corrections.push_back({ask.text, std::string(frame)});
+    check_reply(server::make_result(ask.id, result), "result", ask.id);
     std::string joined;
     for (const auto& chunk : server::utf8_chunks(ask.text, 8)) {
       joined += chunk;
