@@ -85,9 +85,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(ask.text.size() <= limits.max_text_bytes, "an over-long ask was accepted");
     require(ask.top_k >= limits.min_top_k && ask.top_k <= limits.max_top_k, "top_k outside its limits");
     // Echo the question everywhere an answer goes: hits, streamed deltas, the final answer.
-    retrieval::Result result;
+    qabot::retrieval::Result result;
     result.matched = true;
-    retrieval::Hit hit;
+    qabot::retrieval::Hit hit;
     hit.id = 1;
     hit.question = ask.text;
     hit.category = std::string(frame);
