@@ -29,7 +29,7 @@ class ScriptedEngine : public server::AnswerEngine {
     require(top_k >= 1 && top_k <= 10, "the router passed top_k outside its limits");
     server::AskOutcome out;
     out.answer.result.matched = true;
-    retrieval::Hit hit;
+    qabot::retrieval::Hit hit;
     hit.id = 1;
     hit.question = std::string(text);
     hit.category = "fuzz";
