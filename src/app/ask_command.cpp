@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <variant>
 #include <iostream>
@@ -72,11 +73,13 @@ void add_ask_command(CLI::App& app) {
   cmd->add_flag("--conversation", options->conversation,
                 "Read stdin lines as the turns of one conversation (follow-ups resolved); a blank line starts a new one");
   cmd->callback([options, cmd] {
-    answer::Answerer answerer(options->db, options->glossary);
     // A conversation is answered as the server answers one (follow-ups resolved, the next turn kept):
-    // through the same AskService, over the same engine.
+    // through the same AskService, over the same engine. The index is opened once for answering;
+    // a second time only when --explain asks how a conversation's questions were read.
     std::unique_ptr<server::AnswerEngine> engine;
     if (options->conversation) engine = server::make_answerer_factory(options->glossary)(options->db);
+    std::optional<answer::Answerer> answerer;
+    if (!engine || options->explain) answerer.emplace(options->db, options->glossary);
     const server::AskService service(nullptr, nullptr, nullptr, nullptr);
     server::ConversationStore conversations(1, std::chrono::hours(24), "cli_conversations");
     int turn_set = 0;  // a blank line starts a new conversation: a new key
@@ -85,10 +88,10 @@ void add_ask_command(CLI::App& app) {
       std::cout << answer::to_json(a.result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     };
     auto one = [&](const std::string& q) {
-      if (options->explain) std::cerr << answerer.explain(q);
+      if (options->explain) std::cerr << answerer->explain(q);
       if (!engine) {
-        if (options->json) return print({answerer.search(q, options->top_k), {}, {}});
-        return print(answerer.ask(q, options->top_k));
+        if (options->json) return print({answerer->search(q, options->top_k), {}, {}});
+        return print(answerer->ask(q, options->top_k));
       }
       server::AskCall call;
       call.channel = server::Channel::Cli;

@@ -63,7 +63,8 @@ class Metrics {
   std::atomic<std::uint64_t> ws_total_{0};
   std::atomic<std::uint64_t> rejected_{0};
   std::atomic<std::uint64_t> origin_refused_{0};
-  static constexpr std::size_t kChannels = 5;  // every Channel, the CLI's included (never printed)
+  // Every Channel, the CLI's included (counted, never printed); Cli is the last.
+  static constexpr std::size_t kChannels = static_cast<std::size_t>(Channel::Cli) + 1;
   static constexpr std::size_t kEnds = kAskEnds.size();
   struct Latency {
     std::array<std::atomic<std::uint64_t>, kLatencyBuckets.size()> buckets{};  // per bucket, not cumulative
