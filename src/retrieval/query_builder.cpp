@@ -4,6 +4,7 @@
 
 #include "text/fts5_tokenizer.hpp"
 #include "text/question_words.hpp"
+#include "text/utf8.hpp"
 
 namespace qabot::retrieval {
 
@@ -82,8 +83,22 @@ std::vector<Concept> QueryBuilder::parts_of(const Phrase& phrase) const {
 
 Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>& tokens) const {
   const auto words = segmenter_.han_words(text);
-  auto inside_a_word = [&](const text::Token& t) {
-    return std::any_of(words.begin(), words.end(), [&](const auto& w) { return w.first <= t.start && t.end <= w.second; });
+  auto in_a_word = [&](std::size_t begin, std::size_t end) {
+    return std::any_of(words.begin(), words.end(), [&](const auto& w) {
+      return static_cast<std::size_t>(w.first) <= begin && end <= static_cast<std::size_t>(w.second);
+    });
+  };
+  // A bigram straddles two words ("据不" in 数据|不|均衡) when it crosses a dictionary boundary and one of
+  // its characters belongs to a longer word or is a function character ("购的"). Two characters the
+  // dictionary only knows alone are a word it lacks (网购, 退货, 击穿: ICU's dictionary splits them into
+  // single characters), which says as much about the topic as a word it knows.
+  auto straddles = [&](const text::Token& t) {
+    const auto begin = static_cast<std::size_t>(t.start), end = static_cast<std::size_t>(t.end);
+    if (in_a_word(begin, end)) return false;
+    const std::size_t middle = begin + text::decode_utf8(text, begin).length;
+    if (in_a_word(begin, middle) || in_a_word(middle, end)) return true;
+    const std::size_t first = text::decode_utf8(t.term, 0).length;
+    return template_terms_.count(t.term.substr(0, first)) > 0 || template_terms_.count(t.term.substr(first)) > 0;
   };
   // Positions: the primary token plus whatever is colocated with it.
   struct Position {
@@ -119,9 +134,8 @@ Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>&
       if (t->kind == text::TokenKind::Compound || t->kind == text::TokenKind::Word ||
           t->kind == text::TokenKind::CjkWord)
         if (t->term != keys[k]) c.alternatives.push_back({t->term});
-    // A bigram that straddles two dictionary words ("据不" in 数据不均衡) is weak evidence.
-    if (c.role == ConceptRole::Topic && pos.primary->kind == text::TokenKind::CjkBigram &&
-        !inside_a_word(*pos.primary)) {
+    // A bigram that straddles two words is weak evidence.
+    if (c.role == ConceptRole::Topic && pos.primary->kind == text::TokenKind::CjkBigram && straddles(*pos.primary)) {
       c.straddles_words = true;
       c.factor = 0.5;
     }

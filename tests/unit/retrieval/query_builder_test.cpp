@@ -76,6 +76,25 @@ TEST(QueryBuilderTest, TemplateWordsAreNotTopics) {
   EXPECT_TRUE(has_aspect);
 }
 
+// A bigram across a dictionary boundary is segmentation noise only where one of its characters
+// belongs to a longer word or is a function character; two characters the dictionary knows only
+// alone (ICU splits 网购 and 退货 into single characters) are a word it lacks, and name the topic.
+TEST(QueryBuilderTest, OnlyBigramsAcrossKnownWordsStraddle) {
+  Fixture f;
+  auto straddles = [&](std::string_view query, std::string_view bigram) {
+    const auto q = f.build(query);
+    const int i = concept_with(q, retrieval::Phrase{std::string(bigram)});
+    EXPECT_GE(i, 0) << bigram;
+    return i >= 0 && q.concepts[static_cast<std::size_t>(i)].straddles_words;
+  };
+  EXPECT_TRUE(straddles("数据不均衡", "据不"));    // 数据|不|均衡
+  EXPECT_FALSE(straddles("数据不均衡", "数据"));
+  EXPECT_FALSE(straddles("网购的衣服怎么退货", "网购"));  // 网|购: a word the dictionary lacks
+  EXPECT_FALSE(straddles("网购的衣服怎么退货", "退货"));
+  EXPECT_TRUE(straddles("网购的衣服怎么退货", "购的"));   // 的 is a function character
+  EXPECT_TRUE(straddles("网购的衣服怎么退货", "的衣"));   // 衣 belongs to 衣服
+}
+
 TEST(QueryBuilderTest, SynonymGroupIsOneConcept) {
   Fixture f;
   auto q = f.build("what does batch normalization do");

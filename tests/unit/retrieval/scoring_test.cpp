@@ -66,6 +66,16 @@ TEST(ScoringTest, AbsentConceptsCountByWhatTheyAre) {
   EXPECT_EQ(concept_weight(noise, 0, kDocuments), 0.0);
 }
 
+TEST(ScoringTest, ARareBigramAcrossTwoWordsIsNoTopic) {
+  // "么现" in 什么|现象 occurs in one row of the bank by chance; its idf must not make it outweigh
+  // the topic the question names (缓存击穿, in 25 rows).
+  Concept noise = concept_of("么现");
+  noise.straddles_words = true;
+  noise.factor = 0.5;
+  const Concept topic = concept_of("击穿");
+  EXPECT_LT(concept_weight(noise, 1, kDocuments), concept_weight(topic, 25, kDocuments) / 4);
+}
+
 TEST(ScoringTest, TemplateWordsAreNeverTopicEvidence) {
   Query query;
   query.concepts = {concept_of("rpc"), concept_of("是啥", ConceptRole::Template)};
