@@ -1022,7 +1022,9 @@ class Walk {
         }
         assemble(sec.body_begin, end, {false, false}, inner,
                  Pending{.question = sec.title, .category = path, .line = sec.line});
-        return;  // the sub-sections are part of this answer
+        // ...and each part is a question of its own too, under this one: "令牌桶算法" under "常见限流
+        // 算法有哪些？" answers "how does a token bucket work" better than the whole list does.
+        break;
       }
       case SectionKind::EmptyQuestion:
         notes_.push_back(Note{path, sec.title, "", sec.line});

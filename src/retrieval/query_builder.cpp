@@ -88,17 +88,20 @@ Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>&
       return static_cast<std::size_t>(w.first) <= begin && end <= static_cast<std::size_t>(w.second);
     });
   };
-  // A bigram straddles two words ("据不" in 数据|不|均衡) when it crosses a dictionary boundary and one of
-  // its characters belongs to a longer word or is a function character ("购的"). Two characters the
-  // dictionary only knows alone are a word it lacks (网购, 退货, 击穿: ICU's dictionary splits them into
-  // single characters), which says as much about the topic as a word it knows.
-  auto straddles = [&](const text::Token& t) {
+  // How a bigram sits in ICU's segmentation: inside a word ("数据"), across two words when one of its
+  // characters belongs to a longer word or is a function character ("据不" in 数据|不|均衡, "购的"), or
+  // between two characters the dictionary knows only alone — a word it lacks (网|购, 退|货) or two such
+  // words ("桶限" in 令牌|桶|限|流): the bank decides (concept_weight).
+  enum class Fit { Word, Straddle, Loose };
+  auto fit = [&](const text::Token& t) {
     const auto begin = static_cast<std::size_t>(t.start), end = static_cast<std::size_t>(t.end);
-    if (in_a_word(begin, end)) return false;
+    if (in_a_word(begin, end)) return Fit::Word;
     const std::size_t middle = begin + text::decode_utf8(text, begin).length;
-    if (in_a_word(begin, middle) || in_a_word(middle, end)) return true;
+    if (in_a_word(begin, middle) || in_a_word(middle, end)) return Fit::Straddle;
     const std::size_t first = text::decode_utf8(t.term, 0).length;
-    return template_terms_.count(t.term.substr(0, first)) > 0 || template_terms_.count(t.term.substr(first)) > 0;
+    const bool function_char = template_terms_.count(t.term.substr(0, first)) > 0 ||
+                               template_terms_.count(t.term.substr(first)) > 0;
+    return function_char ? Fit::Straddle : Fit::Loose;
   };
   // Positions: the primary token plus whatever is colocated with it.
   struct Position {
@@ -135,9 +138,13 @@ Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>&
           t->kind == text::TokenKind::CjkWord)
         if (t->term != keys[k]) c.alternatives.push_back({t->term});
     // A bigram that straddles two words is weak evidence.
-    if (c.role == ConceptRole::Topic && pos.primary->kind == text::TokenKind::CjkBigram && straddles(*pos.primary)) {
-      c.straddles_words = true;
-      c.factor = 0.5;
+    if (c.role == ConceptRole::Topic && pos.primary->kind == text::TokenKind::CjkBigram) {
+      const Fit f = fit(*pos.primary);
+      if (f == Fit::Straddle) {
+        c.straddles_words = true;
+        c.factor = 0.5;
+      }
+      c.loose_characters = f == Fit::Loose;
     }
     query.concepts.push_back(std::move(c));
     ++k;

@@ -93,7 +93,10 @@ double concept_weight(const Concept& c, std::int64_t rows, double documents) {
   double w = idf(static_cast<double>(rows), documents) * c.factor;
   if (rows == 0) w *= c.straddles_words || c.function_word ? 0.0 : c.from_synonym || c.english_word ? kAbsentKnownTermFactor : kAbsentFactor;
   if (c.role == ConceptRole::Template) w = std::min(w, kTemplateWeightCap);
-  if (c.straddles_words) w = std::min(w, kStraddleWeightCap);
+  // Two loose characters (QueryBuilder) the bank holds together may be a word of it (击穿) or two of
+  // its words side by side (桶限 in 令牌桶限流): no more weight than a straddle. Never together in the
+  // bank, they are a word it lacks (网购, 退货, 运球) and weigh as one.
+  if (c.straddles_words || (c.loose_characters && rows > 0)) w = std::min(w, kStraddleWeightCap);
   return w;
 }
 

@@ -14,7 +14,10 @@ HeadingContext::HeadingContext(const text::Analyzer& analyzer) : analyzer_(analy
                     text::QuestionWords::keyword_like(), text::QuestionWords::stand_ins()}) {
     for (const char* w : list) {
       filler_.insert(analyzer_.normalize(w));
-      for (const auto& token : analyzer_.analyze(w)) filler_.insert(token.term);
+      // Not the lone last character of a run ("策" of 对策, "决" of 解决): together they would make
+      // 决策 filler. A one-character filler word is in the lists as itself.
+      for (const auto& token : analyzer_.analyze(w))
+        if (token.kind != text::TokenKind::CjkUnigram) filler_.insert(token.term);
     }
   }
 }

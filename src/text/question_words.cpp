@@ -21,7 +21,7 @@ const char* const kTemplateWords[] = {
     "然后", "但是", "可是", "如果", "因为", "所以", "就是", "其实", "突然", "一直", "总是", "老是", "还有", "几乎",
     "的话", "到底", "究竟", "感觉", "觉得", "好像", "或者", "而且", "之后", "之前", "为了", "关于", "比如", "例如",
     "东西", "自己", "大家", "看看", "想问", "请教", "居然", "竟然", "明明", "很多", "许多", "一点", "有点", "有些",
-    "每个", "所有", "任何",
+    "每个", "所有", "任何", "出现", "发生", "进行",
     // colloquial question forms (咋/啥/搞/整 for 怎么/什么/做) and the glue around them: "RPC是啥" asks
     // about RPC, and 是啥 must not outweigh it
     "是啥", "啥意思", "干啥", "咋", "咋整", "咋办", "咋样", "咋回事", "怎么回事", "怎么做", "怎么搞", "怎么弄",
@@ -51,6 +51,8 @@ const char* const kAspectWords[] = {
     "作用", "区别", "不同", "差异", "联系", "优点", "缺点", "优缺点", "好处", "坏处", "原理", "方法", "方式", "问题",
     "理解", "解决", "处理", "原因", "意义", "目的", "影响", "特点", "用处", "用途", "比较", "对比", "定义", "概念",
     "实现", "计算", "过程", "步骤", "应用", "场景", "不好",
+    // what is asked about a topic in other words: remedies (应对办法, 解决措施), the symptom (现象)
+    "办法", "应对", "对策", "措施", "手段", "现象", "导致", "使用", "用法",
     "difference", "differences", "different", "between", "use", "used", "using", "purpose", "advantage",
     "advantages", "disadvantage", "disadvantages", "pros", "cons", "work", "works", "role", "compare",
     "comparison", "definition", "define", "reason", "problem", "problems", "solve", "handle", "deal", "benefit",

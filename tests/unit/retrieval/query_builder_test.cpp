@@ -76,23 +76,28 @@ TEST(QueryBuilderTest, TemplateWordsAreNotTopics) {
   EXPECT_TRUE(has_aspect);
 }
 
-// A bigram across a dictionary boundary is segmentation noise only where one of its characters
-// belongs to a longer word or is a function character; two characters the dictionary knows only
-// alone (ICU splits 网购 and 退货 into single characters) are a word it lacks, and name the topic.
-TEST(QueryBuilderTest, OnlyBigramsAcrossKnownWordsStraddle) {
+// A bigram across a dictionary boundary is segmentation noise where one of its characters belongs to
+// a longer word or is a function character. Two characters the dictionary knows only alone (ICU splits
+// 网购 and 退货 into single characters) are loose: a word it lacks, or two of them side by side; the
+// bank decides (ScoringTest.LooseCharactersWeighByWhatTheBankHolds).
+TEST(QueryBuilderTest, BigramsAreWordsStraddlesOrLooseCharacters) {
   Fixture f;
-  auto straddles = [&](std::string_view query, std::string_view bigram) {
+  auto concept_of = [&](std::string_view query, std::string_view bigram) {
     const auto q = f.build(query);
     const int i = concept_with(q, retrieval::Phrase{std::string(bigram)});
     EXPECT_GE(i, 0) << bigram;
-    return i >= 0 && q.concepts[static_cast<std::size_t>(i)].straddles_words;
+    return i >= 0 ? q.concepts[static_cast<std::size_t>(i)] : retrieval::Concept{};
   };
-  EXPECT_TRUE(straddles("数据不均衡", "据不"));    // 数据|不|均衡
-  EXPECT_FALSE(straddles("数据不均衡", "数据"));
-  EXPECT_FALSE(straddles("网购的衣服怎么退货", "网购"));  // 网|购: a word the dictionary lacks
-  EXPECT_FALSE(straddles("网购的衣服怎么退货", "退货"));
-  EXPECT_TRUE(straddles("网购的衣服怎么退货", "购的"));   // 的 is a function character
-  EXPECT_TRUE(straddles("网购的衣服怎么退货", "的衣"));   // 衣 belongs to 衣服
+  EXPECT_TRUE(concept_of("数据不均衡", "据不").straddles_words);  // 数据|不|均衡
+  EXPECT_FALSE(concept_of("数据不均衡", "数据").straddles_words);
+  EXPECT_FALSE(concept_of("数据不均衡", "数据").loose_characters);
+  EXPECT_TRUE(concept_of("网购的衣服怎么退货", "购的").straddles_words);  // 的 is a function character
+  EXPECT_TRUE(concept_of("网购的衣服怎么退货", "的衣").straddles_words);  // 衣 belongs to 衣服
+  for (const char* loose : {"网购", "退货"}) {  // 网|购, 退|货
+    const auto c = concept_of("网购的衣服怎么退货", loose);
+    EXPECT_FALSE(c.straddles_words) << loose;
+    EXPECT_TRUE(c.loose_characters) << loose;
+  }
 }
 
 TEST(QueryBuilderTest, SynonymGroupIsOneConcept) {

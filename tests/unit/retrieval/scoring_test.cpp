@@ -76,6 +76,22 @@ TEST(ScoringTest, ARareBigramAcrossTwoWordsIsNoTopic) {
   EXPECT_LT(concept_weight(noise, 1, kDocuments), concept_weight(topic, 25, kDocuments) / 4);
 }
 
+TEST(ScoringTest, LooseCharactersWeighByWhatTheBankHolds) {
+  // Never together in the bank, two loose characters are a word it lacks (网购): they count against
+  // coverage like any absent word. Together in a row (桶限 in 令牌桶限流) they may be two words side by
+  // side, and weigh no more than a straddle.
+  Concept loose = concept_of("网购");
+  loose.loose_characters = true;
+  EXPECT_EQ(concept_weight(loose, 0, kDocuments), concept_weight(concept_of("puppi"), 0, kDocuments));
+  Concept noise = concept_of("桶限");
+  noise.straddles_words = true;
+  noise.factor = 0.5;
+  Concept present_loose = concept_of("桶限");
+  present_loose.loose_characters = true;
+  EXPECT_LE(concept_weight(present_loose, 1, kDocuments), concept_weight(noise, 1, kDocuments) + 1e-9);
+  EXPECT_LT(concept_weight(present_loose, 1, kDocuments), concept_weight(concept_of("击穿"), 25, kDocuments) / 4);
+}
+
 TEST(ScoringTest, TemplateWordsAreNeverTopicEvidence) {
   Query query;
   query.concepts = {concept_of("rpc"), concept_of("是啥", ConceptRole::Template)};
