@@ -12,7 +12,7 @@
 #include "retrieval/scoring.hpp"
 #include "retrieval/synonym_index.hpp"
 #include "retrieval/typo_corrector.hpp"
-#include "store/database.hpp"
+#include "sqlite/database.hpp"
 #include "store/question_bank.hpp"
 #include "store/rank_function.hpp"
 #include "text/analyzer.hpp"
@@ -61,7 +61,7 @@ struct Retriever::Impl {
   SynonymIndex synonyms;
   QueryBuilder builder;
   FollowUpResolver follow_ups;
-  store::Statement rank;
+  sqlite::Statement rank;
   std::optional<TypoCorrector> typos;  // loaded on first need: the vocabulary scan is not free
   // Document frequencies by term: every ask looks up each of its terms, and varied questions bring
   // new terms without end, so the memo is bounded (about 100 bytes a term).

@@ -1,11 +1,12 @@
 #include "state/sqlite_state_store.hpp"
 
+#include <chrono>
 #include <exception>
 #include <string>
 #include <type_traits>
 #include <utility>
 
-#include "store/database.hpp"
+#include "sqlite/database.hpp"
 
 namespace qabot::state {
 namespace {
@@ -55,14 +56,14 @@ static_assert(kMigrationCount == kStateSchemaVersion);
 
 // The file holds something other than qabot state when it has tables but no
 // user_version we wrote.
-bool has_foreign_tables(store::Database &db) {
+bool has_foreign_tables(sqlite::Database &db) {
   auto stmt = db.prepare(
       "SELECT count(*) FROM sqlite_schema WHERE name NOT IN "
       "('cards','pending','gaps')");
   return stmt.step() && stmt.integer(0) > 0;
 }
 
-Card read_card(const store::Statement &s) {
+Card read_card(const sqlite::Statement &s) {
   Card c;
   c.user = s.text(0);
   c.question_key = s.text(1);
@@ -75,7 +76,7 @@ Card read_card(const store::Statement &s) {
   return c;
 }
 
-void bind_card(store::Statement &s, const Card &c) {
+void bind_card(sqlite::Statement &s, const Card &c) {
   s.bind(1, c.user)
       .bind(2, c.question_key)
       .bind(3, std::int64_t{c.box})
@@ -103,19 +104,19 @@ auto as_state_error(F &&body) {
 // so the next caller finds it ready.
 class StatementUse {
  public:
-  explicit StatementUse(store::Statement &stmt) : stmt_(stmt) { stmt_.reset(); }
+  explicit StatementUse(sqlite::Statement &stmt) : stmt_(stmt) { stmt_.reset(); }
   ~StatementUse() { stmt_.reset(); }
   StatementUse(const StatementUse &) = delete;
   StatementUse &operator=(const StatementUse &) = delete;
-  store::Statement &operator*() const { return stmt_; }
+  sqlite::Statement &operator*() const { return stmt_; }
 
  private:
-  store::Statement &stmt_;
+  sqlite::Statement &stmt_;
 };
 
 // Runs one statement use under the store's mutex.
 template <typename F>
-auto guarded(std::mutex &mutex, store::Statement &stmt, F &&body) {
+auto guarded(std::mutex &mutex, sqlite::Statement &stmt, F &&body) {
   std::lock_guard lock(mutex);
   const StatementUse use(stmt);
   return as_state_error([&] { return body(*use); });
@@ -124,7 +125,7 @@ auto guarded(std::mutex &mutex, store::Statement &stmt, F &&body) {
 // Runs `body` in one IMMEDIATE transaction (the write lock taken first, so no other process on the
 // file slips in between its statements): committed when it returns, rolled back when it throws.
 template <typename F>
-auto in_transaction(store::Database &db, F &&body) {
+auto in_transaction(sqlite::Database &db, F &&body) {
   db.exec("BEGIN IMMEDIATE");
   try {
     if constexpr (std::is_void_v<decltype(body())>) {
@@ -150,10 +151,10 @@ constexpr const char *kCardColumns = "user, question_key, box, due, reviewed, re
 }  // namespace
 
 struct SqliteStateStore::Impl {
-  explicit Impl(const std::filesystem::path &file) : db(file, store::Database::Mode::ReadWriteCreate) {
+  explicit Impl(const std::filesystem::path &file) : db(file, sqlite::Database::Mode::ReadWriteCreate) {
     // Another process (qabot gaps, a second server on the same file) may hold
     // the write lock for a moment: wait for it rather than failing the request.
-    db.exec("PRAGMA busy_timeout = 5000");
+    db.set_busy_timeout(std::chrono::seconds(5));
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
     migrate();
@@ -200,8 +201,8 @@ struct SqliteStateStore::Impl {
     }
   }
 
-  store::Database db;
-  store::Statement cards, card, put_card, pending, set_pending, clear_pending, take_pending, record_gap, gaps, prune_gaps;
+  sqlite::Database db;
+  sqlite::Statement cards, card, put_card, pending, set_pending, clear_pending, take_pending, record_gap, gaps, prune_gaps;
 };
 
 
@@ -218,7 +219,7 @@ SqliteStateStore::SqliteStateStore(const std::filesystem::path &file) {
 SqliteStateStore::~SqliteStateStore() = default;
 
 std::vector<Card> SqliteStateStore::cards(std::string_view user) {
-  return guarded(mutex_, impl_->cards, [&](store::Statement &s) {
+  return guarded(mutex_, impl_->cards, [&](sqlite::Statement &s) {
     s.bind(1, user);
     std::vector<Card> out;
     while (s.step()) out.push_back(read_card(s));
@@ -227,7 +228,7 @@ std::vector<Card> SqliteStateStore::cards(std::string_view user) {
 }
 
 std::optional<Card> SqliteStateStore::card(std::string_view user, std::string_view question_key) {
-  return guarded(mutex_, impl_->card, [&](store::Statement &s) -> std::optional<Card> {
+  return guarded(mutex_, impl_->card, [&](sqlite::Statement &s) -> std::optional<Card> {
     s.bind(1, user).bind(2, question_key);
     if (!s.step()) return std::nullopt;
     return read_card(s);
@@ -235,14 +236,14 @@ std::optional<Card> SqliteStateStore::card(std::string_view user, std::string_vi
 }
 
 void SqliteStateStore::put_card(const Card &c) {
-  guarded(mutex_, impl_->put_card, [&](store::Statement &s) {
+  guarded(mutex_, impl_->put_card, [&](sqlite::Statement &s) {
     bind_card(s, c);
     s.step();
   });
 }
 
 std::optional<PendingQuiz> SqliteStateStore::pending(std::string_view user) {
-  return guarded(mutex_, impl_->pending, [&](store::Statement &s) -> std::optional<PendingQuiz> {
+  return guarded(mutex_, impl_->pending, [&](sqlite::Statement &s) -> std::optional<PendingQuiz> {
     s.bind(1, user);
     if (!s.step()) return std::nullopt;
     PendingQuiz p;
@@ -256,14 +257,14 @@ std::optional<PendingQuiz> SqliteStateStore::pending(std::string_view user) {
 }
 
 void SqliteStateStore::set_pending(const PendingQuiz &p) {
-  guarded(mutex_, impl_->set_pending, [&](store::Statement &s) {
+  guarded(mutex_, impl_->set_pending, [&](sqlite::Statement &s) {
     s.bind(1, p.user).bind(2, p.question_key).bind(3, p.question_id).bind(4, p.category).bind(5, p.asked);
     s.step();
   });
 }
 
 void SqliteStateStore::clear_pending(std::string_view user) {
-  guarded(mutex_, impl_->clear_pending, [&](store::Statement &s) {
+  guarded(mutex_, impl_->clear_pending, [&](sqlite::Statement &s) {
     s.bind(1, user);
     s.step();
   });
@@ -304,14 +305,14 @@ void SqliteStateStore::record_gaps(std::span<const Gap> gaps) {
 }
 
 void SqliteStateStore::prune_gaps(std::size_t keep) {
-  guarded(mutex_, impl_->prune_gaps, [&](store::Statement &s) {
+  guarded(mutex_, impl_->prune_gaps, [&](sqlite::Statement &s) {
     s.bind(1, sql_count(keep));
     s.step();
   });
 }
 
 std::vector<Gap> SqliteStateStore::gaps(std::size_t limit) {
-  return guarded(mutex_, impl_->gaps, [&](store::Statement &s) {
+  return guarded(mutex_, impl_->gaps, [&](sqlite::Statement &s) {
     s.bind(1, sql_count(limit));
     std::vector<Gap> out;
     while (s.step()) {

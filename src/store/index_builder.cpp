@@ -30,12 +30,16 @@
 #include "ingest/note_scanner.hpp"
 #include "ingest/synonym_miner.hpp"
 #include "ingest/text_decoder.hpp"
-#include "store/database.hpp"
+#include "sqlite/database.hpp"
 #include "store/note_files.hpp"
+#include "store/open_index.hpp"
 #include "store/question_bank.hpp"
 #include "store/schema.hpp"
 
 namespace qabot::store {
+
+using sqlite::Database;
+using sqlite::Statement;
 
 namespace {
 
@@ -79,7 +83,7 @@ OldIndex inspect(const std::filesystem::path& db) {
   if (!std::filesystem::is_regular_file(db, ec))
     throw std::runtime_error("refusing to replace " + db.string() + ": not a regular file");
   try {
-    Database old(db, Database::Mode::ReadOnly);
+    const Database old = open_index(db, Database::Mode::Immutable);
     auto s = old.prepare("SELECT value FROM meta WHERE key = 'format'");
     if (!s.step() || s.text(0) != "qabot") throw std::runtime_error("no qabot marker");
     if (old.user_version() != kSchemaVersion) return OldIndex::Stale;
@@ -669,7 +673,7 @@ IndexReport IndexBuilder::build(const std::vector<std::filesystem::path>& inputs
       std::filesystem::copy_file(db_, temp.path(), std::filesystem::copy_options::overwrite_existing);
     }
     {
-      Database db(temp.path(), Database::Mode::ReadWriteCreate);
+      Database db = open_index(temp.path(), Database::Mode::ReadWriteCreate);
       open_for_bulk_load(db, reusing_previous);
       const PreviousFiles previous(db);
       tune_fts5_for_bulk_load(db);

@@ -6,11 +6,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/database.hpp"
+#include "sqlite/database.hpp"
+#include "store/open_index.hpp"
 #include "store/schema.hpp"
 #include "text/fts5_tokenizer.hpp"
 
 namespace qabot::store {
+
+using sqlite::Database;
+using sqlite::Statement;
 
 struct QuestionBank::Statements {
   Database db;
@@ -18,7 +22,7 @@ struct QuestionBank::Statements {
   Statement at_row;
   Statement df;
   explicit Statements(const std::filesystem::path& file)
-      : db(file, Database::Mode::ReadOnly),
+      : db(open_index(file, Database::Mode::Immutable)),
         get(db.prepare("SELECT id, category, question, answer, path, line, heading, source, tags FROM questions WHERE id = ?1")),
         at_row(db.prepare("SELECT id, category, question, answer, path, line, heading, source, tags FROM questions WHERE seq = ?1")),
         // Not fts5vocab: opening a vocab cursor prepares an SQL statement each time (half the cost

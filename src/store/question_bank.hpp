@@ -13,6 +13,10 @@
 
 struct sqlite3;
 
+namespace qabot::sqlite {
+class Database;
+}  // namespace qabot::sqlite
+
 namespace qabot::store {
 
 // 2: title-only terms (text::kTitleMarker); 3: no colocated CJK unigrams; 4: FTS5 rowids in insertion
@@ -33,8 +37,6 @@ struct StoredQuestion {
   std::string source;    // the file as shown: the indexed root's name and the path below it
   std::string tags;      // front matter categories and tags, one per line
 };
-
-class Database;
 
 class QuestionBank {
  public:
@@ -70,7 +72,7 @@ class QuestionBank {
   NoteFiles note_files() const;
 
   sqlite3* handle() const { return db_; }
-  const Database& database() const;
+  const sqlite::Database& database() const;
 
  private:
   struct Statements;

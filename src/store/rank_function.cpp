@@ -147,16 +147,6 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
   std::push_heap(heap.begin(), heap.end(), worse);
 }
 
-fts5_api* fts5_api_of(sqlite3* db) {
-  fts5_api* api = nullptr;
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, nullptr) != SQLITE_OK) return nullptr;
-  sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", nullptr);
-  sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
-  return api;
-}
-
 }  // namespace
 
 std::vector<RankOutput> RankCollector::sorted() {
@@ -166,9 +156,7 @@ std::vector<RankOutput> RankCollector::sorted() {
   return out;
 }
 
-int register_rank_function(sqlite3* db) {
-  fts5_api* api = fts5_api_of(db);
-  if (!api) return SQLITE_ERROR;
+int register_rank_function(fts5_api* api) {
   return api->xCreateFunction(api, "qabot_rank", nullptr, rank, nullptr);
 }
 

@@ -12,7 +12,7 @@
 #include "store/column_size_cache.hpp"
 #include "store/columns.hpp"
 
-struct sqlite3;
+struct fts5_api;
 
 namespace qabot::store {
 
@@ -50,6 +50,8 @@ struct RankCollector {
 
 inline constexpr const char* kRankCollectorType = "qabot_rank_collector";
 
-int register_rank_function(sqlite3* db);
+// Registers `qabot_rank` through a connection's FTS5 API (sqlite::fts5_of; functions are per
+// connection). `api` must not be null. Returns an SQLite result code.
+int register_rank_function(fts5_api* api);
 
 }  // namespace qabot::store

@@ -106,20 +106,7 @@ std::string pre_analyzed_string(std::string_view term) {
   return quoted;
 }
 
-int register_fts5_tokenizer(sqlite3* db) {
-  // SQLite 3.40 hands out its fts5_api through a pointer-passing function; the api pointer lives
-  // as long as the connection.
-  fts5_api* api = nullptr;
-  sqlite3_stmt* statement = nullptr;
-  int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr);
-  if (rc != SQLITE_OK) return rc;
-  sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-  rc = sqlite3_step(statement);
-  const int finalize_rc = sqlite3_finalize(statement);
-  if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? SQLITE_ERROR : rc;
-  if (finalize_rc != SQLITE_OK) return finalize_rc;
-  if (api == nullptr || api->iVersion < 2) return SQLITE_ERROR;
-
+int register_fts5_tokenizer(fts5_api* api) {
   fts5_tokenizer tokenizer{x_create, x_delete, x_tokenize};
   return api->xCreateTokenizer(api, std::string(kTokenizerName).c_str(), nullptr, &tokenizer,
                                nullptr);

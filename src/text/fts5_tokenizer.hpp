@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-struct sqlite3;
+struct fts5_api;
 
 namespace qabot::text {
 
@@ -29,9 +29,9 @@ std::string title_term(std::string_view term);
 // query, which FTS5 allows on every string of a phrase (`"a" + "b" *`).
 std::string pre_analyzed_string(std::string_view term);
 
-// Registers the "qabot" tokenizer on this connection (FTS5 tokenizers are per connection), for
-// `CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot')`. The tokenizer takes no arguments.
-// Returns an SQLite result code.
-int register_fts5_tokenizer(sqlite3* db);
+// Registers the "qabot" tokenizer through a connection's FTS5 API (sqlite::fts5_of; tokenizers are
+// per connection), for `CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot')`. The tokenizer
+// takes no arguments. `api` must not be null. Returns an SQLite result code.
+int register_fts5_tokenizer(fts5_api* api);
 
 }  // namespace qabot::text

@@ -15,12 +15,14 @@
 #include "retrieval/query_builder.hpp"
 #include "retrieval/synonym_index.hpp"
 #include "retrieval/synonyms.hpp"
-#include "store/database.hpp"
+#include "sqlite/database.hpp"
+#include "store/open_index.hpp"
 #include "store/rank_function.hpp"
 #include "store/schema.hpp"
 
 using qabot::fuzz::require;
 namespace retrieval = qabot::retrieval;
+namespace sqlite = qabot::sqlite;
 namespace store = qabot::store;
 
 namespace {
@@ -30,9 +32,9 @@ struct World {
   retrieval::Synonyms rules = load_rules();
   retrieval::SynonymIndex synonyms{rules, analyzer};
   retrieval::QueryBuilder builder{analyzer, synonyms};
-  store::Database db{":memory:", store::Database::Mode::ReadWriteCreate};
-  store::Statement replace_row;
-  store::Statement rank;
+  sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
+  sqlite::Statement replace_row;
+  sqlite::Statement rank;
 
   World() {
     db.exec(

@@ -1,5 +1,5 @@
 # Per-user state: the SQLite engine on temporary files.
-qabot_add_test(sqlite_state_store_test unit SOURCES state/sqlite_state_store_test.cpp LIBS qabot_state qabot_store)
+qabot_add_test(sqlite_state_store_test unit SOURCES state/sqlite_state_store_test.cpp LIBS qabot_state qabot_sqlite)
 # StateStore engines against a throwaway PostgreSQL (tests/support/pg_temp.sh starts and stops it,
 # also when a test fails). One CTest entry per executable, not per TEST: each entry starts its own
 # server, and two seconds of initdb per TEST would dominate the run.

@@ -3,6 +3,6 @@
 qabot_add_test(analyzer_test unit SOURCES text/analyzer_test.cpp LIBS qabot_text)
 qabot_add_test(fts5_tokenizer_test unit
   SOURCES text/fts5_tokenizer_test.cpp
-  LIBS qabot_text PkgConfig::SQLITE3)
+  LIBS qabot_text qabot_sqlite PkgConfig::SQLITE3)
 qabot_add_test(utf8_test unit SOURCES text/utf8_test.cpp LIBS qabot_text)
 add_custom_target(qabot_text_tests DEPENDS analyzer_test fts5_tokenizer_test utf8_test)

@@ -8,7 +8,8 @@
 #include <string>
 #include <variant>
 
-#include "store/database.hpp"
+#include "sqlite/database.hpp"
+#include "store/open_index.hpp"
 #include "store/rank_function.hpp"
 #include "text/fts5_tokenizer.hpp"
 
@@ -37,7 +38,7 @@ int concept_with(const retrieval::Query& q, const retrieval::Phrase& phrase) {
 
 // The rows of table `t` that `e` matches, as qabot_rank ranks them with every concept weighted 1.
 // With `phrase_weights` false, every alternative counts fully (as before broader alternatives).
-auto ranked(const store::Database& db, const retrieval::Query& q, const QueryBuilder::Expression& e,
+auto ranked(const sqlite::Database& db, const retrieval::Query& q, const QueryBuilder::Expression& e,
             bool phrase_weights = true) {
   store::RankCollector collector;
   collector.params.concept_weights.assign(q.concepts.size(), 1.0);
@@ -53,7 +54,7 @@ auto ranked(const store::Database& db, const retrieval::Query& q, const QueryBui
 // Runs the expression against a real FTS5 table with the qabot tokenizer: it must never be a
 // syntax error, whatever the user typed.
 void expect_valid_fts5(const std::string& match) {
-  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
   db.exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot'); INSERT INTO t VALUES ('BN 有什么作用 NEAR AND');");
   auto s = db.prepare("SELECT count(*) FROM t WHERE t MATCH ?1");
   s.bind(1, match);
@@ -164,7 +165,7 @@ TEST(QueryBuilderTest, ABroaderAlternativeCountsLessThanTheConceptItself) {
   EXPECT_TRUE(std::any_of(e.phrase_weight.begin(), e.phrase_weight.end(), [](double w) { return w < 1.0; }));
   EXPECT_EQ(*std::max_element(e.phrase_weight.begin(), e.phrase_weight.end()), 1.0);
 
-  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
   db.exec("CREATE VIRTUAL TABLE t USING fts5(q, a, c, tokenize='qabot');"
           "INSERT INTO t(rowid, q, a, c) VALUES (1, 'pooling的作用', '', '');"
           "INSERT INTO t(rowid, q, a, c) VALUES (2, 'max pooling为什么更常用', '', '');");
@@ -206,7 +207,7 @@ TEST(QueryBuilderTest, CommonConceptsAreFoundThroughTitleTwins) {
   ASSERT_TRUE(e.titles_only);
   EXPECT_NE(e.match.find(QueryBuilder::quote(text::title_term("bn"))), std::string::npos) << e.match;
 
-  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
   db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot')");
   auto insert = db.prepare("INSERT INTO t(rowid, question, answer, category) VALUES (?1, CAST(X'FF' AS TEXT) || ?2, ?3, '')");
   insert.bind(1, std::int64_t{1}).bind(2, "BN有什么作用").bind(3, "加速训练");
@@ -236,7 +237,7 @@ TEST(QueryBuilderTest, RowsAreFoundThroughTheRarestConceptsWithinABudget) {
     }
   ASSERT_TRUE(dropout && overfitting);
 
-  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
   db.exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot');"
           "INSERT INTO t(rowid, x) VALUES (1, 'dropout 过拟合'), (2, 'dropout only'), (3, '过拟合 only'),"
           " (4, CAST(X'FF' AS TEXT) || 'dropout, the title');");
@@ -274,7 +275,7 @@ TEST(QueryBuilderTest, AConceptInVeryManyRowsScoresOnlyThroughTitles) {
   q.concepts[static_cast<std::size_t>(dropout)].rows = 40;
   common.common = true;
 
-  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
   db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
           "INSERT INTO t(rowid, question, answer, category) VALUES"
           " (1, CAST(X'FF' AS TEXT) || 'dropout 怎么用', '可以缓解过拟合', ''),"
@@ -310,7 +311,7 @@ TEST(QueryBuilderTest, TitlesHoldingEveryCommonConceptRepeatOnlyTheRarestInTheSc
   const auto& rarest = q.concepts[static_cast<std::size_t>(dropout)].alternatives;
   EXPECT_EQ(std::count(e.phrase_concept.begin(), e.phrase_concept.end(), -1), static_cast<long>(rarest.size())) << e.match;
 
-  store::Database db(":memory:", store::Database::Mode::ReadWriteCreate);
+  sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
   db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
           "INSERT INTO t(rowid, question, answer, category) VALUES"
           " (1, CAST(X'FF' AS TEXT) || 'dropout 与过拟合', '随机丢弃', ''),"

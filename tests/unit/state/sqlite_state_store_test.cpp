@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "store/database.hpp"
+#include "sqlite/database.hpp"
 #include "support/temp_dir.hpp"
 
 namespace qabot::state {
@@ -103,12 +103,12 @@ TEST(SqliteStateStoreTest, RefusesNewerSchemaAndForeignFiles) {
   TempDir dir;
   { SqliteStateStore store(dir / "newer.db"); }
   {
-    store::Database db(dir / "newer.db", store::Database::Mode::ReadWriteCreate);
+    sqlite::Database db(dir / "newer.db", sqlite::Database::Mode::ReadWriteCreate);
     db.exec("PRAGMA user_version = " + std::to_string(kStateSchemaVersion + 1));
   }
   EXPECT_THROW(SqliteStateStore(dir / "newer.db"), StateError);
   {
-    store::Database db(dir / "other.db", store::Database::Mode::ReadWriteCreate);
+    sqlite::Database db(dir / "other.db", sqlite::Database::Mode::ReadWriteCreate);
     db.exec("CREATE TABLE invoices (id INTEGER)");
   }
   EXPECT_THROW(SqliteStateStore(dir / "other.db"), StateError);
@@ -126,7 +126,7 @@ TEST(SqliteStateStoreTest, OldChannelNamesInTheGapsLogAreMigrated) {
     store.record_gaps(old);
   }
   {
-    store::Database db(dir / "state.db", store::Database::Mode::ReadWriteCreate);
+    sqlite::Database db(dir / "state.db", sqlite::Database::Mode::ReadWriteCreate);
     db.exec("PRAGMA user_version = 1");  // as the older build left it
   }
   SqliteStateStore again(dir / "state.db");

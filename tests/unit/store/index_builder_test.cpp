@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "store/database.hpp"
+#include "sqlite/database.hpp"
 #include "store/question_bank.hpp"
 #include "support/temp_dir.hpp"
 #include "text/fts5_tokenizer.hpp"
@@ -217,7 +217,7 @@ TEST(IndexBuilderTest, WrongSchemaVersionIsAClearError) {
   dir.write("notes/a.md", kNotes);
   store::IndexBuilder(dir / "q.db").build({dir / "notes"});
   {
-    store::Database db(dir / "q.db", store::Database::Mode::ReadWriteCreate);
+    sqlite::Database db(dir / "q.db", sqlite::Database::Mode::ReadWriteCreate);
     db.exec("PRAGMA user_version = 99");
   }
   try {

@@ -5,7 +5,8 @@
 #include <map>
 #include <string>
 
-#include "store/database.hpp"
+#include "sqlite/database.hpp"
+#include "store/open_index.hpp"
 
 using namespace qabot;
 
@@ -14,7 +15,7 @@ namespace {
 // A three-column FTS5 table like questions_fts, with rows of different lengths, scored for one
 // concept ("dropout") through qabot_rank.
 struct Table {
-  store::Database db{":memory:", store::Database::Mode::ReadWriteCreate};
+  sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
   Table() {
     db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
             "INSERT INTO t(rowid, question, answer, category) VALUES"

@@ -11,29 +11,20 @@
 #include <utility>
 #include <vector>
 
+#include "sqlite/database.hpp"
+#include "sqlite/fts5.hpp"
+
 namespace qabot::text {
 namespace {
-
-fts5_api* fts5_api_of(sqlite3* db) {
-  fts5_api* api = nullptr;
-  sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &statement, nullptr) != SQLITE_OK)
-    return nullptr;
-  sqlite3_bind_pointer(statement, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
-  sqlite3_step(statement);
-  sqlite3_finalize(statement);
-  return api;
-}
 
 class Fts5TokenizerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(sqlite3_open(":memory:", &db_), SQLITE_OK);
-    ASSERT_EQ(register_fts5_tokenizer(db_), SQLITE_OK);
+    api_ = sqlite::fts5_of(database_);
+    ASSERT_NE(api_, nullptr);
+    ASSERT_EQ(register_fts5_tokenizer(api_), SQLITE_OK);
     ASSERT_EQ(exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot')"), SQLITE_OK);
   }
-
-  void TearDown() override { sqlite3_close(db_); }
 
   int exec(const std::string& sql) {
     char* error = nullptr;
@@ -83,7 +74,9 @@ class Fts5TokenizerTest : public ::testing::Test {
     return result;
   }
 
-  sqlite3* db_ = nullptr;
+  sqlite::Database database_{":memory:", sqlite::Database::Mode::ReadWriteCreate};
+  sqlite3* db_ = database_.handle();  // the raw connection: these tests drive SQLite's C API
+  fts5_api* api_ = nullptr;
 };
 
 using Ids = std::vector<std::int64_t>;
@@ -222,10 +215,9 @@ class Fts5TokenizerContractTest : public Fts5TokenizerTest {
  protected:
   void SetUp() override {
     Fts5TokenizerTest::SetUp();
-    fts5_api* api = fts5_api_of(db_);
-    ASSERT_NE(api, nullptr);
+    if (HasFatalFailure()) return;
     void* user_data = nullptr;
-    ASSERT_EQ(api->xFindTokenizer(api, "qabot", &user_data, &methods_), SQLITE_OK);
+    ASSERT_EQ(api_->xFindTokenizer(api_, "qabot", &user_data, &methods_), SQLITE_OK);
     ASSERT_EQ(methods_.xCreate(user_data, nullptr, 0, &tokenizer_), SQLITE_OK);
   }
 
