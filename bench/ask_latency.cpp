@@ -28,7 +28,8 @@ std::vector<std::string> load_queries(const std::string& path) {
 }
 
 void BM_Ask(benchmark::State& state) {
-  qabot::answer::Answerer answerer(g_db, qabot::retrieval::GlossarySources{.builtin = g_synonyms.empty(), .user_file = g_synonyms});
+  qabot::answer::Answerer answerer(
+      g_db, qabot::retrieval::GlossarySources{.builtin = g_synonyms.empty(), .user_file = g_synonyms});
   const auto queries = load_queries(g_queries);
   if (queries.empty()) {
     state.SkipWithError("no queries");

@@ -19,6 +19,8 @@
 
 namespace {
 
+// A table laid out by hand:
+// clang-format off
 const std::vector<std::string> kTopics = {
     "过拟合", "欠拟合", "梯度消失", "梯度爆炸", "批归一化", "BN", "LayerNorm", "dropout", "正则化", "L1正则", "L2正则",
     "激活函数", "ReLU", "Sigmoid", "tanh", "GELU", "softmax", "交叉熵", "损失函数", "focal loss", "学习率", "Adam",
@@ -35,17 +37,31 @@ const std::vector<std::string> kTopics = {
     "weight decay", "label smoothing", "mixup", "cosine annealing", "warmup", "gradient clipping", "batch norm",
     "group norm", "depthwise卷积", "1x1卷积", "空洞卷积", "转置卷积", "上采样", "下采样", "特征金字塔", "FPN",
     "位置编码", "多头注意力", "掩码", "beam search", "teacher forcing", "perplexity", "BLEU", "tokenizer", "BPE"};
+// clang-format on
 
-const std::vector<std::string> kTemplates = {
-    "{}有什么作用", "{}的原理是什么", "如何理解{}", "{}和{}的区别", "为什么要使用{}", "{}的优缺点", "{}怎么实现",
-    "介绍一下{}", "{}解决了什么问题", "What is {}?", "Explain {} and when to use it", "How does {} work?",
-    "{} vs {}: which is better?", "{}在什么场景下使用", "{}的计算过程", "讲讲{}与{}的联系"};
+const std::vector<std::string> kTemplates = {"{}有什么作用",
+                                             "{}的原理是什么",
+                                             "如何理解{}",
+                                             "{}和{}的区别",
+                                             "为什么要使用{}",
+                                             "{}的优缺点",
+                                             "{}怎么实现",
+                                             "介绍一下{}",
+                                             "{}解决了什么问题",
+                                             "What is {}?",
+                                             "Explain {} and when to use it",
+                                             "How does {} work?",
+                                             "{} vs {}: which is better?",
+                                             "{}在什么场景下使用",
+                                             "{}的计算过程",
+                                             "讲讲{}与{}的联系"};
 
 const std::vector<std::string> kFiller = {
-    "可以", "通过", "使得", "模型", "训练", "数据", "参数", "计算", "网络", "输入", "输出", "特征", "结果", "方法",
-    "问题", "效果", "提升", "降低", "增加", "减少", "因为", "所以", "但是", "同时", "其中", "主要", "一般", "需要",
-    "the", "model", "training", "data", "which", "can", "reduce", "improve", "layer", "output", "input", "when",
-    "because", "each", "value", "function", "parameter", "gradient", "loss", "weights", "faster", "memory"};
+    "可以",     "通过", "使得",  "模型",     "训练",      "数据",     "参数",  "计算",    "网络",   "输入",
+    "输出",     "特征", "结果",  "方法",     "问题",      "效果",     "提升",  "降低",    "增加",   "减少",
+    "因为",     "所以", "但是",  "同时",     "其中",      "主要",     "一般",  "需要",    "the",    "model",
+    "training", "data", "which", "can",      "reduce",    "improve",  "layer", "output",  "input",  "when",
+    "because",  "each", "value", "function", "parameter", "gradient", "loss",  "weights", "faster", "memory"};
 
 class Zipf {
  public:
@@ -78,8 +94,8 @@ std::vector<std::string> make_topics(std::size_t questions, std::uint64_t seed) 
                               "失", "梯", "度", "优", "器", "特", "征", "融", "合", "检", "测", "分", "割", "对", "齐",
                               "蒸", "馏", "量", "剪", "枝", "采", "样", "增", "强", "预", "训", "练", "微", "调", "词",
                               "向", "嵌", "入", "门", "控", "循", "环", "图", "谱", "聚", "类", "回", "归", "树", "林"};
-  static const char* syl[] = {"ka", "ro", "mi", "net", "tra", "lex", "vo", "zen", "dia", "qua", "bo", "sig", "ten",
-                              "flo", "gra", "pix", "nor", "mal", "ati", "con", "dec", "res", "den", "ser"};
+  static const char* syl[] = {"ka",  "ro",  "mi",  "net", "tra", "lex", "vo",  "zen", "dia", "qua", "bo",  "sig",
+                              "ten", "flo", "gra", "pix", "nor", "mal", "ati", "con", "dec", "res", "den", "ser"};
   std::mt19937_64 rng(seed ^ 0x5eed);
   std::vector<std::string> topics = kTopics;
   const std::size_t want = std::max(topics.size(), questions / 5);

@@ -164,8 +164,8 @@ void raise_fd_limit(std::size_t needed) {
   }
   getrlimit(RLIMIT_NOFILE, &rl);
   if (rl.rlim_cur < needed + 16) {
-    std::cerr << "warning: RLIMIT_NOFILE is " << rl.rlim_cur << " (hard " << rl.rlim_max << "), below the "
-              << needed << " connections asked for\n";
+    std::cerr << "warning: RLIMIT_NOFILE is " << rl.rlim_cur << " (hard " << rl.rlim_max << "), below the " << needed
+              << " connections asked for\n";
   }
 }
 
@@ -175,7 +175,7 @@ struct Run {
   tcp::endpoint endpoint;
   std::vector<std::string> frames;  // one ask frame per query, without the id (see Connection::make_ask)
   Clock::time_point origin = Clock::now();
-  std::int64_t warm_ns = 0;                                           // samples count from here
+  std::int64_t warm_ns = 0;                                                     // samples count from here
   std::atomic<std::int64_t> stop_ns{std::numeric_limits<std::int64_t>::max()};  // completions count until here
   std::atomic<bool> stop_sending{false};
   std::atomic<std::uint64_t> sent{0};
@@ -211,7 +211,11 @@ struct Stats {
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(net::io_context& ioc, Run& run, std::size_t index)
-      : run_(run), index_(index), strand_(net::make_strand(ioc)), ws_(std::make_unique<Stream>(strand_)), timer_(strand_) {
+      : run_(run),
+        index_(index),
+        strand_(net::make_strand(ioc)),
+        ws_(std::make_unique<Stream>(strand_)),
+        timer_(strand_) {
     // Connections start evenly spread over the queries, so a file of N distinct queries is asked N
     // times before any repeats (bench/soak.sh's never-repeating stream), whatever the connection count.
     const std::size_t n = std::max<std::size_t>(1, run_.frames.size());
@@ -424,7 +428,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     timer_.cancel();
     run_.outstanding -= static_cast<std::int64_t>(pending_.size());
     pending_.clear();
-    const bool expected = run_.stop_sending && (ec == net::error::operation_aborted || ec == net::error::bad_descriptor);
+    const bool expected =
+        run_.stop_sending && (ec == net::error::operation_aborted || ec == net::error::bad_descriptor);
     if (!expected) {
       ++stats_.errors[ec ? what + ": " + ec.message() : what];
       if (!hello_seen_) {
@@ -482,7 +487,9 @@ Summary summarize(std::vector<std::uint32_t>& v) {
   s.n = v.size();
   if (v.empty()) return s;
   std::sort(v.begin(), v.end());
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))]; };
+  auto at = [&](double q) {
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
+  };
   s.p50 = at(0.50);
   s.p90 = at(0.90);
   s.p99 = at(0.99);
@@ -512,8 +519,8 @@ std::vector<std::string> load_frames(const Options& opt) {
   frames.reserve(queries.size());
   const std::string pad = opt.pad ? R"(,"pad":")" + std::string(opt.pad, 'x') + '"' : "";
   for (const auto& q : queries) {
-    frames.push_back(R"(,"text":")" + json_escape(q) + R"(","top_k":)" + std::to_string(opt.top_k) +
-                     R"(,"stream":)" + (opt.stream ? "true" : "false") + pad + "}");
+    frames.push_back(R"(,"text":")" + json_escape(q) + R"(","top_k":)" + std::to_string(opt.top_k) + R"(,"stream":)" +
+                     (opt.stream ? "true" : "false") + pad + "}");
   }
   return frames;
 }
@@ -562,13 +569,15 @@ int run_startup(const Options& opt, const tcp::endpoint& endpoint) {
   waitpid(pid, &status, 0);
   if (ready_ms < 0) throw std::runtime_error("the server did not answer /healthz in time");
   if (opt.json) {
-    std::cout << nlohmann::json{{"mode", "startup"}, {"ready_ms", ready_ms}, {"healthz", body},
+    std::cout << nlohmann::json{{"mode", "startup"},
+                                {"ready_ms", ready_ms},
+                                {"healthz", body},
                                 {"server_rss_kb", sample ? sample->rss_kb : 0}}
                      .dump()
               << "\n";
   } else {
-    std::printf("start-up to /healthz 200: %.1f ms (server RSS %ld KB)  %s\n", ready_ms,
-                sample ? sample->rss_kb : 0, body.c_str());
+    std::printf("start-up to /healthz 200: %.1f ms (server RSS %ld KB)  %s\n", ready_ms, sample ? sample->rss_kb : 0,
+                body.c_str());
   }
   return 0;
 }
@@ -618,7 +627,8 @@ int main(int argc, char** argv) {
     }
     if (opt.startup) return run_startup(opt, endpoint);
     if (opt.duration <= 0 && opt.count == 0 && !opt.idle) throw std::runtime_error("give --duration or --count");
-    if (opt.connections == 0 || opt.concurrency == 0) throw std::runtime_error("connections and concurrency must be > 0");
+    if (opt.connections == 0 || opt.concurrency == 0)
+      throw std::runtime_error("connections and concurrency must be > 0");
     raise_fd_limit(opt.connections);
     std::signal(SIGPIPE, SIG_IGN);
 
@@ -658,13 +668,18 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let the server settle
       const auto loaded = sample_process(opt.server_pid);
       std::this_thread::sleep_for(std::chrono::duration<double>(std::max(0.0, opt.duration)));
-      out = {{"mode", "idle"}, {"connections", opt.connections}, {"connected", run.ready.load()},
-             {"failed", run.failed.load()}, {"connect_s", connect_s}, {"loadgen_rss_kb", self_rss_kb()}};
+      out = {{"mode", "idle"},
+             {"connections", opt.connections},
+             {"connected", run.ready.load()},
+             {"failed", run.failed.load()},
+             {"connect_s", connect_s},
+             {"loadgen_rss_kb", self_rss_kb()}};
       if (server_base && loaded) {
         out["server_rss_base_kb"] = server_base->rss_kb;
         out["server_rss_loaded_kb"] = loaded->rss_kb;
         out["server_kb_per_connection"] =
-            run.ready ? static_cast<double>(loaded->rss_kb - server_base->rss_kb) / static_cast<double>(run.ready) : 0.0;
+            run.ready ? static_cast<double>(loaded->rss_kb - server_base->rss_kb) / static_cast<double>(run.ready)
+                      : 0.0;
       }
     } else {
       // Load: start every connection together; the window opens after the warm-up.
@@ -747,8 +762,8 @@ int main(int argc, char** argv) {
     if (opt.json) {
       std::cout << out.dump() << "\n";
     } else if (opt.idle) {
-      std::printf("idle: %zu/%zu connections open (%zu failed) in %.2f s; loadgen RSS %ld KB\n",
-                  run.ready.load(), opt.connections, run.failed.load(), connect_s, self_rss_kb());
+      std::printf("idle: %zu/%zu connections open (%zu failed) in %.2f s; loadgen RSS %ld KB\n", run.ready.load(),
+                  opt.connections, run.failed.load(), connect_s, self_rss_kb());
       if (out.contains("server_rss_base_kb")) {
         std::printf("server RSS: base %ld KB, loaded %ld KB, %.1f KB per connection\n",
                     out["server_rss_base_kb"].get<long>(), out["server_rss_loaded_kb"].get<long>(),
@@ -772,7 +787,8 @@ int main(int argc, char** argv) {
         std::printf("  cpu: server %.2f s, loadgen %.2f s over the window\n", out["server_cpu_s"].get<double>(),
                     out["loadgen_cpu_s"].get<double>());
       }
-      for (auto& [k, v] : out["errors"].items()) std::printf("  error %s: %llu\n", k.c_str(), static_cast<unsigned long long>(v.get<std::uint64_t>()));
+      for (auto& [k, v] : out["errors"].items())
+        std::printf("  error %s: %llu\n", k.c_str(), static_cast<unsigned long long>(v.get<std::uint64_t>()));
     }
     return run.ready == 0 ? 1 : 0;
   } catch (const std::exception& e) {

@@ -148,9 +148,11 @@ nlohmann::json Answerer::questions_by_category() const {
   for (const auto& q : impl_->bank.all()) {
     auto [it, fresh] = index.emplace(q.category, categories.size());
     if (fresh) categories.push_back({{"category", q.category}, {"questions", nlohmann::json::array()}});
-    categories[it->second]["questions"].push_back(
-        {{"id", q.id}, {"question", q.question}, {"heading", q.heading}, {"source", q.source + ":" + std::to_string(q.line)},
-         {"answered", !q.answer.empty()}});
+    categories[it->second]["questions"].push_back({{"id", q.id},
+                                                   {"question", q.question},
+                                                   {"heading", q.heading},
+                                                   {"source", q.source + ":" + std::to_string(q.line)},
+                                                   {"answered", !q.answer.empty()}});
   }
   return {{"questions", impl_->bank.question_count()}, {"categories", std::move(categories)}};
 }
@@ -196,7 +198,8 @@ void escape_raw_html(cmark_node* root) {
   for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
     cmark_node* node = cmark_iter_get_node(it);
     const auto type = cmark_node_get_type(node);
-    if (ev == CMARK_EVENT_ENTER && (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE)) raw.push_back(node);
+    if (ev == CMARK_EVENT_ENTER && (type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE))
+      raw.push_back(node);
   }
   cmark_iter_free(it);
   for (cmark_node* node : raw) {

@@ -42,10 +42,10 @@ class Answerer {
   // the earlier ones, and is remembered in it (retrieval::Retriever::search).
   Answer ask(std::string_view text, int top_k, retrieval::Conversation* conversation = nullptr);
   std::int64_t question_count() const;
-  std::string explain(std::string_view text);  // how the query was understood (debugging aid)
-  nlohmann::json questions_by_category() const;  // for GET /api/questions
+  std::string explain(std::string_view text);          // how the query was understood (debugging aid)
+  nlohmann::json questions_by_category() const;        // for GET /api/questions
   std::optional<std::string> coverage_report() const;  // for GET /api/report (JSON text)
-  store::NoteFiles note_files() const;  // the images GET /notes/… may serve (read from the index)
+  store::NoteFiles note_files() const;                 // the images GET /notes/… may serve (read from the index)
 
  private:
   struct Impl;

@@ -11,7 +11,8 @@ namespace qabot::answer {
 Highlighter::Highlighter(const text::Analyzer& analyzer, const std::vector<std::string>& terms)
     : analyzer_(analyzer),
       terms_(terms.begin(), terms.end()),
-      single_characters_(std::any_of(terms.begin(), terms.end(), [](const std::string& t) { return text::is_cjk_character(t); })) {}
+      single_characters_(
+          std::any_of(terms.begin(), terms.end(), [](const std::string& t) { return text::is_cjk_character(t); })) {}
 
 std::vector<std::pair<int, int>> Highlighter::spans(std::string_view text) const {
   std::vector<std::pair<int, int>> out;
@@ -36,8 +37,7 @@ std::vector<std::pair<int, int>> Highlighter::spans(std::string_view text) const
   for (const auto& s : out) {
     if (!merged.empty() && s.first <= merged.back().second)
       merged.back().second = std::max(merged.back().second, s.second);
-    else
-      merged.push_back(s);
+    else merged.push_back(s);
   }
   return merged;
 }

@@ -16,15 +16,15 @@ struct cmark_node;
 namespace qabot::answer {
 
 class ImageLinker {
-public:
+ public:
   // `source`: the note the markdown comes from, as the bank names it
   // ("notes/ml/cnn.md"; a trailing ":line" is ignored).
   explicit ImageLinker(std::string_view source);
 
-  void apply(cmark_node *document) const;
+  void apply(cmark_node* document) const;
 
-private:
+ private:
   std::string source_;
 };
 
-} // namespace qabot::answer
+}  // namespace qabot::answer

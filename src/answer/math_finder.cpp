@@ -6,7 +6,7 @@
 namespace qabot::answer {
 namespace {
 
-constexpr std::size_t kMinFenceLength = 3;  // CommonMark: ``` or ~~~, at least three
+constexpr std::size_t kMinFenceLength = 3;            // CommonMark: ``` or ~~~, at least three
 constexpr std::string_view kContainerChars = " \t>";  // what may stand before a block inside a blockquote
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -85,7 +85,8 @@ std::optional<MathSpan> span_of(std::string_view s, std::size_t start, std::size
 // `$$…$$` or pandoc's `$…$` at `i` (s[i] == '$').
 std::optional<MathSpan> dollar_math(std::string_view s, std::size_t i) {
   if (i + 1 < s.size() && s[i + 1] == '$') {
-    const auto closer = find_closer(s, i + 2, [&](std::size_t j) { return s[j] == '$' && j + 1 < s.size() && s[j + 1] == '$'; });
+    const auto closer =
+        find_closer(s, i + 2, [&](std::size_t j) { return s[j] == '$' && j + 1 < s.size() && s[j + 1] == '$'; });
     return span_of(s, i, 2, closer, 2, true);
   }
   if (i + 1 >= s.size() || is_space(s[i + 1])) return std::nullopt;
@@ -100,7 +101,8 @@ std::optional<MathSpan> bracket_math(std::string_view s, std::size_t i) {
   if (i + 1 >= s.size() || (s[i + 1] != '(' && s[i + 1] != '[')) return std::nullopt;
   const bool display = s[i + 1] == '[';
   const char close = display ? ']' : ')';
-  const auto closer = find_closer(s, i + 2, [&](std::size_t j) { return s[j] == '\\' && j + 1 < s.size() && s[j + 1] == close; });
+  const auto closer =
+      find_closer(s, i + 2, [&](std::size_t j) { return s[j] == '\\' && j + 1 < s.size() && s[j + 1] == close; });
   return span_of(s, i, 2, closer, 2, display);
 }
 
@@ -226,7 +228,8 @@ std::string math_as_code(std::string_view markdown) {
     std::string tex = MathFinder::tex(markdown, span);
     const std::string_view prefix = line_prefix(markdown, span.start);
     const std::size_t line_end = markdown.find('\n', span.end);
-    const std::string_view after = markdown.substr(span.end, line_end == std::string_view::npos ? std::string_view::npos : line_end - span.end);
+    const std::string_view after =
+        markdown.substr(span.end, line_end == std::string_view::npos ? std::string_view::npos : line_end - span.end);
     if (span.display && only_container_chars(prefix) && trim(after).empty()) {
       out += "```tex\n";
       for (std::size_t b = 0; b <= tex.size();) {

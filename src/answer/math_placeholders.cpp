@@ -16,7 +16,11 @@ std::string escape_html(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (char c : s) {
-    const std::string_view entity = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : "";
+    const std::string_view entity = c == '&'   ? "&amp;"
+                                    : c == '<' ? "&lt;"
+                                    : c == '>' ? "&gt;"
+                                    : c == '"' ? "&quot;"
+                                               : "";
     if (entity.empty()) out += c;
     else out += entity;
   }
@@ -99,8 +103,8 @@ void MathPlaceholders::restore_outside_text(cmark_node* document) const {
   if (spans_.empty()) return;
   for (cmark_node* node : all_nodes(document)) {
     const auto type = cmark_node_get_type(node);
-    const bool code_or_html = type == CMARK_NODE_CODE || type == CMARK_NODE_CODE_BLOCK || type == CMARK_NODE_HTML_BLOCK ||
-                              type == CMARK_NODE_HTML_INLINE;
+    const bool code_or_html = type == CMARK_NODE_CODE || type == CMARK_NODE_CODE_BLOCK ||
+                              type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE;
     // An image's text is its alt attribute: plain text only.
     if (code_or_html || (type == CMARK_NODE_TEXT && inside_image(node))) {
       if (holds_placeholder(cmark_node_get_literal(node)))
@@ -109,7 +113,8 @@ void MathPlaceholders::restore_outside_text(cmark_node* document) const {
     if (type == CMARK_NODE_CODE_BLOCK && holds_placeholder(cmark_node_get_fence_info(node)))
       cmark_node_set_fence_info(node, restore(cmark_node_get_fence_info(node)).c_str());
     if (type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE) {
-      if (holds_placeholder(cmark_node_get_url(node))) cmark_node_set_url(node, restore(cmark_node_get_url(node)).c_str());
+      if (holds_placeholder(cmark_node_get_url(node)))
+        cmark_node_set_url(node, restore(cmark_node_get_url(node)).c_str());
       if (holds_placeholder(cmark_node_get_title(node)))
         cmark_node_set_title(node, restore(cmark_node_get_title(node)).c_str());
     }
@@ -140,7 +145,8 @@ void MathPlaceholders::split_text_node(cmark_node* node) const {
       cmark_node_get_type(parent) == CMARK_NODE_PARAGRAPH && cmark_node_first_child(parent) == node &&
       cmark_node_last_child(parent) == node) {
     cmark_node* block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-    cmark_node_set_on_enter(block, ("<div class=\"math math-display\">" + escape_html(tex(*pieces[0].math)) + "</div>").c_str());
+    cmark_node_set_on_enter(
+        block, ("<div class=\"math math-display\">" + escape_html(tex(*pieces[0].math)) + "</div>").c_str());
     if (cmark_node_replace(parent, block)) {
       cmark_node_free(parent);
       return;

@@ -70,8 +70,9 @@ void add_ask_command(CLI::App& app) {
   cmd->add_option("-k,--top-k", options->top_k, "Hits to return")->check(CLI::Range(1, 50))->capture_default_str();
   cmd->add_flag("--json", options->json, "One JSON object per line");
   cmd->add_flag("--explain", options->explain, "Also print how each query was understood (to stderr)");
-  cmd->add_flag("--conversation", options->conversation,
-                "Read stdin lines as the turns of one conversation (follow-ups resolved); a blank line starts a new one");
+  cmd->add_flag(
+      "--conversation", options->conversation,
+      "Read stdin lines as the turns of one conversation (follow-ups resolved); a blank line starts a new one");
   cmd->callback([options, cmd] {
     // A conversation is answered as the server answers one (follow-ups resolved, the next turn kept):
     // through the same AskService, over the same engine. The index is opened once for answering;

@@ -82,8 +82,7 @@ void print_quiz_question(const json& msg) {
 }
 
 void print_quiz_result(const json& msg) {
-  std::printf("%s: score %.0f%%\n", msg.value("passed", false) ? "Passed" : "Not yet",
-              100 * msg.value("score", 0.0));
+  std::printf("%s: score %.0f%%\n", msg.value("passed", false) ? "Passed" : "Not yet", 100 * msg.value("score", 0.0));
   auto print_points = [&](const char* field, const char* mark) {
     for (const auto& p : msg.value(field, json::array())) {
       if (p.is_string()) std::printf("  %s %s\n", mark, p.get_ref<const std::string&>().c_str());
@@ -195,8 +194,8 @@ void converse(Socket& ws, const std::string& url) {
   if (hello.value("type", "") != "hello") throw std::runtime_error("unexpected first message from the server");
   const bool interactive = ::isatty(STDIN_FILENO) != 0;
   if (interactive) {
-    std::printf("connected to %s: %lld questions. Ask away (\"quiz me\" starts a quiz); Ctrl-D quits.\n",
-                url.c_str(), static_cast<long long>(hello.value("questions", 0)));
+    std::printf("connected to %s: %lld questions. Ask away (\"quiz me\" starts a quiz); Ctrl-D quits.\n", url.c_str(),
+                static_cast<long long>(hello.value("questions", 0)));
   }
   std::string line;
   int n = 0;

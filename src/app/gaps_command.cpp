@@ -56,7 +56,7 @@ std::string local_time(std::int64_t t) {
   return buf;
 }
 
-int run_gaps(const GapsOptions &o) {
+int run_gaps(const GapsOptions& o) {
   const std::string spec = o.state.empty() ? default_state_spec(o.db) : o.state;
   // Reading the report must not create a state file where none was ever written.
   if (!spec.starts_with("postgres://") && !spec.starts_with("postgresql://")) {
@@ -84,8 +84,9 @@ int run_gaps(const GapsOptions &o) {
   // may have grown since the gap was logged.
   std::unique_ptr<answer::Answerer> answerer;
   std::error_code ec;
-  if (std::filesystem::exists(o.db, ec)) answerer = std::make_unique<answer::Answerer>(o.db, retrieval::GlossarySources{});
-  for (auto &g : groups) {
+  if (std::filesystem::exists(o.db, ec))
+    answerer = std::make_unique<answer::Answerer>(o.db, retrieval::GlossarySources{});
+  for (auto& g : groups) {
     if (!answerer) continue;
     const auto result = answerer->search(g.representative, 1);
     if (!result.hits.empty()) {
@@ -96,7 +97,7 @@ int run_gaps(const GapsOptions &o) {
 
   if (o.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto &g : groups) {
+    for (const auto& g : groups) {
       out.push_back({{"representative", g.representative},
                      {"count", g.count},
                      {"last_seen", g.last_seen},
@@ -113,21 +114,21 @@ int run_gaps(const GapsOptions &o) {
   }
   std::cout << gaps.size() << " unanswered question" << (gaps.size() == 1 ? "" : "s") << " in " << groups.size()
             << " group" << (groups.size() == 1 ? "" : "s") << " (most asked first):\n\n";
-  for (const auto &g : groups) {
+  for (const auto& g : groups) {
     std::cout << "  " << g.count << "x  " << printable(g.representative) << "\n";
     std::cout << "      last asked " << local_time(g.last_seen);
     if (!g.closest.empty()) std::cout << "; closest note: " << printable(g.closest);
     std::cout << "\n";
-    for (const auto &e : g.examples) std::cout << "      also: " << printable(e) << "\n";
+    for (const auto& e : g.examples) std::cout << "      also: " << printable(e) << "\n";
   }
   return 0;
 }
 
 }  // namespace
 
-void add_gaps_command(CLI::App &app) {
+void add_gaps_command(CLI::App& app) {
   auto options = std::make_shared<GapsOptions>();
-  auto *cmd = app.add_subcommand("gaps", "List questions the notes did not answer (the local gaps log), grouped");
+  auto* cmd = app.add_subcommand("gaps", "List questions the notes did not answer (the local gaps log), grouped");
   cmd->add_option("--state", options->state,
                   "State store: sqlite:PATH, PATH or postgres://… (default: "
                   "qabot-state.db next to --db)");

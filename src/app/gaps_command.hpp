@@ -4,5 +4,5 @@
 #include <CLI/CLI.hpp>
 
 namespace qabot::app {
-void add_gaps_command(CLI::App &app);
+void add_gaps_command(CLI::App& app);
 }

@@ -56,8 +56,9 @@ void print_coverage(const store::IndexReport& report) {
       std::cerr << "skipped: " << f.path << ": " << f.reason << "\n";
     }
   }
-  std::printf("files: %zu parsed, %zu unchanged, %zu skipped, %zu failed; %zu questions shown with their parent heading\n",
-              report.parsed - skipped, report.reused, skipped, report.errors.size(), report.headings_with_context);
+  std::printf(
+      "files: %zu parsed, %zu unchanged, %zu skipped, %zu failed; %zu questions shown with their parent heading\n",
+      report.parsed - skipped, report.reused, skipped, report.errors.size(), report.headings_with_context);
 }
 
 }  // namespace
@@ -86,10 +87,11 @@ void add_index_command(CLI::App& app) {
     if (!options->quiet) {
       print_coverage(report);
       const double mb = static_cast<double>(report.bytes) / 1e6;
-      std::printf("indexed %zu questions (%zu unanswered) from %zu files into %s: %zu parsed, %zu unchanged, %zu removed, "
-                  "%zu failed; %.2f MB in %.2f s\n",
-                  report.questions, report.unanswered, report.files, options->db.c_str(), report.parsed, report.reused,
-                  report.removed, report.errors.size(), mb, report.seconds);
+      std::printf(
+          "indexed %zu questions (%zu unanswered) from %zu files into %s: %zu parsed, %zu unchanged, %zu removed, "
+          "%zu failed; %.2f MB in %.2f s\n",
+          report.questions, report.unanswered, report.files, options->db.c_str(), report.parsed, report.reused,
+          report.removed, report.errors.size(), mb, report.seconds);
     } else {
       for (const auto& e : report.errors) std::cerr << "error: " << e.path << ": " << e.message << "\n";
     }

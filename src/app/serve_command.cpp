@@ -53,8 +53,7 @@ int run_serve(const ServeOptions& options) {
     config.port = options.port;
     config.io_threads = options.threads;
     config.db = options.db;
-    config.engine_factory =
-        server::make_answerer_factory(options.glossary);
+    config.engine_factory = server::make_answerer_factory(options.glossary);
     config.allowed_origins = options.allow_origins;
     config.pace = std::chrono::milliseconds(options.pace_ms);
     config.max_connections = options.max_connections;
@@ -83,7 +82,8 @@ int run_serve(const ServeOptions& options) {
       // answers to hooks.slack.com itself.
       spdlog::info("Slack button clicks are answered over HTTPS to hooks.slack.com (outbound port 443)");
     }
-    if (config.integrations.discord_enabled()) spdlog::info("Discord integration on: POST /integrations/discord/interactions");
+    if (config.integrations.discord_enabled())
+      spdlog::info("Discord integration on: POST /integrations/discord/interactions");
 
     const std::string state_spec = options.state.empty() ? default_state_spec(options.db) : options.state;
     try {
@@ -121,15 +121,16 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("paths", options->paths,
                   "Note folders or files: indexed into --db at start (only what changed) and watched")
       ->check(CLI::ExistingPath);
-  cmd->add_option("--db", options->db, "Index file to answer from (built from PATHs when given)")->capture_default_str();
+  cmd->add_option("--db", options->db, "Index file to answer from (built from PATHs when given)")
+      ->capture_default_str();
   add_glossary_options(cmd, options->glossary);
   cmd->add_option("--notes", options->notes,
                   "Note files or directories: indexed at start (only what changed), re-indexed with --watch");
   cmd->add_option("--host", options->host, "Address to bind")->capture_default_str();
-  cmd->add_option("--port", options->port, "Port (0: any free port; the chosen one is printed)")
-      ->capture_default_str();
+  cmd->add_option("--port", options->port, "Port (0: any free port; the chosen one is printed)")->capture_default_str();
   cmd->add_option("--threads", options->threads, "I/O threads (default: one per core)");
-  cmd->add_flag("--watch", options->watch, "Re-index when the --notes change, and adopt a new index file moved over --db, without a restart");
+  cmd->add_flag("--watch", options->watch,
+                "Re-index when the --notes change, and adopt a new index file moved over --db, without a restart");
   cmd->add_option("--allow-origin", options->allow_origins,
                   "Browser origin allowed to open the WebSocket besides the server's own (\"*\": any)");
   cmd->add_option("--pace-ms", options->pace_ms, "Milliseconds between streamed chunks (0: no pacing)")
@@ -160,7 +161,8 @@ void add_serve_command(CLI::App& app) {
       ->check([](const std::string& url) {
         return integrations::parse_public_url(url) ? std::string()
                                                    : "--public-url must be an http:// or https:// URL with a host, "
-                                                     "without user info, query or fragment: " + url;
+                                                     "without user info, query or fragment: " +
+                                                         url;
       });
   cmd->add_option("--state", options->state,
                   "Quiz progress and gaps log: sqlite:PATH, PATH or postgres://… (default: qabot-state.db next to "

@@ -15,7 +15,7 @@ namespace qabot::app {
 
 struct ServeOptions {
   std::filesystem::path db = "qabot.db";
-  retrieval::GlossarySources glossary;  // the built-in glossary, plus --synonyms FILE
+  retrieval::GlossarySources glossary;       // the built-in glossary, plus --synonyms FILE
   std::vector<std::filesystem::path> paths;  // positional: indexed at start and watched
   std::vector<std::filesystem::path> notes;  // --notes: indexed at start, watched with --watch
   std::string host = "127.0.0.1";

@@ -10,7 +10,7 @@
 namespace qabot::gaps {
 namespace {
 
-std::size_t find(std::vector<std::size_t> &parent, std::size_t i) {
+std::size_t find(std::vector<std::size_t>& parent, std::size_t i) {
   while (parent[i] != i) {
     parent[i] = parent[parent[i]];
     i = parent[i];
@@ -22,18 +22,18 @@ std::size_t find(std::vector<std::size_t> &parent, std::size_t i) {
 
 GapGrouper::GapGrouper(Terms terms, GrouperOptions options) : terms_(std::move(terms)), options_(options) {}
 
-bool GapGrouper::alike(const std::vector<std::string> &a, const std::vector<std::string> &b) const {
+bool GapGrouper::alike(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
   if (a.empty() || b.empty()) return false;
   const std::set<std::string> sa(a.begin(), a.end()), sb(b.begin(), b.end());
   std::size_t common = 0;
-  for (const auto &t : sa) common += sb.count(t);
+  for (const auto& t : sa) common += sb.count(t);
   const std::size_t unite = sa.size() + sb.size() - common;
   if (static_cast<double>(common) >= options_.min_jaccard * static_cast<double>(unite)) return true;
   const std::size_t smaller = std::min(sa.size(), sb.size());
   return smaller >= 2 && common == smaller;
 }
 
-std::vector<GapGroup> GapGrouper::group(const std::vector<state::Gap> &gaps) const {
+std::vector<GapGroup> GapGrouper::group(const std::vector<state::Gap>& gaps) const {
   const std::size_t n = gaps.size();
   std::vector<std::vector<std::string>> terms(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -73,15 +73,15 @@ std::vector<GapGroup> GapGrouper::group(const std::vector<state::Gap> &gaps) con
   for (std::size_t i = 0; i < n; ++i) members[find(parent, i)].push_back(i);
 
   std::vector<GapGroup> out;
-  for (auto &[root, idx] : members) {
+  for (auto& [root, idx] : members) {
     // Most recent first, so ties in the counts below go to the latest.
     std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return gaps[a].time > gaps[b].time; });
     GapGroup g;
     g.count = idx.size();
     std::vector<std::pair<std::string, std::size_t>> wordings;  // in recency order
     std::vector<std::pair<std::string, std::size_t>> closest;
-    auto bump = [](std::vector<std::pair<std::string, std::size_t>> &v, const std::string &s) {
-      for (auto &[k, c] : v) {
+    auto bump = [](std::vector<std::pair<std::string, std::size_t>>& v, const std::string& s) {
+      for (auto& [k, c] : v) {
         if (k == s) return void(++c);
       }
       v.emplace_back(s, 1);
@@ -92,7 +92,7 @@ std::vector<GapGroup> GapGrouper::group(const std::vector<state::Gap> &gaps) con
       bump(wordings, gaps[i].text);
       if (!gaps[i].best_question.empty()) bump(closest, gaps[i].best_question);
     }
-    auto most = [](const std::vector<std::pair<std::string, std::size_t>> &v) {
+    auto most = [](const std::vector<std::pair<std::string, std::size_t>>& v) {
       std::size_t best = 0;
       for (std::size_t k = 1; k < v.size(); ++k) {
         if (v[k].second > v[best].second) best = k;
@@ -107,7 +107,7 @@ std::vector<GapGroup> GapGrouper::group(const std::vector<state::Gap> &gaps) con
     }
     out.push_back(std::move(g));
   }
-  std::stable_sort(out.begin(), out.end(), [](const GapGroup &a, const GapGroup &b) {
+  std::stable_sort(out.begin(), out.end(), [](const GapGroup& a, const GapGroup& b) {
     return a.count != b.count ? a.count > b.count : a.last_seen > b.last_seen;
   });
   return out;

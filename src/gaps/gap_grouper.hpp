@@ -41,9 +41,9 @@ class GapGrouper {
   explicit GapGrouper(Terms terms, GrouperOptions options = {});
 
   // Groups, largest first (ties: most recently seen first).
-  std::vector<GapGroup> group(const std::vector<state::Gap> &gaps) const;
+  std::vector<GapGroup> group(const std::vector<state::Gap>& gaps) const;
 
-  bool alike(const std::vector<std::string> &a, const std::vector<std::string> &b) const;
+  bool alike(const std::vector<std::string>& a, const std::vector<std::string>& b) const;
 
  private:
   Terms terms_;

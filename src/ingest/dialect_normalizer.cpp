@@ -13,10 +13,10 @@ namespace {
 constexpr std::array<std::string_view, 3> kQuestionCallouts{"question", "faq", "help"};
 // VuePress/Docusaurus containers that are asides; any other container name (center, code-group, …)
 // only lays its content out and is unwrapped.
-constexpr std::array<std::string_view, 9> kAsideContainers{
-    "tip", "info", "note", "warning", "danger", "caution", "details", "important", "abstract"};
-constexpr std::array<std::string_view, 9> kImageExtensions{
-    ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".avif", ".ico"};
+constexpr std::array<std::string_view, 9> kAsideContainers{"tip",     "info",    "note",      "warning", "danger",
+                                                           "caution", "details", "important", "abstract"};
+constexpr std::array<std::string_view, 9> kImageExtensions{".png", ".jpg", ".jpeg", ".gif", ".webp",
+                                                           ".svg", ".bmp", ".avif", ".ico"};
 // Markdown's limit: four columns of indentation make a line code, fewer do not.
 constexpr std::size_t kCodeIndent = 4;
 
@@ -73,9 +73,7 @@ bool is_image_path(std::string_view target) {
 }
 
 // "300" or "300x200": an embed's size, not its caption.
-bool is_size(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789x") == std::string_view::npos;
-}
+bool is_size(std::string_view s) { return !s.empty() && s.find_first_not_of("0123456789x") == std::string_view::npos; }
 
 // `[[inner]]` (embed when `![[inner]]`) as markdown.
 std::string wikilink_text(std::string_view inner, bool embed) {
@@ -165,8 +163,7 @@ class Normalizer {
       fence_ = fence;
       return quote_prefix + std::string(raw);
     }
-    const bool indented_code =
-        leading_spaces(raw) >= kCodeIndent && (previous_blank_ || previous_indented_code_);
+    const bool indented_code = leading_spaces(raw) >= kCodeIndent && (previous_blank_ || previous_indented_code_);
     previous_indented_code_ = indented_code;
     previous_blank_ = trim(unquoted(raw)).empty();
     if (indented_code) return quote_prefix + std::string(raw);

@@ -68,7 +68,8 @@ bool starts_like_yaml(std::string_view block) {
     pos = eol + 1;
     if (line.empty() || line.front() == '#') continue;
     std::size_t i = 0;
-    while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' || line[i] == '-')) ++i;
+    while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' || line[i] == '-'))
+      ++i;
     return i > 0 && i < line.size() && line[i] == ':';
   }
   return false;
@@ -123,8 +124,7 @@ bool read_yaml(const std::string& block, int first_line, FrontMatter& fm) {
     for (const char* key : {"tags", "tag"}) add_strings(root[key], fm.tags);
   } catch (const YAML::Exception& e) {
     if (!starts_like_yaml(block)) return false;
-    fm.problem = "front matter line " + std::to_string(first_line + std::max(e.mark.line, 0)) +
-                 ": " + one_line(e.msg);
+    fm.problem = "front matter line " + std::to_string(first_line + std::max(e.mark.line, 0)) + ": " + one_line(e.msg);
   }
   return true;
 }
@@ -144,8 +144,8 @@ void read_toml(const std::string& block, FrontMatter& fm) {
     const toml::value root = toml::parse(in, "front matter");
     if (!root.is_table()) return;
     const auto& table = root.as_table();
-    if (auto it = table.find("title"); it != table.end() && it->second.is_string() &&
-        it->second.as_string().str.size() <= kMaxValueBytes)
+    if (auto it = table.find("title");
+        it != table.end() && it->second.is_string() && it->second.as_string().str.size() <= kMaxValueBytes)
       fm.title = std::string(trim(it->second.as_string().str));
     for (const char* key : {"category", "categories"})
       if (auto it = table.find(key); it != table.end()) add_strings(it->second, fm.categories);

@@ -17,8 +17,8 @@ struct FrontMatter {
   std::string title;
   std::vector<std::string> categories;  // `category` or `categories`: a string or a list
   std::vector<std::string> tags;        // `tags` or `tag`: a string or a list
-  int lines = 0;        // source lines the block spans, delimiters included (0: no front matter)
-  std::string problem;  // non-empty when the block could not be read ("line 3: …")
+  int lines = 0;                        // source lines the block spans, delimiters included (0: no front matter)
+  std::string problem;                  // non-empty when the block could not be read ("line 3: …")
 
   bool present() const { return lines > 0; }
 };

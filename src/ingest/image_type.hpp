@@ -13,7 +13,7 @@
 namespace qabot::ingest {
 
 class ImageType {
-public:
+ public:
   // Enough leading bytes for every signature below (WebP's is the longest:
   // RIFF….WEBP).
   static constexpr std::size_t kSniffBytes = 12;
@@ -28,4 +28,4 @@ public:
   static std::optional<std::string_view> sniff(std::string_view head);
 };
 
-} // namespace qabot::ingest
+}  // namespace qabot::ingest

@@ -29,7 +29,7 @@ std::string_view literal_of(cmark_node* n) {
 // Spacing, ASCII punctuation and the CJK punctuation that separates links in a row ("A、B｜C").
 bool insignificant(std::string_view s) {
   static constexpr std::string_view kCjkPunctuation[] = {"、", "，", "。", "：", "；", "（", "）", "｜", "·",
-                                                         "—", "–", "【", "】", "《", "》", "→", "•"};
+                                                         "—",  "–",  "【", "】", "《", "》", "→",  "•"};
   std::size_t i = 0;
   while (i < s.size()) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
@@ -139,18 +139,15 @@ bool LinkList::is_side_note(cmark_node* quote) {
 
 LinkList::Role LinkList::role_of(cmark_node* block) {
   switch (type_of(block)) {
-    case CMARK_NODE_THEMATIC_BREAK:
-      return Role::Aside;
+    case CMARK_NODE_THEMATIC_BREAK: return Role::Aside;
     case CMARK_NODE_HTML_BLOCK: {
       // Comments (VuePress includes, lint switches) and line breaks.
       std::string_view html = literal_of(block);
       while (!html.empty() && (html.front() == ' ' || html.front() == '\n')) html.remove_prefix(1);
       return html.starts_with("<!--") || html.starts_with("<br") ? Role::Aside : Role::Content;
     }
-    case CMARK_NODE_LIST:
-      return is_link_list(block) ? Role::Links : Role::Content;
-    case CMARK_NODE_BLOCK_QUOTE:
-      return is_side_note(block) ? Role::Aside : Role::Content;
+    case CMARK_NODE_LIST: return is_link_list(block) ? Role::Links : Role::Content;
+    case CMARK_NODE_BLOCK_QUOTE: return is_side_note(block) ? Role::Aside : Role::Content;
     case CMARK_NODE_PARAGRAPH: {
       if (is_link_paragraph(block)) return Role::Links;
       if (is_list_label(block)) return Role::Aside;
@@ -158,8 +155,7 @@ LinkList::Role LinkList::role_of(cmark_node* block) {
       text_outside_links(block, text);
       return insignificant(text) ? Role::Aside : Role::Content;  // an image alone
     }
-    default:
-      return Role::Content;
+    default: return Role::Content;
   }
 }
 

@@ -81,14 +81,12 @@ std::string_view trim_ascii(std::string_view s) {
 bool is_blank(std::string_view s) { return trim_ascii(s).empty(); }
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() &&
-         lower_ascii(s.substr(0, prefix.size())) == lower_ascii(prefix);
+  return s.size() >= prefix.size() && lower_ascii(s.substr(0, prefix.size())) == lower_ascii(prefix);
 }
 
 bool is_br_tag(std::string_view html) {
   const std::string lower = lower_ascii(trim_ascii(html));
-  return lower.starts_with("<br") &&
-         (lower.size() == 3 || lower[3] == '>' || lower[3] == '/' || lower[3] == ' ');
+  return lower.starts_with("<br") && (lower.size() == 3 || lower[3] == '>' || lower[3] == '/' || lower[3] == ' ');
 }
 
 // Plain text of inline content: markup dropped, code spans kept with their backticks, images
@@ -124,8 +122,7 @@ std::vector<std::string_view> split_lines(std::string_view s) {
   std::size_t pos = 0;
   for (;;) {
     const std::size_t eol = s.find('\n', pos);
-    lines.push_back(
-        s.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos));
+    lines.push_back(s.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos));
     if (eol == std::string_view::npos) break;
     pos = eol + 1;
   }
@@ -198,8 +195,8 @@ bool is_spacing_html(std::string_view html) {
 
 bool is_toc_marker(std::string_view plain) {
   const std::string s = lower_ascii(trim_ascii(plain));
-  return s == "[toc]" || s == "[[toc]]" || s == "@[toc]" || s == "${toc}" || s == "{:toc}" ||
-         s == "[toc]:" || s == "\\[toc]";
+  return s == "[toc]" || s == "[[toc]]" || s == "@[toc]" || s == "${toc}" || s == "{:toc}" || s == "[toc]:" ||
+         s == "\\[toc]";
 }
 
 bool only_chars(std::string_view s, std::string_view allowed) {
@@ -215,13 +212,11 @@ struct LeadingBold {
 };
 LeadingBold leading_bold(cmark_node* paragraph) {
   cmark_node* first = cmark_node_first_child(paragraph);
-  while (first && type_of(first) == CMARK_NODE_TEXT && is_blank(literal_of(first)))
-    first = cmark_node_next(first);
+  while (first && type_of(first) == CMARK_NODE_TEXT && is_blank(literal_of(first))) first = cmark_node_next(first);
   if (!first) return {};
   cmark_node* strong = first;
   if (type_of(strong) == CMARK_NODE_EMPH && cmark_node_first_child(strong) &&
-      type_of(cmark_node_first_child(strong)) == CMARK_NODE_STRONG &&
-      !cmark_node_next(cmark_node_first_child(strong)))
+      type_of(cmark_node_first_child(strong)) == CMARK_NODE_STRONG && !cmark_node_next(cmark_node_first_child(strong)))
     strong = cmark_node_first_child(strong);  // ***text***
   if (type_of(strong) != CMARK_NODE_STRONG) return {};
   return {first, strong};
@@ -290,15 +285,15 @@ struct Item {
 };
 
 bool is_question_kind(ItemKind k) {
-  return k == ItemKind::BoldQuestion || k == ItemKind::PairQuestion ||
-         k == ItemKind::DetailsQuestion || k == ItemKind::TaggedList;
+  return k == ItemKind::BoldQuestion || k == ItemKind::PairQuestion || k == ItemKind::DetailsQuestion ||
+         k == ItemKind::TaggedList;
 }
 
 enum class SectionKind {
   Root,
   Skipped,  // references / table of contents, with everything under it
   Category,
-  IndexPage,  // a body of links only: not a question; its sub-headings are still read
+  IndexPage,          // a body of links only: not a question; its sub-headings are still read
   Question,           // leaf heading with its own answer
   QuestionWithParts,  // own text + sub-sections that are parts of the answer
   QuestionOwnBody,    // own text is the answer; sub-headings are questions of their own
@@ -348,8 +343,7 @@ class Walk {
   std::vector<Note> run() {
     classify();
     emit(0, {});
-    std::stable_sort(notes_.begin(), notes_.end(),
-                     [](const Note& a, const Note& b) { return a.line < b.line; });
+    std::stable_sort(notes_.begin(), notes_.end(), [](const Note& a, const Note& b) { return a.line < b.line; });
     disambiguate_repeated_titles();
     return std::move(notes_);
   }
@@ -401,8 +395,7 @@ class Walk {
         break;
       }
       lines_.push_back(text_.substr(pos, eol - pos));
-      pos =
-          eol + ((text_[eol] == '\r' && eol + 1 < text_.size() && text_[eol + 1] == '\n') ? 2 : 1);
+      pos = eol + ((text_[eol] == '\r' && eol + 1 < text_.size() && text_[eol + 1] == '\n') ? 2 : 1);
     }
     quoted_.assign(lines_.size() + 2, false);
   }
@@ -410,8 +403,7 @@ class Walk {
   int line_count() const { return static_cast<int>(lines_.size()); }
 
   std::string_view line(int n) const {
-    return (n >= 1 && n <= line_count()) ? lines_[static_cast<std::size_t>(n - 1)]
-                                         : std::string_view();
+    return (n >= 1 && n <= line_count()) ? lines_[static_cast<std::size_t>(n - 1)] : std::string_view();
   }
 
   // Source text from (from_line, from_col) to the end of to_line, blank edge lines dropped.
@@ -521,14 +513,12 @@ class Walk {
   // -- items ----------------------------------------------------------------------------------
 
   // Blocks [begin, end) as items; blockquotes that hold 问/答 pairs are opened up.
-  std::vector<Item> items_of(std::size_t begin, std::size_t end, bool open_pair_quotes,
-                             bool mark_quoted) {
+  std::vector<Item> items_of(std::size_t begin, std::size_t end, bool open_pair_quotes, bool mark_quoted) {
     std::vector<Item> items;
     for (std::size_t i = begin; i < end; ++i) {
       const Block& b = blocks_[i];
       if (open_pair_quotes && type_of(b.node) == CMARK_NODE_BLOCK_QUOTE && quote_holds_pairs(b)) {
-        for (const Block& child : child_blocks(b))
-          items.push_back(Item{.block = child, .quoted = true});
+        for (const Block& child : child_blocks(b)) items.push_back(Item{.block = child, .quoted = true});
         if (mark_quoted) {
           for (int n = b.start; n <= b.end; ++n) quoted_[static_cast<std::size_t>(n)] = true;
         }
@@ -555,9 +545,7 @@ class Walk {
       Item& item = items[i];
       cmark_node* n = item.block.node;
       switch (type_of(n)) {
-        case CMARK_NODE_THEMATIC_BREAK:
-          item.kind = ItemKind::Ignorable;
-          break;
+        case CMARK_NODE_THEMATIC_BREAK: item.kind = ItemKind::Ignorable; break;
         case CMARK_NODE_HEADING: {
           const std::string text = plain_text(n);
           if (is_blank(text) || only_chars(text, "# ")) item.kind = ItemKind::Ignorable;
@@ -572,14 +560,11 @@ class Walk {
           }
           break;
         }
-        case CMARK_NODE_PARAGRAPH:
-          classify_paragraph(item, detect_questions, allow_bold);
-          break;
+        case CMARK_NODE_PARAGRAPH: classify_paragraph(item, detect_questions, allow_bold); break;
         case CMARK_NODE_LIST:
           if (detect_questions) classify_list(item);
           break;
-        default:
-          break;
+        default: break;
       }
     }
   }
@@ -591,13 +576,12 @@ class Walk {
       item.kind = ItemKind::Ignorable;
       return;
     }
-    if (is_blank(text) && !has_descendant(n, CMARK_NODE_IMAGE) &&
-        !has_descendant(n, CMARK_NODE_HTML_INLINE)) {
+    if (is_blank(text) && !has_descendant(n, CMARK_NODE_IMAGE) && !has_descendant(n, CMARK_NODE_HTML_INLINE)) {
       item.kind = ItemKind::Ignorable;
       return;
     }
-    if (is_blank(text) && has_descendant(n, CMARK_NODE_HTML_INLINE) &&
-        !has_descendant(n, CMARK_NODE_IMAGE) && is_spacing_html(raw_text(item))) {
+    if (is_blank(text) && has_descendant(n, CMARK_NODE_HTML_INLINE) && !has_descendant(n, CMARK_NODE_IMAGE) &&
+        is_spacing_html(raw_text(item))) {
       item.kind = ItemKind::Ignorable;
       return;
     }
@@ -719,9 +703,9 @@ class Walk {
     const int strong_end_col = cmark_node_get_end_column(first);
     const bool continuation = strong_end_line != cmark_node_get_start_line(first);
     const std::size_t head_col =
-        strong_end_col > 0 ? closing_delimiter_end(line(strong_end_line), static_cast<std::size_t>(strong_end_col),
-                                                   continuation)
-                           : std::string_view::npos;
+        strong_end_col > 0
+            ? closing_delimiter_end(line(strong_end_line), static_cast<std::size_t>(strong_end_col), continuation)
+            : std::string_view::npos;
     if (strong_end_line >= item.block.start && strong_end_line <= item.block.end &&
         head_col != std::string_view::npos) {
       item.head_line = strong_end_line;
@@ -756,10 +740,8 @@ class Walk {
     const std::size_t summary_close = lower.find("</summary>");
     std::string summary;
     std::size_t answer_begin = lower.find('>') + 1;  // after <details …>
-    if (summary_text != std::string::npos && summary_close != std::string::npos &&
-        summary_close > summary_text) {
-      summary = strip_tags(
-          std::string_view(group).substr(summary_text + 1, summary_close - summary_text - 1));
+    if (summary_text != std::string::npos && summary_close != std::string::npos && summary_close > summary_text) {
+      summary = strip_tags(std::string_view(group).substr(summary_text + 1, summary_close - summary_text - 1));
       answer_begin = summary_close + std::string_view("</summary>").size();
     }
     if (!detect_questions || QuestionShape::is_answer_summary(summary)) return end;  // an answer wrapper
@@ -801,8 +783,7 @@ class Walk {
     return false;
   }
 
-  void collect_tagged(const Block& list, std::vector<std::string> lead_ins,
-                      std::vector<TaggedQuestion>& out) const {
+  void collect_tagged(const Block& list, std::vector<std::string> lead_ins, std::vector<TaggedQuestion>& out) const {
     for (const Block& it : child_blocks(list)) {
       const std::vector<Block> parts = child_blocks(it);
       if (parts.empty()) continue;
@@ -824,8 +805,7 @@ class Walk {
         out.push_back(std::move(q));
       }
       std::vector<std::string> nested = lead_ins;
-      if (tag == 0 && !TitleCleaner::clean(text).empty())
-        nested.push_back(TitleCleaner::clean(text));
+      if (tag == 0 && !TitleCleaner::clean(text).empty()) nested.push_back(TitleCleaner::clean(text));
       for (std::size_t k = 1; k < parts.size(); ++k) {
         if (type_of(parts[k].node) == CMARK_NODE_LIST) collect_tagged(parts[k], nested, out);
       }
@@ -912,8 +892,8 @@ class Walk {
   int document_title_section() const {
     int min_level = 7;
     for (std::size_t s = 1; s < sections_.size(); ++s) min_level = std::min(min_level, sections_[s].level);
-    const auto at_min_level = std::count_if(sections_.begin() + 1, sections_.end(),
-                                            [&](const Section& s) { return s.level == min_level; });
+    const auto at_min_level =
+        std::count_if(sections_.begin() + 1, sections_.end(), [&](const Section& s) { return s.level == min_level; });
     return sections_.size() > 1 && sections_[1].level == min_level && at_min_level == 1 ? 1 : -1;
   }
 
@@ -952,13 +932,9 @@ class Walk {
     bool links = false;
     for (std::size_t i = begin; i < end; ++i) {
       switch (LinkList::role_of(blocks_[i].node)) {
-        case LinkList::Role::Content:
-          return false;
-        case LinkList::Role::Links:
-          links = true;
-          break;
-        case LinkList::Role::Aside:
-          break;
+        case LinkList::Role::Content: return false;
+        case LinkList::Role::Links: links = true; break;
+        case LinkList::Role::Aside: break;
       }
     }
     return links;
@@ -978,8 +954,7 @@ class Walk {
       for (int c : live_children(sec.parent)) {
         const SectionKind k = section(c).kind;
         if (k == SectionKind::Category || k == SectionKind::IndexPage) ++categories;
-        if (k == SectionKind::Question || k == SectionKind::QuestionWithParts ||
-            k == SectionKind::QuestionOwnBody)
+        if (k == SectionKind::Question || k == SectionKind::QuestionWithParts || k == SectionKind::QuestionOwnBody)
           ++questions;
       }
       sec.kind = categories > questions ? SectionKind::EmptyCategory : SectionKind::EmptyQuestion;
@@ -995,16 +970,13 @@ class Walk {
     switch (sec.kind) {
       case SectionKind::Skipped:
       case SectionKind::EmptyCategory:
-      case SectionKind::EmptyLeaf:
-        return;
-      case SectionKind::IndexPage:
-        break;
+      case SectionKind::EmptyLeaf: return;
+      case SectionKind::IndexPage: break;
       case SectionKind::Root:
       case SectionKind::Category: {
         const bool leaf = live_children(s).empty();
         std::optional<Pending> intro;
-        if (s != 0 && leaf && sec.has_intro)
-          intro = Pending{.question = sec.title, .category = path, .line = sec.line};
+        if (s != 0 && leaf && sec.has_intro) intro = Pending{.question = sec.title, .category = path, .line = sec.line};
         const InlinePolicy policy = policy_for(s);
         assemble(sec.body_begin, sec.body_end, policy, inner, std::move(intro));
         break;
@@ -1026,17 +998,15 @@ class Walk {
         // 算法有哪些？" answers "how does a token bucket work" better than the whole list does.
         break;
       }
-      case SectionKind::EmptyQuestion:
-        notes_.push_back(Note{path, sec.title, "", sec.line});
-        return;
+      case SectionKind::EmptyQuestion: notes_.push_back(Note{path, sec.title, "", sec.line}); return;
     }
     for (int c : sec.children) emit(c, inner);
   }
 
   // Walks items in order: each question item opens a new question, content extends the answer of
   // the open one, a reference label closes it.
-  void assemble(std::size_t begin, std::size_t end, InlinePolicy policy,
-                const std::vector<std::string>& category, std::optional<Pending> open) {
+  void assemble(std::size_t begin, std::size_t end, InlinePolicy policy, const std::vector<std::string>& category,
+                std::optional<Pending> open) {
     std::vector<Item> items = items_of(begin, end, policy.detect, true);
     classify_items(items, policy.detect, policy.bold);
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -1093,9 +1063,7 @@ class Walk {
           if (!open || !open->accepts_content) break;
           if (open->from_line == 0) {
             open->from_line = item.block.start;
-            open->from_col = item.kind == ItemKind::AnswerLabel
-                                 ? column_after_answer_label(item.block.start)
-                                 : 0;
+            open->from_col = item.kind == ItemKind::AnswerLabel ? column_after_answer_label(item.block.start) : 0;
           }
           open->to_line = item.block.end;
           break;
@@ -1150,9 +1118,10 @@ ParsedFile MarkdownParser::parse_file(std::string_view utf8, std::string_view fi
   out.notes = walk.run();
   out.title = !front.title.empty() ? front.title : walk.document_title();
   // Every question has a category: its heading path, else what the file calls itself.
-  std::string fallback = !front.title.empty() ? front.title
+  std::string fallback = !front.title.empty()        ? front.title
                          : !front.categories.empty() ? front.categories.front()
-                         : !out.title.empty() ? out.title : std::string(file_name);
+                         : !out.title.empty()        ? out.title
+                                                     : std::string(file_name);
   std::vector<std::string> tags = front.categories;
   tags.insert(tags.end(), front.tags.begin(), front.tags.end());
   for (Note& note : out.notes) {

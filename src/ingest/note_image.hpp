@@ -14,7 +14,7 @@
 namespace qabot::ingest {
 
 class NoteImage {
-public:
+ public:
   // The URL route the server serves note images under.
   static constexpr std::string_view kRoutePrefix = "/notes/";
 
@@ -29,8 +29,7 @@ public:
   // URL is not relative, climbs out of the note's root, is not valid
   // percent-encoding, holds a NUL or a backslash, or the note has no root (a
   // file indexed alone).
-  static std::optional<std::string> resolve(std::string_view source,
-                                            std::string_view url);
+  static std::optional<std::string> resolve(std::string_view source, std::string_view url);
 
   // The URL path the server answers for a resolved name: kRoutePrefix + each
   // segment percent-encoded (everything but RFC 3986's unreserved characters).
@@ -47,4 +46,4 @@ public:
   static std::optional<std::string> percent_decode(std::string_view s);
 };
 
-} // namespace qabot::ingest
+}  // namespace qabot::ingest

@@ -18,8 +18,7 @@ class NoteScanner {
   // recursively without following directory symlinks, skipping hidden entries and node_modules;
   // files named directly are taken whatever their extension. Missing paths are ignored (callers
   // check existence when they want an error). Sorted and without duplicates.
-  std::vector<std::filesystem::path> list_files(
-      const std::vector<std::filesystem::path>& roots) const;
+  std::vector<std::filesystem::path> list_files(const std::vector<std::filesystem::path>& roots) const;
 
   // Reads and decodes one file. I/O problems come back as a DecodeError at offset 0.
   DecodeResult read_file(const std::filesystem::path& file) const;

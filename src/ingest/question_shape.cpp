@@ -65,37 +65,20 @@ std::size_t label_length(std::string_view s, std::span<const std::string_view> w
 }
 
 constexpr std::array<std::string_view, 5> kQuestionLabels{"问题", "提问", "问", "Question", "Q"};
-constexpr std::array<std::string_view, 7> kAnswerLabels{"答案",   "回答", "解答", "答",
-                                                        "Answer", "Ans",  "A"};
+constexpr std::array<std::string_view, 7> kAnswerLabels{"答案", "回答", "解答", "答", "Answer", "Ans", "A"};
 
 bool is_placeholder_line(std::string_view line) {
   std::string_view s = trim_ascii(line);
   while (!s.empty() && s[0] == '>') s = trim_ascii(s.substr(1));
-  if (s.size() >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ')
-    s = trim_ascii(s.substr(2));
+  if (s.size() >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ') s = trim_ascii(s.substr(2));
   for (std::string_view box : {"[ ]", "[x]", "[X]"}) {
     if (s.starts_with(box)) s = trim_ascii(s.substr(box.size()));
   }
   const std::string lower = lower_ascii(s);
-  static constexpr std::string_view kPlaceholders[] = {"",
-                                                       "todo",
-                                                       "todo.",
-                                                       "todo:",
-                                                       "tbd",
-                                                       "tbd.",
-                                                       "answer here",
-                                                       "answer here.",
-                                                       "your answer here",
-                                                       "...",
-                                                       "…",
-                                                       "待补充",
-                                                       "待完善",
-                                                       "待更新",
-                                                       "<br>",
-                                                       "<br/>",
-                                                       "<br />"};
-  return std::find(std::begin(kPlaceholders), std::end(kPlaceholders), lower) !=
-         std::end(kPlaceholders);
+  static constexpr std::string_view kPlaceholders[] = {
+      "",    "todo", "todo.",  "todo:",  "tbd",    "tbd.", "answer here", "answer here.", "your answer here",
+      "...", "…",    "待补充", "待完善", "待更新", "<br>", "<br/>",       "<br />"};
+  return std::find(std::begin(kPlaceholders), std::end(kPlaceholders), lower) != std::end(kPlaceholders);
 }
 
 }  // namespace
@@ -109,8 +92,7 @@ std::size_t QuestionShape::difficulty_tag_length(std::string_view s) {
   const std::size_t close = s.find(']');
   if (close == std::string_view::npos) return 0;
   const std::string tag = lower_ascii(s.substr(1, close - 1));
-  if (tag != "e" && tag != "m" && tag != "h" && tag != "easy" && tag != "medium" && tag != "hard")
-    return 0;
+  if (tag != "e" && tag != "m" && tag != "h" && tag != "easy" && tag != "medium" && tag != "hard") return 0;
   std::size_t i = close + 1;
   while (i < s.size() && s[i] == ' ') ++i;
   return i;
@@ -121,11 +103,9 @@ bool QuestionShape::is_answer_summary(std::string_view summary) {
   while (!s.empty() && (s.back() == ':' || s.back() == '.')) s.pop_back();
   if (s.empty()) return true;
   static constexpr std::string_view kExact[] = {
-      "answer",        "answers",  "solution", "solutions",       "show answer",
-      "show solution", "hint",     "expand",   "click to expand", "click to show",
-      "details",       "答案",     "解答",     "参考答案",        "答",
-      "展开",          "显示答案", "查看答案", "点击查看",        "点击展开",
-      "代码",          "code"};
+      "answer",          "answers",       "solution", "solutions", "show answer", "show solution", "hint", "expand",
+      "click to expand", "click to show", "details",  "答案",      "解答",        "参考答案",      "答",   "展开",
+      "显示答案",        "查看答案",      "点击查看", "点击展开",  "代码",        "code"};
   if (std::find(std::begin(kExact), std::end(kExact), s) != std::end(kExact)) return true;
   for (std::string_view prefix : {"answer", "solution", "show ", "click", "查看", "点击"}) {
     if (s.starts_with(prefix)) return true;

@@ -57,7 +57,8 @@ std::vector<std::pair<std::string, std::string>> SynonymMiner::mine(std::string_
   std::vector<std::pair<std::string, std::string>> out;
   auto add = [&](std::string a, std::string b) {
     if (a.empty() || b.empty() || a == b) return;
-    if (std::find(out.begin(), out.end(), std::make_pair(a, b)) == out.end()) out.emplace_back(std::move(a), std::move(b));
+    if (std::find(out.begin(), out.end(), std::make_pair(a, b)) == out.end())
+      out.emplace_back(std::move(a), std::move(b));
   };
   for (std::size_t k = 0; k < cps.size(); ++k) {
     if (cps[k].c != U'(' && cps[k].c != U'（') continue;

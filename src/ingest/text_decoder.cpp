@@ -43,8 +43,7 @@ std::size_t line_of(std::string_view bytes, std::size_t offset) {
 
 DecodeError make_error(std::string_view bytes, std::size_t offset, std::string what) {
   char where[96];
-  std::snprintf(where, sizeof where, " at byte offset %zu (line %zu)", offset,
-                line_of(bytes, offset));
+  std::snprintf(where, sizeof where, " at byte offset %zu (line %zu)", offset, line_of(bytes, offset));
   return DecodeError{offset, std::move(what) + where};
 }
 
@@ -55,8 +54,7 @@ std::string hex_byte(std::uint8_t b) {
 }
 
 // UTF-16 (with BOM) decoded by hand: the only thing to check is surrogate pairing.
-std::optional<std::u16string> utf16_units(std::string_view bytes, bool little_endian,
-                                          std::size_t& bad_offset) {
+std::optional<std::u16string> utf16_units(std::string_view bytes, bool little_endian, std::size_t& bad_offset) {
   if (bytes.size() % 2 != 0) {
     bad_offset = bytes.size() - 1;
     return std::nullopt;
@@ -86,8 +84,7 @@ std::optional<std::string> utf16_to_utf8(const std::u16string& units) {
   if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) return std::nullopt;
   std::string out(static_cast<std::size_t>(needed), '\0');
   status = U_ZERO_ERROR;
-  u_strToUTF8(out.data(), needed, &needed, units.data(), static_cast<int32_t>(units.size()),
-              &status);
+  u_strToUTF8(out.data(), needed, &needed, units.data(), static_cast<int32_t>(units.size()), &status);
   if (U_FAILURE(status)) return std::nullopt;
   return out;
 }
@@ -105,8 +102,8 @@ std::optional<std::u16string> gb18030_units(std::string_view bytes) {
   if (U_FAILURE(status)) return std::nullopt;
   // One GB18030 byte never yields more than one UTF-16 unit (4-byte sequences give at most 2).
   std::u16string units(bytes.size() + 1, u'\0');
-  const int32_t n = ucnv_toUChars(cnv.get(), units.data(), static_cast<int32_t>(units.size()),
-                                  bytes.data(), static_cast<int32_t>(bytes.size()), &status);
+  const int32_t n = ucnv_toUChars(cnv.get(), units.data(), static_cast<int32_t>(units.size()), bytes.data(),
+                                  static_cast<int32_t>(bytes.size()), &status);
   if (U_FAILURE(status)) return std::nullopt;
   units.resize(static_cast<std::size_t>(n));
   return units;
@@ -167,22 +164,18 @@ InvisibleMatch match_invisible(std::string_view line, std::size_t i) {
       {"\xE2\x80\x8B", Invisible::Remove},  // U+200B zero width space
       {"\xE2\x81\xA0", Invisible::Remove},  // U+2060 word joiner
       {"\xEF\xBB\xBF", Invisible::Remove},  // U+FEFF mid-file BOM
-      {"&#8203;", Invisible::Remove},      {"&#x200b;", Invisible::Remove},
-      {"&#x200B;", Invisible::Remove},     {"\xC2\xA0", Invisible::Space},  // U+00A0 no-break space
+      {"&#8203;", Invisible::Remove},      {"&#x200b;", Invisible::Remove},    {"&#x200B;", Invisible::Remove},
+      {"\xC2\xA0", Invisible::Space},      // U+00A0 no-break space
       {"\xE3\x80\x80", Invisible::Space},  // U+3000 ideographic space
       {"\xE2\x80\x80", Invisible::Space},  // U+2000..U+200A typographic spaces
-      {"\xE2\x80\x81", Invisible::Space},  {"\xE2\x80\x82", Invisible::Space},
-      {"\xE2\x80\x83", Invisible::Space},  {"\xE2\x80\x84", Invisible::Space},
-      {"\xE2\x80\x85", Invisible::Space},  {"\xE2\x80\x86", Invisible::Space},
-      {"\xE2\x80\x87", Invisible::Space},  {"\xE2\x80\x88", Invisible::Space},
-      {"\xE2\x80\x89", Invisible::Space},  {"\xE2\x80\x8A", Invisible::Space},
-      {"\xE2\x80\xAF", Invisible::Space},  // U+202F narrow no-break space
-      {"&nbsp;", Invisible::Space},        {"&ensp;", Invisible::Space},
-      {"&emsp;", Invisible::Space},        {"&thinsp;", Invisible::Space},
-      {"&#x20;", Invisible::Space},        {"&#X20;", Invisible::Space},
-      {"&#32;", Invisible::Space},         {"&#160;", Invisible::Space},
-      {"&#xa0;", Invisible::Space},        {"&#xA0;", Invisible::Space},
-      {"&#12288;", Invisible::Space},      {"&#8195;", Invisible::Space},
+      {"\xE2\x80\x81", Invisible::Space},  {"\xE2\x80\x82", Invisible::Space}, {"\xE2\x80\x83", Invisible::Space},
+      {"\xE2\x80\x84", Invisible::Space},  {"\xE2\x80\x85", Invisible::Space}, {"\xE2\x80\x86", Invisible::Space},
+      {"\xE2\x80\x87", Invisible::Space},  {"\xE2\x80\x88", Invisible::Space}, {"\xE2\x80\x89", Invisible::Space},
+      {"\xE2\x80\x8A", Invisible::Space},  {"\xE2\x80\xAF", Invisible::Space},  // U+202F narrow no-break space
+      {"&nbsp;", Invisible::Space},        {"&ensp;", Invisible::Space},       {"&emsp;", Invisible::Space},
+      {"&thinsp;", Invisible::Space},      {"&#x20;", Invisible::Space},       {"&#X20;", Invisible::Space},
+      {"&#32;", Invisible::Space},         {"&#160;", Invisible::Space},       {"&#xa0;", Invisible::Space},
+      {"&#xA0;", Invisible::Space},        {"&#12288;", Invisible::Space},     {"&#8195;", Invisible::Space},
   }};
   if (rest.empty()) return {};
   // Every pattern starts with '&' or one of these UTF-8 lead bytes: most text (ASCII, Han) leaves here.
@@ -244,8 +237,7 @@ std::optional<Fence> fence_opener(std::string_view line) {
   const std::size_t length = (run_end == std::string_view::npos ? line.size() : run_end) - i;
   if (length < 3) return std::nullopt;
   // A backtick fence's info string cannot contain backticks (```x``` is inline code).
-  if (marker == '`' && run_end != std::string_view::npos &&
-      line.find('`', run_end) != std::string_view::npos)
+  if (marker == '`' && run_end != std::string_view::npos && line.find('`', run_end) != std::string_view::npos)
     return std::nullopt;
   return Fence{marker, length};
 }
@@ -256,8 +248,7 @@ bool closes_fence(std::string_view line, const Fence& fence) {
   const std::size_t run_end = line.find_first_not_of(fence.marker, i);
   const std::size_t length = (run_end == std::string_view::npos ? line.size() : run_end) - i;
   if (length < fence.length) return false;
-  return run_end == std::string_view::npos ||
-         line.find_first_not_of(" \t", run_end) == std::string_view::npos;
+  return run_end == std::string_view::npos || line.find_first_not_of(" \t", run_end) == std::string_view::npos;
 }
 
 }  // namespace
@@ -321,8 +312,7 @@ DecodeResult TextDecoder::decode(std::string_view bytes) const {
   }
 
   const std::string utf8_problem = "invalid UTF-8 byte " + hex_byte(byte_at(bytes, *invalid));
-  if (nul != std::string_view::npos)
-    return fail(*invalid, utf8_problem + " in a file with NUL bytes (binary data)");
+  if (nul != std::string_view::npos) return fail(*invalid, utf8_problem + " in a file with NUL bytes (binary data)");
   if (bytes.starts_with("\xEF\xBB\xBF")) return fail(*invalid, utf8_problem + " after a UTF-8 BOM");
 
   // Mostly well-formed UTF-8 with a few bad bytes is damaged UTF-8, not another encoding:
@@ -345,8 +335,8 @@ DecodeResult TextDecoder::decode(std::string_view bytes) const {
       }
     }
   }
-  return fail(*invalid, utf8_problem + (damaged_utf8 ? " (damaged UTF-8 text)"
-                                                     : " and the file is not GB18030 text either"));
+  return fail(*invalid,
+              utf8_problem + (damaged_utf8 ? " (damaged UTF-8 text)" : " and the file is not GB18030 text either"));
 }
 
 }  // namespace qabot::ingest

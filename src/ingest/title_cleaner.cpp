@@ -23,9 +23,9 @@ bool is_space(char32_t c) {
 }
 
 bool is_emoji_part(char32_t c) {
-  return u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) || c == 0xFE0F || c == 0xFE0E ||
-         c == 0x200D || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF) ||
-         (c >= 0x1F1E6 && c <= 0x1F1FF) || (c >= 0xE0020 && c <= 0xE007F);
+  return u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) || c == 0xFE0F || c == 0xFE0E || c == 0x200D ||
+         c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0x1F1E6 && c <= 0x1F1FF) ||
+         (c >= 0xE0020 && c <= 0xE007F);
 }
 
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
@@ -174,8 +174,7 @@ std::size_t number_prefix_length(std::string_view s, bool include_labels) {
     const bool digits = j > 1;
     const std::size_t sep = separator_at(s, j);
     if (digits && (sep || (j < s.size() && s[j] == ' '))) return skip_spaces(s, j + sep);
-    if (!digits && include_labels &&
-        (s.substr(j).starts_with(":") || s.substr(j).starts_with("："))) {
+    if (!digits && include_labels && (s.substr(j).starts_with(":") || s.substr(j).starts_with("："))) {
       return skip_spaces(s, j + separator_at(s, j));
     }
     return 0;
@@ -238,9 +237,8 @@ std::string_view strip_trailing_colon(std::string_view s) {
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
   return out;
 }
 
@@ -269,19 +267,18 @@ bool TitleCleaner::ends_with_question_mark(std::string_view cleaned) {
 
 bool TitleCleaner::reads_like_question(std::string_view cleaned) {
   if (ends_with_question_mark(cleaned)) return true;
-  static constexpr std::string_view kChinese[] = {
-      "为什么", "为何", "如何", "怎么", "怎样",   "什么", "哪些", "哪个", "哪种",
-      "是否",   "能否", "可否", "区别", "优缺点", "作用", "原理", "吗",   "呢"};
+  static constexpr std::string_view kChinese[] = {"为什么", "为何",   "如何", "怎么", "怎样", "什么",
+                                                  "哪些",   "哪个",   "哪种", "是否", "能否", "可否",
+                                                  "区别",   "优缺点", "作用", "原理", "吗",   "呢"};
   for (std::string_view word : kChinese) {
     if (cleaned.find(word) != std::string_view::npos) return true;
   }
   const std::string lower = ascii_lower(trim(cleaned));
-  static constexpr std::string_view kEnglish[] = {
-      "what ", "why ",  "how ", "when ",   "where ",   "which ",    "who ",     "is ",       "are ",
-      "do ",   "does ", "can ", "should ", "explain ", "describe ", "compare ", "difference"};
+  static constexpr std::string_view kEnglish[] = {"what ",   "why ",     "how ",      "when ",    "where ",    "which ",
+                                                  "who ",    "is ",      "are ",      "do ",      "does ",     "can ",
+                                                  "should ", "explain ", "describe ", "compare ", "difference"};
   for (std::string_view word : kEnglish) {
-    if (lower.starts_with(word) || (word == "difference" && lower.find(word) != std::string::npos))
-      return true;
+    if (lower.starts_with(word) || (word == "difference" && lower.find(word) != std::string::npos)) return true;
   }
   return false;
 }
@@ -315,8 +312,7 @@ bool TitleCleaner::is_chapter_title(std::string_view text) {
   }
   const std::string lower = ascii_lower(s);
   for (std::string_view word : {"chapter ", "part "}) {
-    if (lower.starts_with(word) && lower.size() > word.size() && is_ascii_digit(lower[word.size()]))
-      return true;
+    if (lower.starts_with(word) && lower.size() > word.size() && is_ascii_digit(lower[word.size()])) return true;
   }
   return false;
 }

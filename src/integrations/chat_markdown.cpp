@@ -242,7 +242,8 @@ class Renderer {
       case CMARK_NODE_LINK: return link(node, plain_text(node, &math_));
       case CMARK_NODE_IMAGE: return image(node);
       default:
-        if (type_name(node) == "strikethrough") return slack() ? "~" + inlines(node) + "~" : "~~" + inlines(node) + "~~";
+        if (type_name(node) == "strikethrough")
+          return slack() ? "~" + inlines(node) + "~" : "~~" + inlines(node) + "~~";
         return inlines(node);
     }
   }
@@ -250,7 +251,8 @@ class Renderer {
   // Chat platforms render no TeX: its source is shown as code, so `x_i` keeps its underscore.
   std::string text_with_math(std::string_view s) const {
     std::string out;
-    for (const auto& piece : math_.split(s)) out += piece.math ? code_span(tex_on_one_line(*piece.math)) : text(piece.text);
+    for (const auto& piece : math_.split(s))
+      out += piece.math ? code_span(tex_on_one_line(*piece.math)) : text(piece.text);
     return out;
   }
 
@@ -263,7 +265,8 @@ class Renderer {
   // A paragraph that is one display formula: a code block of its TeX.
   std::optional<std::string> display_math_alone(cmark_node* paragraph) const {
     cmark_node* only = cmark_node_first_child(paragraph);
-    if (!only || only != cmark_node_last_child(paragraph) || cmark_node_get_type(only) != CMARK_NODE_TEXT) return std::nullopt;
+    if (!only || only != cmark_node_last_child(paragraph) || cmark_node_get_type(only) != CMARK_NODE_TEXT)
+      return std::nullopt;
     const auto pieces = math_.split(literal(only));
     if (pieces.size() != 1 || !pieces[0].math || !math_.display(*pieces[0].math)) return std::nullopt;
     const std::string& tex = math_.tex(*pieces[0].math);
@@ -296,7 +299,8 @@ class Renderer {
   std::string link_to(std::string_view url, const std::string& label) const {
     if (url.empty() || !is_safe_url(url)) return text(label);
     const std::string target = encode_url(url, dialect_);
-    if (slack()) return label.empty() || label == url ? "<" + target + ">" : "<" + target + "|" + escape_slack(label) + ">";
+    if (slack())
+      return label.empty() || label == url ? "<" + target + ">" : "<" + target + "|" + escape_slack(label) + ">";
     return label.empty() || label == url ? target : "[" + escape_discord(label) + "](" + target + ")";
   }
 
@@ -460,7 +464,7 @@ class Splitter {
   // when one is in the second half.
   static std::size_t cut_point(std::string_view line, std::size_t room) {
     std::size_t i = prefix_within(line, room).size();
-    if (i == 0) i = text::decode_utf8(line, 0).length;  // always progress
+    if (i == 0) i = text::decode_utf8(line, 0).length;       // always progress
     const std::size_t space = line.substr(0, i).rfind(' ');  // a space byte is always a whole character
     const std::size_t last_space = space == std::string_view::npos ? 0 : space + 1;
     if (i < line.size() && last_space > i / 2) return last_space;

@@ -68,8 +68,8 @@ WebhookResponse DiscordEndpoint::interactions(const WebhookRequest& request, con
                          ? string_field((*member)["user"], "id")
                          : std::string();
   if (user.empty() && interaction.contains("user")) user = string_field(interaction["user"], "id");
-  const std::string session = chat_session("discord", string_field(interaction, "guild_id"),
-                                           string_field(interaction, "channel_id"), user);
+  const std::string session =
+      chat_session("discord", string_field(interaction, "guild_id"), string_field(interaction, "channel_id"), user);
 
   switch (int_field(interaction, "type")) {
     case kDiscordPing: return reply(kDiscordPong);
@@ -91,12 +91,14 @@ WebhookResponse DiscordEndpoint::interactions(const WebhookRequest& request, con
       if (question.size() > 4096) {
         return reply(kDiscordChannelMessage, discord_notice("That question is too long (4096 bytes at most)."));
       }
-      return reply(kDiscordChannelMessage, discord_answer_data(ask(question, kIntegrationTopK, session), {}, public_url_));
+      return reply(kDiscordChannelMessage,
+                   discord_answer_data(ask(question, kIntegrationTopK, session), {}, public_url_));
     }
     case kDiscordMessageComponent: {
       const auto question = question_from_custom_id(string_field(data, "custom_id"));
       if (!question) return reply(kDiscordChannelMessage, discord_notice("That button is not one of mine."));
-      return reply(kDiscordChannelMessage, discord_answer_data(ask(*question, kIntegrationTopK, session), {}, public_url_));
+      return reply(kDiscordChannelMessage,
+                   discord_answer_data(ask(*question, kIntegrationTopK, session), {}, public_url_));
     }
     default: return bad_request("unsupported interaction type");
   }

@@ -14,7 +14,7 @@
 namespace qabot::integrations {
 
 struct DiscordLimits {
-  std::size_t content = 2000;       // characters of message content
+  std::size_t content = 2000;  // characters of message content
   std::size_t embed_title = 256;
   std::size_t field_value = 1024;
   std::size_t button_label = 80;

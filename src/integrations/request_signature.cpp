@@ -72,8 +72,8 @@ bool from_hex(std::string_view hex, std::string& out) {
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-            message.size(), digest, &length)) {
+  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length)) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
   return to_hex(std::string_view(reinterpret_cast<const char*>(digest), length));
@@ -90,7 +90,7 @@ SignatureCheck check_slack_signature(std::string_view signing_secret, std::strin
   // Slack sends lower-case hex; the length is public, only the content is compared in constant time.
   if (signature.size() != expected.size()) return SignatureCheck::Mismatch;
   return CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) == 0 ? SignatureCheck::Valid
-                                                                               : SignatureCheck::Mismatch;
+                                                                                : SignatureCheck::Mismatch;
 }
 
 struct Ed25519Verifier::Key {
@@ -103,8 +103,8 @@ Ed25519Verifier::Ed25519Verifier(std::string_view public_key_hex) : key_(std::ma
   if (public_key_hex.size() != 64 || !from_hex(public_key_hex, raw)) {
     throw std::invalid_argument("the Discord public key must be 64 hex digits (an Ed25519 public key)");
   }
-  key_->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(raw.data()),
-                                           raw.size());
+  key_->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
+                                           reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
   if (!key_->pkey) throw std::invalid_argument("the Discord public key is not a valid Ed25519 public key");
 }
 

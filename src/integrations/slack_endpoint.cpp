@@ -14,7 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-WebhookResponse reply(const json& message) { return {200, message.dump(-1, ' ', false, json::error_handler_t::replace), {}, {}}; }
+WebhookResponse reply(const json& message) {
+  return {200, message.dump(-1, ' ', false, json::error_handler_t::replace), {}, {}};
+}
 
 WebhookResponse bad_request(std::string message) { return {400, {}, std::move(message), {}}; }
 
@@ -57,7 +59,8 @@ SlackEndpoint::SlackEndpoint(std::string signing_secret, Clock clock, std::strin
     : signing_secret_(std::move(signing_secret)), clock_(std::move(clock)), public_url_(std::move(public_url)) {}
 
 std::optional<WebhookResponse> SlackEndpoint::reject(const WebhookRequest& request) const {
-  const auto check = check_slack_signature(signing_secret_, request.timestamp, request.signature, request.body, clock_());
+  const auto check =
+      check_slack_signature(signing_secret_, request.timestamp, request.signature, request.body, clock_());
   if (check == SignatureCheck::Valid) return std::nullopt;
   return WebhookResponse{401, {}, "invalid Slack request: " + std::string(to_string(check)), {}};
 }

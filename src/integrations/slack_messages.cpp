@@ -48,9 +48,7 @@ json buttons(const std::vector<retrieval::Hit>& hits, std::size_t first, const S
 
 }  // namespace
 
-json slack_notice(std::string_view text) {
-  return {{"response_type", "ephemeral"}, {"text", escape(text)}};
-}
+json slack_notice(std::string_view text) { return {{"response_type", "ephemeral"}, {"text", escape(text)}}; }
 
 json slack_quiz_message(std::string_view markdown, const SlackLimits& limits) {
   return {{"response_type", "ephemeral"}, {"text", shorten(to_slack_mrkdwn(markdown), limits.section_text)}};
@@ -76,10 +74,13 @@ json slack_answer_message(const answer::Answer& answer, const SlackLimits& limit
     // A near-tie: the reply is the question "which one?", with a button per candidate.
     const std::size_t choices = std::min(std::max<std::size_t>(result.choices, 2), result.hits.size());
     blocks.push_back({{"type", "section"}, {"text", mrkdwn("Did you mean…?")}});
-    json choice_buttons = buttons(std::vector<retrieval::Hit>(result.hits.begin(), result.hits.begin() + static_cast<std::ptrdiff_t>(choices)), 0, limits);
+    json choice_buttons = buttons(
+        std::vector<retrieval::Hit>(result.hits.begin(), result.hits.begin() + static_cast<std::ptrdiff_t>(choices)), 0,
+        limits);
     choice_buttons["block_id"] = "qabot_clarify";
     blocks.push_back(std::move(choice_buttons));
-    return {{"response_type", "ephemeral"}, {"text", "Did you mean " + escape(shorten(result.hits[0].question, 300)) + "?"},
+    return {{"response_type", "ephemeral"},
+            {"text", "Did you mean " + escape(shorten(result.hits[0].question, 300)) + "?"},
             {"blocks", std::move(blocks)}};
   }
 
@@ -94,9 +95,10 @@ json slack_answer_message(const answer::Answer& answer, const SlackLimits& limit
   if (cut) parts.resize(room);
   for (auto& part : parts) blocks.push_back({{"type", "section"}, {"text", mrkdwn(std::move(part))}});
   if (cut) {
-    blocks.push_back({{"type", "context"},
-                      {"elements", json::array({mrkdwn("✂️ The answer is longer than a Slack message: the rest is in " +
-                                                       escape(best.source))})}});
+    blocks.push_back(
+        {{"type", "context"},
+         {"elements", json::array({mrkdwn("✂️ The answer is longer than a Slack message: the rest is in " +
+                                          escape(best.source))})}});
   }
 
   json context = json::array();
@@ -106,7 +108,8 @@ json slack_answer_message(const answer::Answer& answer, const SlackLimits& limit
   blocks.push_back({{"type", "context"}, {"elements", std::move(context)}});
 
   if (result.hits.size() > 1) blocks.push_back(buttons(result.hits, 1, limits));
-  return {{"response_type", "in_channel"}, {"text", escape(shorten(best.question, 300))}, {"blocks", std::move(blocks)}};
+  return {
+      {"response_type", "in_channel"}, {"text", escape(shorten(best.question, 300))}, {"blocks", std::move(blocks)}};
 }
 
 }  // namespace qabot::integrations

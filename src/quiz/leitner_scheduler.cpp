@@ -55,15 +55,15 @@ bool LeitnerScheduler::in_category(std::string_view question_category, std::stri
   return false;
 }
 
-std::optional<std::size_t> LeitnerScheduler::pick(const std::vector<Schedulable> &questions,
-                                                  const std::vector<state::Card> &cards, std::string_view category,
+std::optional<std::size_t> LeitnerScheduler::pick(const std::vector<Schedulable>& questions,
+                                                  const std::vector<state::Card>& cards, std::string_view category,
                                                   std::int64_t now, std::string_view skip) const {
-  std::unordered_map<std::string_view, const state::Card *> by_key;
-  for (const auto &c : cards) by_key.emplace(c.question_key, &c);
+  std::unordered_map<std::string_view, const state::Card*> by_key;
+  for (const auto& c : cards) by_key.emplace(c.question_key, &c);
 
   std::optional<std::size_t> most_overdue, first_new, soonest, skipped;
   for (std::size_t i = 0; i < questions.size(); ++i) {
-    const auto &q = questions[i];
+    const auto& q = questions[i];
     if (!in_category(q.category, category)) continue;
     if (!skip.empty() && q.key == skip) {
       skipped = i;
@@ -74,10 +74,10 @@ std::optional<std::size_t> LeitnerScheduler::pick(const std::vector<Schedulable>
       if (!first_new) first_new = i;
       continue;
     }
-    const state::Card &c = *it->second;
-    auto earlier = [&](const std::optional<std::size_t> &than) {
+    const state::Card& c = *it->second;
+    auto earlier = [&](const std::optional<std::size_t>& than) {
       if (!than) return true;
-      const state::Card &o = *by_key.at(questions[*than].key);
+      const state::Card& o = *by_key.at(questions[*than].key);
       // Ties: the weaker card (lower box) first.
       return c.due < o.due || (c.due == o.due && c.box < o.box);
     };
@@ -93,12 +93,12 @@ std::optional<std::size_t> LeitnerScheduler::pick(const std::vector<Schedulable>
   return skipped;
 }
 
-QueueCounts LeitnerScheduler::counts(const std::vector<Schedulable> &questions, const std::vector<state::Card> &cards,
+QueueCounts LeitnerScheduler::counts(const std::vector<Schedulable>& questions, const std::vector<state::Card>& cards,
                                      std::string_view category, std::int64_t now) const {
-  std::unordered_map<std::string_view, const state::Card *> by_key;
-  for (const auto &c : cards) by_key.emplace(c.question_key, &c);
+  std::unordered_map<std::string_view, const state::Card*> by_key;
+  for (const auto& c : cards) by_key.emplace(c.question_key, &c);
   QueueCounts out;
-  for (const auto &q : questions) {
+  for (const auto& q : questions) {
     if (!in_category(q.category, category)) continue;
     const auto it = by_key.find(q.key);
     if (it == by_key.end()) {

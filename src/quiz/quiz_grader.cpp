@@ -15,7 +15,7 @@ namespace {
 // Words of explanatory prose that retrieval keeps as (weak) topics because they
 // are also code keywords or aspects, but that say nothing about whether a reply
 // knows the answer. Analysed at start-up like retrieval's own lists.
-constexpr const char *kProseWords[] = {
+constexpr const char* kProseWords[] = {
     "is",    "in",    "for",   "and",  "or",   "with", "if",    "not",     "as",    "from", "by",      "at",
     "they",  "them",  "their", "also", "more", "most", "less",  "will",    "has",   "have", "had",     "each",
     "other", "such",  "only",  "into", "all",  "no",   "very",  "can",     "may",   "but",  "because", "while",
@@ -88,7 +88,7 @@ std::string strip_inline(std::string_view s) {
 
 // A line's block marker (list bullet, ordered number, heading, quote) removed;
 // `item` tells whether the line starts a new unit.
-std::string_view strip_block_marker(std::string_view line, bool &item) {
+std::string_view strip_block_marker(std::string_view line, bool& item) {
   item = false;
   std::size_t i = 0;
   while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
@@ -117,7 +117,7 @@ std::string_view strip_block_marker(std::string_view line, bool &item) {
 }
 
 // Splits a paragraph into sentences at Chinese and Latin sentence ends.
-std::vector<std::string> sentences(const std::string &paragraph) {
+std::vector<std::string> sentences(const std::string& paragraph) {
   static constexpr std::string_view kEnds[] = {"。", "！", "？", "；", "!", "?", ";"};
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -141,12 +141,12 @@ std::vector<std::string> sentences(const std::string &paragraph) {
     }
   }
   if (start < paragraph.size()) out.push_back(trim(std::string_view(paragraph).substr(start)));
-  std::erase_if(out, [](const std::string &s) { return s.empty(); });
+  std::erase_if(out, [](const std::string& s) { return s.empty(); });
   return out;
 }
 
 // Splits at commas (Chinese and Latin, 、).
-std::vector<std::string> clauses(const std::string &sentence) {
+std::vector<std::string> clauses(const std::string& sentence) {
   static constexpr std::string_view kCommas[] = {"，", "、", ",", "："};
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -167,7 +167,7 @@ std::vector<std::string> clauses(const std::string &sentence) {
     }
   }
   if (start < sentence.size()) out.push_back(trim(std::string_view(sentence).substr(start)));
-  std::erase_if(out, [](const std::string &s) { return s.empty(); });
+  std::erase_if(out, [](const std::string& s) { return s.empty(); });
   return out;
 }
 
@@ -178,7 +178,7 @@ std::vector<std::string> units(std::string_view markdown) {
   std::vector<std::string> out;
   std::string paragraph;
   auto flush = [&] {
-    for (auto &s : sentences(paragraph)) out.push_back(std::move(s));
+    for (auto& s : sentences(paragraph)) out.push_back(std::move(s));
     paragraph.clear();
   };
   bool in_fence = false;
@@ -217,17 +217,17 @@ std::vector<std::string> units(std::string_view markdown) {
 
 }  // namespace
 
-QuizGrader::QuizGrader(const text::Analyzer &analyzer, TermShare share, std::size_t bank_size, GraderOptions options)
+QuizGrader::QuizGrader(const text::Analyzer& analyzer, TermShare share, std::size_t bank_size, GraderOptions options)
     : analyzer_(analyzer),
       roles_(analyzer_, no_synonyms_),
       share_(std::move(share)),
       bank_size_(bank_size),
       options_(options) {
-  for (const char *w : kProseWords)
-    for (const auto &t : analyzer_.analyze(w)) prose_terms_.insert(t.term);
+  for (const char* w : kProseWords)
+    for (const auto& t : analyzer_.analyze(w)) prose_terms_.insert(t.term);
 }
 
-bool QuizGrader::is_key_term(const std::string &term) const {
+bool QuizGrader::is_key_term(const std::string& term) const {
   if (roles_.role_of(term) == retrieval::ConceptRole::Template) return false;
   if (prose_terms_.count(term)) return false;
   if (share_ && bank_size_ >= options_.common_min_docs && share_(term) > options_.common_share) return false;
@@ -237,7 +237,7 @@ bool QuizGrader::is_key_term(const std::string &term) const {
 std::vector<std::string> QuizGrader::topic_terms(std::string_view text) const {
   std::vector<std::string> out;
   std::unordered_set<std::string> seen;
-  for (const auto &t : analyzer_.analyze(text)) {
+  for (const auto& t : analyzer_.analyze(text)) {
     // One term per position: compounds, stem prefixes and unigrams under a
     // bigram are alternatives of a term already counted. A lone Han character
     // or Latin letter names too little to grade on.
@@ -253,14 +253,14 @@ std::vector<std::string> QuizGrader::topic_terms(std::string_view text) const {
 std::vector<KeyPoint> QuizGrader::key_points(std::string_view answer_markdown) const {
   std::vector<KeyPoint> points;
   std::set<std::vector<std::string>> seen;  // the same point said twice counts once
-  auto add = [&](const std::string &text, std::vector<std::string> terms) {
+  auto add = [&](const std::string& text, std::vector<std::string> terms) {
     if (terms.empty()) return;
     auto sorted = terms;
     std::sort(sorted.begin(), sorted.end());
     if (!seen.insert(sorted).second) return;
     points.push_back({shorten(text, options_.max_point_chars), std::move(terms)});
   };
-  for (const auto &unit : units(answer_markdown)) {
+  for (const auto& unit : units(answer_markdown)) {
     auto terms = topic_terms(unit);
     if (terms.size() <= options_.max_terms_per_point) {
       add(unit, std::move(terms));
@@ -270,7 +270,7 @@ std::vector<KeyPoint> QuizGrader::key_points(std::string_view answer_markdown) c
     // budget.
     std::string text;
     std::vector<std::string> group;
-    for (const auto &clause : clauses(unit)) {
+    for (const auto& clause : clauses(unit)) {
       auto ct = topic_terms(clause);
       if (!group.empty() && group.size() + ct.size() > options_.max_terms_per_point) {
         add(text, std::move(group));
@@ -278,7 +278,7 @@ std::vector<KeyPoint> QuizGrader::key_points(std::string_view answer_markdown) c
         group.clear();
       }
       text += clause;
-      for (auto &t : ct) {
+      for (auto& t : ct) {
         if (std::find(group.begin(), group.end(), t) == group.end()) group.push_back(std::move(t));
       }
     }
@@ -289,7 +289,7 @@ std::vector<KeyPoint> QuizGrader::key_points(std::string_view answer_markdown) c
     // order.
     std::vector<double> weight(points.size(), 0);
     for (std::size_t i = 0; i < points.size(); ++i) {
-      for (const auto &t : points[i].terms) weight[i] += share_ ? 1.0 - std::min(1.0, share_(t)) : 1.0;
+      for (const auto& t : points[i].terms) weight[i] += share_ ? 1.0 - std::min(1.0, share_(t)) : 1.0;
     }
     std::vector<std::size_t> order(points.size());
     std::iota(order.begin(), order.end(), 0);
@@ -303,17 +303,17 @@ std::vector<KeyPoint> QuizGrader::key_points(std::string_view answer_markdown) c
   return points;
 }
 
-Grade QuizGrader::grade(const std::vector<KeyPoint> &points, std::string_view reply) const {
+Grade QuizGrader::grade(const std::vector<KeyPoint>& points, std::string_view reply) const {
   Grade g;
   // Every term of the reply, alternatives included: the point terms were
   // filtered already, and a reply's compound or stem prefix may be what
   // matches.
   std::unordered_set<std::string> said;
-  for (const auto &t : analyzer_.analyze(reply)) said.insert(t.term);
+  for (const auto& t : analyzer_.analyze(reply)) said.insert(t.term);
   double total = 0;
-  for (const auto &p : points) {
+  for (const auto& p : points) {
     std::size_t found = 0;
-    for (const auto &t : p.terms) found += said.count(t);
+    for (const auto& t : p.terms) found += said.count(t);
     const double coverage = p.terms.empty() ? 0.0 : static_cast<double>(found) / static_cast<double>(p.terms.size());
     const bool hit = coverage >= options_.hit_coverage;
     total += hit ? 1.0 : coverage;

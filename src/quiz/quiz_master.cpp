@@ -15,7 +15,7 @@ std::string question_key(std::string_view path, std::string_view question) {
 QuizMaster::QuizMaster(std::vector<store::StoredQuestion> bank, std::unique_ptr<QuizGrader> grader,
                        LeitnerScheduler scheduler)
     : grader_(std::move(grader)), scheduler_(std::move(scheduler)) {
-  for (auto &q : bank) {
+  for (auto& q : bank) {
     bool blank = true;
     for (char c : q.answer) blank = blank && (c == ' ' || c == '\n' || c == '\t' || c == '\r');
     // Nothing to grade on (no answer, or only code and tables): never asked,
@@ -33,11 +33,11 @@ QuizMaster::QuizMaster(std::vector<store::StoredQuestion> bank, std::unique_ptr<
 }
 
 QuizQuestion QuizMaster::to_question(std::size_t i) const {
-  const auto &q = bank_[i];
+  const auto& q = bank_[i];
   return {q.id, keys_[i], q.question, q.category, q.source + ":" + std::to_string(q.line), q.answer};
 }
 
-std::optional<QuizStart> QuizMaster::start(state::StateStore &store, std::string_view user, std::string_view category,
+std::optional<QuizStart> QuizMaster::start(state::StateStore& store, std::string_view user, std::string_view category,
                                            std::int64_t now) {
   const auto cards = store.cards(user);
   const auto pending = store.pending(user);
@@ -51,8 +51,8 @@ std::optional<QuizStart> QuizMaster::start(state::StateStore &store, std::string
     const QueueCounts left = scheduler_.counts(schedulable_, cards, category, now);
     out.due = left.due;
     out.fresh = left.fresh;
-    const state::Card *card = nullptr;
-    for (const auto &c : cards) {
+    const state::Card* card = nullptr;
+    for (const auto& c : cards) {
       if (c.question_key == out.question.key) card = &c;
     }
     if (card == nullptr) {
@@ -66,7 +66,7 @@ std::optional<QuizStart> QuizMaster::start(state::StateStore &store, std::string
   }
 }
 
-std::optional<QuizResult> QuizMaster::answer(state::StateStore &store, std::string_view user, std::string_view reply,
+std::optional<QuizResult> QuizMaster::answer(state::StateStore& store, std::string_view user, std::string_view reply,
                                              std::int64_t now, std::optional<std::int64_t> question) {
   const auto pending = store.pending(user);
   if (!pending) return std::nullopt;
@@ -95,11 +95,11 @@ std::optional<QuizResult> QuizMaster::answer(state::StateStore &store, std::stri
   return out;
 }
 
-Progress QuizMaster::progress(state::StateStore &store, std::string_view user, std::int64_t now) const {
+Progress QuizMaster::progress(state::StateStore& store, std::string_view user, std::int64_t now) const {
   Progress p;
   p.total = static_cast<std::int64_t>(schedulable_.size());
   p.boxes.assign(static_cast<std::size_t>(scheduler_.boxes()), 0);
-  for (const auto &c : store.cards(user)) {
+  for (const auto& c : store.cards(user)) {
     // Cards of questions no longer in the bank are kept (the note may come
     // back) but not counted.
     if (!by_key_.count(c.question_key)) continue;

@@ -8,23 +8,23 @@ namespace {
 
 std::string fold_ascii(std::string_view s) {
   std::string out(s);
-  for (auto &c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
-bool strip_prefix(std::string &s, std::string_view p) {
+bool strip_prefix(std::string& s, std::string_view p) {
   if (!s.starts_with(p)) return false;
   s.erase(0, p.size());
   return true;
 }
 
-bool strip_suffix(std::string &s, std::string_view p) {
+bool strip_suffix(std::string& s, std::string_view p) {
   if (!s.ends_with(p)) return false;
   s.erase(s.size() - p.size());
   return true;
 }
 
-void trim(std::string &s) {
+void trim(std::string& s) {
   static constexpr std::array<std::string_view, 10> kSpace = {" ", "\t", "\n", "\r", "\xE3\x80\x80",
                                                               ",", ":",  "，", "：", "、"};
   static constexpr std::array<std::string_view, 8> kEnd = {".", "!", "?", "。", "！", "？", "~", "～"};
@@ -37,7 +37,7 @@ void trim(std::string &s) {
 
 // What may follow (or precede) a trigger: a category name, never a sentence of
 // its own.
-bool plausible_category(const std::string &s) { return s.size() <= 64 && s.find('\n') == std::string::npos; }
+bool plausible_category(const std::string& s) { return s.size() <= 64 && s.find('\n') == std::string::npos; }
 
 std::optional<std::string> english(std::string s) {
   for (std::string_view lead : {"please ", "pls ", "can you ", "could you "}) strip_prefix(s, lead);
@@ -64,7 +64,7 @@ std::optional<std::string> english(std::string s) {
                         // request
 }
 
-bool ascii_words(const std::string &s) {
+bool ascii_words(const std::string& s) {
   for (unsigned char c : s) {
     if (!std::isalnum(c) && c != ' ' && c != '-' && c != '+' && c != '#' && c != '_' && c != '.') return false;
   }

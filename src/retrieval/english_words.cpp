@@ -18,10 +18,8 @@ bool EnglishWords::listed(std::string_view word) {
     const std::size_t end = std::min(text.find('\n', start), text.size());
     const int order = text.substr(start, end - start).compare(word);
     if (order == 0) return true;
-    if (order < 0)
-      lo = end + 1;
-    else
-      hi = start;
+    if (order < 0) lo = end + 1;
+    else hi = start;
   }
   return false;
 }

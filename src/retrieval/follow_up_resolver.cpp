@@ -13,12 +13,12 @@ namespace {
 
 // Words that point back at something said before. Written as people type them and analysed at
 // start-up, like QueryBuilder's word lists.
-constexpr const char* kPronounWords[] = {"it",  "its",  "they", "them", "their", "both", "former", "latter",
-                                         "它",  "它们", "其",   "两者", "二者",  "前者", "后者",   "这两"};
+constexpr const char* kPronounWords[] = {"it", "its",  "they", "them", "their", "both", "former", "latter",
+                                         "它", "它们", "其",   "两者", "二者",  "前者", "后者",   "这两"};
 constexpr const char* kPluralWords[] = {"they", "them", "their", "both", "它们", "两者", "二者", "这两"};
-constexpr const char* kComparisonWords[] = {"区别", "不同", "差异", "对比", "比较", "异同", "联系", "difference",
-                                            "differences", "different", "differ", "compare", "comparison", "vs",
-                                            "versus", "better"};
+constexpr const char* kComparisonWords[] = {"区别",       "不同",       "差异",        "对比",      "比较",   "异同",
+                                            "联系",       "difference", "differences", "different", "differ", "compare",
+                                            "comparison", "vs",         "versus",      "better"};
 
 // English cues, matched on whole lower-case words of the normalised question.
 constexpr const char* kEnglishPronouns[] = {"it", "its", "it's", "they", "them", "their", "both", "former", "latter"};
@@ -41,7 +41,9 @@ std::vector<std::string> latin_words(std::string_view s) {
   return out;
 }
 
-bool contains(std::string_view haystack, std::string_view needle) { return haystack.find(needle) != std::string_view::npos; }
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
 
 // 其 is a pronoun ("其原理", "其缺点") except inside words that merely contain it.
 bool has_pronoun_qi(std::string_view s) {
@@ -98,10 +100,9 @@ Cues read_cues(std::string_view text) {
                 contains(text, "二者") || contains(text, "这两") || contains(text, "那两");
   cues.pronoun = cues.plural || has_word(kEnglishPronouns) || contains(text, "它") || has_pronoun_qi(text) ||
                  contains(text, "前者") || contains(text, "后者") || text.starts_with("这");
-  cues.swap_cue =
-      text.starts_with("那") || (text.ends_with("呢") && text::utf8_length(text) <= kShortQuestionChars) ||
-      std::any_of(std::begin(kEnglishSwapOpenings), std::end(kEnglishSwapOpenings),
-                  [&](const char* o) { return std::string_view(text).starts_with(o); });
+  cues.swap_cue = text.starts_with("那") || (text.ends_with("呢") && text::utf8_length(text) <= kShortQuestionChars) ||
+                  std::any_of(std::begin(kEnglishSwapOpenings), std::end(kEnglishSwapOpenings),
+                              [&](const char* o) { return std::string_view(text).starts_with(o); });
   return cues;
 }
 
@@ -239,7 +240,7 @@ FollowUp FollowUpResolver::carry_over(Kind kind, const Turn& previous, const std
 }
 
 FollowUpResolver::Resolution FollowUpResolver::resolve(const Conversation& history, std::string_view question,
-                                                        Query query) const {
+                                                       Query query) const {
   const OwnConcepts own = own_concepts(query);
   const Turn* previous = previous_turn(history);
   Resolution out;
@@ -247,8 +248,9 @@ FollowUpResolver::Resolution FollowUpResolver::resolve(const Conversation& histo
   Carried carried = carried_for(out.kind, history, previous, !own.aspects.empty());
   // Nothing to carry that the question already says itself.
   auto drop_own = [&](std::vector<Concept>& list) {
-    list.erase(std::remove_if(list.begin(), list.end(), [&](const Concept& c) { return has_concept(query.concepts, c); }),
-               list.end());
+    list.erase(
+        std::remove_if(list.begin(), list.end(), [&](const Concept& c) { return has_concept(query.concepts, c); }),
+        list.end());
   };
   drop_own(carried.topics);
   drop_own(carried.aspects);

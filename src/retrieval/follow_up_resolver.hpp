@@ -35,9 +35,9 @@ class FollowUpResolver {
 
   struct Resolution {
     Kind kind = Kind::SelfContained;
-    Query query;                       // the question's own concepts plus what was carried
+    Query query;                        // the question's own concepts plus what was carried
     std::optional<FollowUp> follow_up;  // set when something was carried
-    std::optional<Turn> turn;          // what to remember of this question; none when it names nothing
+    std::optional<Turn> turn;           // what to remember of this question; none when it names nothing
   };
 
   // `query` is the parsed question; `history` what came before (oldest first).

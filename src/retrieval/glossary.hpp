@@ -12,8 +12,8 @@
 namespace qabot::retrieval {
 
 struct GlossarySources {
-  bool builtin = true;               // false: `--no-default-synonyms`
-  std::filesystem::path user_file;   // empty: none (`--synonyms FILE` adds its rules)
+  bool builtin = true;              // false: `--no-default-synonyms`
+  std::filesystem::path user_file;  // empty: none (`--synonyms FILE` adds its rules)
 };
 
 class Glossary {

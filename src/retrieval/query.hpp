@@ -19,14 +19,14 @@ struct Concept {
   ConceptRole role = ConceptRole::Topic;
   double factor = 1.0;  // weight multiplier on top of the concept's idf
   bool from_synonym = false;
-  bool straddles_words = false;  // a Chinese bigram across a word boundary ("据不" in 数据不均衡)
+  bool straddles_words = false;   // a Chinese bigram across a word boundary ("据不" in 数据不均衡)
   bool loose_characters = false;  // ...between two characters ICU's dictionary knows only alone (网|购)
-  bool function_word = false;    // scaffolding or a code keyword that is also an English word ("is", "with")
-  bool absent = false;           // no alternative occurs in the bank (set by the retriever)
-  bool common = false;           // occurs in a large share of a large bank (set by the retriever)
-  bool english_word = false;     // an ordinary English word (EnglishWords) the bank lacks
-  bool carried = false;          // carried over from an earlier question of the conversation
-  long long rows = 0;            // rows holding its most common alternative (set by the retriever)
+  bool function_word = false;     // scaffolding or a code keyword that is also an English word ("is", "with")
+  bool absent = false;            // no alternative occurs in the bank (set by the retriever)
+  bool common = false;            // occurs in a large share of a large bank (set by the retriever)
+  bool english_word = false;      // an ordinary English word (EnglishWords) the bank lacks
+  bool carried = false;           // carried over from an earlier question of the conversation
+  long long rows = 0;             // rows holding its most common alternative (set by the retriever)
 };
 
 struct Query {

@@ -99,8 +99,8 @@ Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>&
     const std::size_t middle = begin + text::decode_utf8(text, begin).length;
     if (in_a_word(begin, middle) || in_a_word(middle, end)) return Fit::Straddle;
     const std::size_t first = text::decode_utf8(t.term, 0).length;
-    const bool function_char = template_terms_.count(t.term.substr(0, first)) > 0 ||
-                               template_terms_.count(t.term.substr(first)) > 0;
+    const bool function_char =
+        template_terms_.count(t.term.substr(0, first)) > 0 || template_terms_.count(t.term.substr(first)) > 0;
     return function_char ? Fit::Straddle : Fit::Loose;
   };
   // Positions: the primary token plus whatever is colocated with it.
@@ -110,10 +110,8 @@ Query QueryBuilder::build(std::string_view text, const std::vector<text::Token>&
   };
   std::vector<Position> positions;
   for (const auto& t : tokens) {
-    if (!t.colocated || positions.empty())
-      positions.push_back({&t, {}});
-    else
-      positions.back().colocated.push_back(&t);
+    if (!t.colocated || positions.empty()) positions.push_back({&t, {}});
+    else positions.back().colocated.push_back(&t);
   }
   const Phrase keys = key_terms(tokens);
   // Map key terms back to positions (key_terms drops some trailing unigrams, keeps order).
@@ -173,7 +171,8 @@ bool broader(const Concept& c, std::size_t j) {
   const auto& part = c.alternatives[j];
   if (j == 0 || part.empty()) return false;
   return std::any_of(c.alternatives.begin(), c.alternatives.end(), [&](const Phrase& whole) {
-    return whole.size() > part.size() && std::search(whole.begin(), whole.end(), part.begin(), part.end()) != whole.end();
+    return whole.size() > part.size() &&
+           std::search(whole.begin(), whole.end(), part.begin(), part.end()) != whole.end();
   });
 }
 
@@ -223,14 +222,11 @@ ConceptPlan split_by_role(const Query& query) {
   for (std::size_t i = 0; i < query.concepts.size(); ++i) {
     const auto& c = query.concepts[i];
     if (c.absent) continue;
-    if (c.role == ConceptRole::Template)
-      plan.optional.push_back(i);
-    else if (c.common)
-      plan.common.push_back(i);
+    if (c.role == ConceptRole::Template) plan.optional.push_back(i);
+    else if (c.common) plan.common.push_back(i);
     else if (c.straddles_words)
       straddling.push_back(i);  // segmentation noise: finds rows only when nothing better does
-    else
-      plan.required.push_back(i);
+    else plan.required.push_back(i);
   }
   if (plan.required.empty()) std::swap(plan.required, straddling);
   plan.optional.insert(plan.optional.end(), straddling.begin(), straddling.end());
@@ -264,7 +260,8 @@ void keep_within_row_budget(const Query& query, ConceptPlan& plan) {
 void find_through_common(const Query& query, QueryBuilder::CommonTerms common_terms, ConceptPlan& plan) {
   using CommonTerms = QueryBuilder::CommonTerms;
   if (!plan.required.empty() || plan.common.empty()) return;
-  std::stable_sort(plan.common.begin(), plan.common.end(), [&](std::size_t a, std::size_t b) { return rarer(query, a, b); });
+  std::stable_sort(plan.common.begin(), plan.common.end(),
+                   [&](std::size_t a, std::size_t b) { return rarer(query, a, b); });
   plan.titles_only = common_terms != CommonTerms::RarestAnyColumn;
   plan.all_in_title = common_terms == CommonTerms::AllInTitle && plan.common.size() > 1;
   if (plan.all_in_title) {
@@ -332,7 +329,8 @@ void write_all_in_title(PhraseWriter& w, const ConceptPlan& plan, std::string& f
 
 }  // namespace
 
-QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms, bool score_every_match) {
+QueryBuilder::Expression QueryBuilder::expression(const Query& query, CommonTerms common_terms,
+                                                  bool score_every_match) {
   Expression e;
   const ConceptPlan plan = plan_concepts(query, common_terms);
   e.titles_only = plan.titles_only;

@@ -24,10 +24,10 @@ class QueryBuilder {
   Query build(std::string_view text) const { return build(text, analyzer_.analyze(text)); }
 
   struct Expression {
-    std::string match;                // FTS5 MATCH text; empty when the query has no terms
-    std::vector<int> phrase_concept;  // per FTS5 phrase: its concept, or -1 (matching aid only)
+    std::string match;                  // FTS5 MATCH text; empty when the query has no terms
+    std::vector<int> phrase_concept;    // per FTS5 phrase: its concept, or -1 (matching aid only)
     std::vector<double> phrase_weight;  // per FTS5 phrase: 1, or less for a broader alternative
-    bool titles_only = false;         // rows are found through question titles only
+    bool titles_only = false;           // rows are found through question titles only
     // When not empty, the expression matches rows through any concept (`score_every_match`), and a
     // row holding none of these concepts is not a candidate: the caller drops it.
     std::vector<int> finding;

@@ -27,9 +27,9 @@ struct Correction {
 
 struct Result {
   std::string query;
-  bool matched = false;   // hits[0] is confident enough to answer with
-  bool clarify = false;   // the top hits are too close to pick one: ask the user
-  std::vector<Hit> hits;  // best first, at most top_k
+  bool matched = false;                 // hits[0] is confident enough to answer with
+  bool clarify = false;                 // the top hits are too close to pick one: ask the user
+  std::vector<Hit> hits;                // best first, at most top_k
   std::vector<Correction> corrections;  // typo corrections applied to the query
   std::optional<FollowUp> followup;     // set when the question was read as a follow-up
   std::size_t choices = 0;              // when clarify: hits[0, choices) are the near-tied candidates

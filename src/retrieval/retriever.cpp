@@ -120,7 +120,7 @@ struct Retriever::Impl {
     auto han = [](const Phrase& p) {
       return std::all_of(p.begin(), p.end(), [](const std::string& t) { return text::is_cjk_term(t); });
     };
-    std::function<void(Concept&&)> place = [&](Concept&& c) {
+    std::function<void(Concept &&)> place = [&](Concept&& c) {
       settle(c);
       const Phrase& whole = c.alternatives.front();
       if (!c.absent || !c.from_synonym || whole.size() < 2) {
@@ -285,8 +285,8 @@ std::string Retriever::explain(std::string_view text) {
     const auto n = impl_->concept_df(c);
     out += std::string(roles[static_cast<int>(c.role)]) + " df=" + std::to_string(n) +
            " factor=" + std::to_string(c.factor).substr(0, 4) + (c.absent ? " absent" : "") +
-           (c.straddles_words ? " straddles" : "") + (c.carried ? " carried" : "") + (c.function_word ? " function-word" : "") +
-           (c.english_word ? " english-word" : "") + " :";
+           (c.straddles_words ? " straddles" : "") + (c.carried ? " carried" : "") +
+           (c.function_word ? " function-word" : "") + (c.english_word ? " english-word" : "") + " :";
     for (const auto& p : c.alternatives) {
       out += " [";
       for (std::size_t i = 0; i < p.size(); ++i) out += (i ? " " : "") + p[i];
@@ -326,7 +326,8 @@ Result Retriever::search(std::string_view text, int top_k, Conversation* convers
   std::vector<ScoredRow> scored;
   scored.reserve(candidates.size());
   for (const auto& row : candidates) scored.push_back(scorer.score(row, best_bm25));
-  std::stable_sort(scored.begin(), scored.end(), [](const ScoredRow& a, const ScoredRow& b) { return a.rank > b.rank; });
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const ScoredRow& a, const ScoredRow& b) { return a.rank > b.rank; });
 
   impl_->add_hits(scored, static_cast<std::size_t>(top_k), result);
   if (result.hits.empty()) return result;

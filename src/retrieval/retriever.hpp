@@ -17,9 +17,10 @@ class QuestionBank;
 namespace qabot::retrieval {
 
 struct RetrieverOptions {
-  int candidates = 60;            // rows taken from FTS5 before reranking
-  double match_threshold = 0.25;  // confidence at or above which the best hit is an answer (calibrated in docs/architecture.md)
-  double clarify_margin = 0.08;   // top two confidences closer than this (and neither sure) → clarify
+  int candidates = 60;  // rows taken from FTS5 before reranking
+  double match_threshold =
+      0.25;  // confidence at or above which the best hit is an answer (calibrated in docs/architecture.md)
+  double clarify_margin = 0.08;  // top two confidences closer than this (and neither sure) → clarify
   // ...and the runner-up's ranking score within this share of the best's: the ranker itself cannot
   // tell them apart. (Confidence alone is not enough: a runner-up's is capped at the best's, so a
   // hit ranked far below can show the same confidence.)
@@ -28,7 +29,7 @@ struct RetrieverOptions {
   // with the next gets at most coverage × 0.8 (the margin discount), and a tie is never sure; 0.85
   // is full coverage with the 5% rank margin below which hits count as tied.
   double sure = 0.85;
-  int max_scored_rows = 2000;    // matching rows scored per ask at most
+  int max_scored_rows = 2000;  // matching rows scored per ask at most
 };
 
 class Retriever {

@@ -91,7 +91,10 @@ double concept_weight(const Concept& c, std::int64_t rows, double documents) {
   // A term the bank never saw keeps the highest idf: asking about something absent must lower
   // coverage, not be ignored — unless it is segmentation noise or a function word.
   double w = idf(static_cast<double>(rows), documents) * c.factor;
-  if (rows == 0) w *= c.straddles_words || c.function_word ? 0.0 : c.from_synonym || c.english_word ? kAbsentKnownTermFactor : kAbsentFactor;
+  if (rows == 0)
+    w *= c.straddles_words || c.function_word ? 0.0
+         : c.from_synonym || c.english_word   ? kAbsentKnownTermFactor
+                                              : kAbsentFactor;
   if (c.role == ConceptRole::Template) w = std::min(w, kTemplateWeightCap);
   // Two loose characters (QueryBuilder) the bank holds together may be a word of it (击穿) or two of
   // its words side by side (桶限 in 令牌桶限流): no more weight than a straddle. Never together in the
@@ -140,12 +143,9 @@ ScoredRow Scorer::score(const store::RankOutput& row, double best_bm25) const {
     if (cols & kTitleColumns) in_title += weights_[i];
     if (cols) anywhere += weights_[i];
     if (query_.concepts[i].role == ConceptRole::Template) continue;  // never topic evidence
-    if (cols & (1u << store::kQuestionColumn))
-      credited += weights_[i];
-    else if (cols & (1u << store::kAnswerColumn))
-      credited += kAnswerCredit * weights_[i] * answer_share(row, i);
-    else if (cols)
-      credited += kCategoryOnlyCredit * weights_[i];
+    if (cols & (1u << store::kQuestionColumn)) credited += weights_[i];
+    else if (cols & (1u << store::kAnswerColumn)) credited += kAnswerCredit * weights_[i] * answer_share(row, i);
+    else if (cols) credited += kCategoryOnlyCredit * weights_[i];
   }
   const double precision =
       row.question_tokens > 0 ? static_cast<double>(row.question_hit_tokens) / row.question_tokens : 0.0;

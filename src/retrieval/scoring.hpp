@@ -26,8 +26,8 @@ double chance_discount(double bank_questions);
 
 struct ScoredRow {
   const store::RankOutput* row = nullptr;
-  double rank = 0;      // the order of hits; comparable within one query only
-  double coverage = 0;  // confidence before the runner-up is considered, in [0, 1]
+  double rank = 0;                    // the order of hits; comparable within one query only
+  double coverage = 0;                // confidence before the runner-up is considered, in [0, 1]
   bool misses_carried_topic = false;  // a follow-up's answer that does not name the carried topic
 };
 

@@ -34,8 +34,9 @@ SynonymIndex::SynonymIndex(const Synonyms& rules, const text::Analyzer& analyzer
   };
   for (const auto& rule : rules.rules())
     add(phrases(rule.from), phrases(rule.to),
-        rule.line > 0 ? (rule.origin.empty() ? "line " : rule.origin + ":") + std::to_string(rule.line)
-                      : rule.origin.empty() ? "added" : rule.origin);
+        rule.line > 0         ? (rule.origin.empty() ? "line " : rule.origin + ":") + std::to_string(rule.line)
+        : rule.origin.empty() ? "added"
+                              : rule.origin);
   for (const auto& [a, b] : mined) {
     auto both = phrases({a, b});
     if (both.size() == 2) add(both, both, "mined from the notes");

@@ -28,7 +28,7 @@ class SynonymIndex {
                const std::vector<std::pair<std::string, std::string>>& mined = {});
 
   struct Match {
-    std::size_t length = 0;                    // query terms covered
+    std::size_t length = 0;  // query terms covered
     const std::vector<Phrase>* alternatives = nullptr;
   };
   // The longest rule whose key starts at `pos` of `terms`.
@@ -44,7 +44,7 @@ class SynonymIndex {
  private:
   void add(const std::vector<Phrase>& from, const std::vector<Phrase>& to, std::string origin);
   std::vector<std::vector<Phrase>> groups_;
-  std::vector<std::string> group_origins_;  // parallel to groups_
+  std::vector<std::string> group_origins_;                            // parallel to groups_
   std::unordered_map<std::string, std::vector<std::size_t>> by_key_;  // joined key → groups
   std::unordered_map<std::string, std::vector<Phrase>> merged_;       // joined key → union of alternatives
   std::unordered_set<std::string> known_terms_;

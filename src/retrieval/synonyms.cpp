@@ -15,7 +15,7 @@
 namespace qabot::retrieval {
 namespace {
 
-constexpr std::string_view kFullWidthComma = "\xEF\xBC\x8C";  // U+FF0C '，'
+constexpr std::string_view kFullWidthComma = "\xEF\xBC\x8C";    // U+FF0C '，'
 constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";  // U+3000
 constexpr std::string_view kNoBreakSpace = "\xC2\xA0";          // U+00A0
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";     // U+FEFF as UTF-8
@@ -24,7 +24,11 @@ constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";     // U+FEFF as UTF
 std::size_t blank_prefix(std::string_view s) {
   if (s.empty()) return 0;
   switch (s.front()) {
-    case ' ': case '\t': case '\r': case '\v': case '\f': return 1;
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\v':
+    case '\f': return 1;
     default: break;
   }
   if (s.starts_with(kIdeographicSpace)) return kIdeographicSpace.size();
@@ -36,7 +40,11 @@ std::size_t blank_prefix(std::string_view s) {
 std::size_t blank_suffix(std::string_view s) {
   if (s.empty()) return 0;
   switch (s.back()) {
-    case ' ': case '\t': case '\r': case '\v': case '\f': return 1;
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\v':
+    case '\f': return 1;
     default: break;
   }
   if (s.ends_with(kIdeographicSpace)) return kIdeographicSpace.size();
@@ -84,8 +92,7 @@ std::variant<Split, std::string> split_line(std::string_view line) {
       }
       std::string shown(1, e);
       if (static_cast<unsigned char>(e) >= 0x80 || e < 0x20) shown = "non-ASCII or control character";
-      return "invalid escape '\\" + shown +
-             "' (only \\, \\， \\\\ \\# \\= \\> are allowed)";
+      return "invalid escape '\\" + shown + "' (only \\, \\， \\\\ \\# \\= \\> are allowed)";
     }
     if (c == ',') {
       finish_term();

@@ -36,8 +36,8 @@ struct SynonymRule {
   std::vector<std::string> from;  // for an equivalence: all terms
   std::vector<std::string> to;    // for an equivalence: all terms (same as from)
   bool one_way = false;
-  int line = 0;                   // 1-based source line; 0 for rules added with add_equivalence
-  std::string origin;             // where the rule was written ("built-in", a file name); set by its loader
+  int line = 0;        // 1-based source line; 0 for rules added with add_equivalence
+  std::string origin;  // where the rule was written ("built-in", a file name); set by its loader
 };
 
 struct SynonymError {

@@ -48,7 +48,8 @@ std::optional<std::string> TypoCorrector::correct(std::string_view word) const {
   const std::string* best = nullptr;
   int best_distance = limit + 1;
   std::int64_t best_frequency = 0;
-  const std::size_t lo = word.size() > static_cast<std::size_t>(limit) ? word.size() - static_cast<std::size_t>(limit) : 0;
+  const std::size_t lo =
+      word.size() > static_cast<std::size_t>(limit) ? word.size() - static_cast<std::size_t>(limit) : 0;
   for (std::size_t len = lo; len <= word.size() + static_cast<std::size_t>(limit) && len < by_length_.size(); ++len) {
     for (const auto& [term, frequency] : by_length_[len]) {
       // Typos rarely hit the first letter; requiring it keeps the scan cheap and the guesses sane.

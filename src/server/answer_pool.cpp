@@ -53,7 +53,8 @@ bool AnswerPool::run_here_or_submit(Job job) {
       std::lock_guard lock(mutex_);
       // Queued jobs go first; a stale engine is reopened by a worker, not here.
       const auto current = generation_.load();
-      const auto it = std::find_if(idle_.rbegin(), idle_.rend(), [&](const Engine& e) { return e.generation == current; });
+      const auto it =
+          std::find_if(idle_.rbegin(), idle_.rend(), [&](const Engine& e) { return e.generation == current; });
       if (!stopping_ && queue_.empty() && it != idle_.rend()) {
         engine = std::move(*it);
         idle_.erase(std::next(it).base());

@@ -33,7 +33,7 @@ namespace qabot::server {
 
 // When an ask may run on the thread that received it.
 struct InlineAskPolicy {
-  std::int64_t max_questions = 5000;                     // banks larger than this have multi-ms asks
+  std::int64_t max_questions = 5000;                                  // banks larger than this have multi-ms asks
   std::chrono::nanoseconds max_mean{std::chrono::microseconds(250)};  // mean ask time, measured
 };
 

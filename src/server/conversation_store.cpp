@@ -37,9 +37,7 @@ ConversationStore::ConversationStore(std::size_t max_conversations, std::chrono:
       max_age_(max_age),
       gauge_(text::CacheGauges::make(std::move(name), max_conversations_, max_conversations_ * kMaxBytesEach)) {}
 
-void ConversationStore::report() {
-  gauge_->set(entries_.size(), bytes_);
-}
+void ConversationStore::report() { gauge_->set(entries_.size(), bytes_); }
 
 ConversationStore::Value ConversationStore::get(const std::string& key, Clock::time_point now) {
   std::lock_guard lock(mutex_);

@@ -26,8 +26,7 @@ class ConversationStore {
   using Value = std::shared_ptr<const retrieval::Conversation>;
 
   // `name`: the cache label its size is reported under in /metrics.
-  ConversationStore(std::size_t max_conversations, std::chrono::seconds max_age,
-                    std::string name = "conversations");
+  ConversationStore(std::size_t max_conversations, std::chrono::seconds max_age, std::string name = "conversations");
 
   // Null when unknown or expired (an expired one is dropped). Counts as a use.
   Value get(const std::string& key, Clock::time_point now = Clock::now());

@@ -91,7 +91,8 @@ void FollowUpDelivery::on_write(beast::error_code ec, std::size_t) {
   if (ec) return fail(ec, "write");
   parser_.emplace();
   parser_->body_limit(options_.max_response_bytes);
-  http::async_read(*stream_, buffer_, *parser_, beast::bind_front_handler(&FollowUpDelivery::on_read, shared_from_this()));
+  http::async_read(*stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&FollowUpDelivery::on_read, shared_from_this()));
 }
 
 void FollowUpDelivery::on_read(beast::error_code ec, std::size_t) {

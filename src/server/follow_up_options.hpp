@@ -21,10 +21,10 @@ struct FollowUpOptions {
   std::string connect_host;
   unsigned short connect_port = 0;
 
-  std::chrono::milliseconds timeout{10000};      // whole delivery: resolve … response, retry included
-  std::chrono::milliseconds retry_delay{1000};   // before the one retry after a connection failure
+  std::chrono::milliseconds timeout{10000};        // whole delivery: resolve … response, retry included
+  std::chrono::milliseconds retry_delay{1000};     // before the one retry after a connection failure
   std::chrono::milliseconds shutdown_grace{2000};  // TLS close_notify exchange after the response
-  std::size_t max_in_flight = 32;                // beyond: dropped with a warning
+  std::size_t max_in_flight = 32;                  // beyond: dropped with a warning
   std::size_t max_response_bytes = 64 * 1024;
 };
 
@@ -37,8 +37,8 @@ struct FollowUpResult {
     Dropped,    // too many in flight, or the sender is stopping: nothing was sent
   };
   Outcome outcome = Outcome::Failed;
-  int status = 0;    // HTTP status when one was read
-  int attempts = 0;  // connections tried
+  int status = 0;     // HTTP status when one was read
+  int attempts = 0;   // connections tried
   std::string error;  // why, for Failed / Refused / Dropped; safe to log (no URL path)
 };
 

@@ -45,7 +45,7 @@ GapRecorder::~GapRecorder() {
   if (writer_.joinable()) writer_.join();
 }
 
-void GapRecorder::record(std::string_view text, const retrieval::Result &result, Channel channel) const noexcept {
+void GapRecorder::record(std::string_view text, const retrieval::Result& result, Channel channel) const noexcept {
   // A near-tie ("did you mean") found notes that answer it: not a gap.
   if (!enabled() || result.matched || result.clarify) return;
   try {
@@ -70,7 +70,7 @@ void GapRecorder::record(std::string_view text, const retrieval::Result &result,
     }
     if (first_drop) spdlog::warn("the gaps log cannot keep up (state store slow or down): dropping entries");
     wake_.notify_one();
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     spdlog::warn("could not queue an unanswered question for the gaps log: {}", e.what());
   }
 }
@@ -113,7 +113,7 @@ void GapRecorder::run() {
         since_prune = 0;
         store_->prune_gaps(limits_.keep);
       }
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
       spdlog::warn("could not record {} unanswered question(s) in the gaps log: {}", batch.size(), e.what());
     }
     lock.lock();
@@ -126,7 +126,7 @@ void GapRecorder::run() {
     lock.unlock();
     try {
       store_->prune_gaps(limits_.keep);
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
       spdlog::warn("could not prune the gaps log: {}", e.what());
     }
     lock.lock();

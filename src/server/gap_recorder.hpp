@@ -31,8 +31,8 @@
 namespace qabot::server {
 
 struct GapLogLimits {
-  std::size_t queue = 1024;        // entries waiting for the store
-  std::size_t batch = 256;         // entries written in one transaction at most
+  std::size_t queue = 1024;  // entries waiting for the store
+  std::size_t batch = 256;   // entries written in one transaction at most
   // How long the writer lets entries gather after the first one arrives: one wake-up and one
   // commit per burst instead of a thread hand-off per unanswered ask.
   std::chrono::milliseconds linger{10};
@@ -42,29 +42,27 @@ struct GapLogLimits {
 };
 
 class GapRecorder {
-public:
-  using Clock = std::function<std::int64_t()>; // unix seconds
+ public:
+  using Clock = std::function<std::int64_t()>;  // unix seconds
   using Limits = GapLogLimits;
 
-  GapRecorder(std::shared_ptr<state::StateStore> store, bool on,
-              Clock clock = {}, Limits limits = {});
+  GapRecorder(std::shared_ptr<state::StateStore> store, bool on, Clock clock = {}, Limits limits = {});
   // Writes what is still queued, then stops the writer.
   ~GapRecorder();
-  GapRecorder(const GapRecorder &) = delete;
-  GapRecorder &operator=(const GapRecorder &) = delete;
+  GapRecorder(const GapRecorder&) = delete;
+  GapRecorder& operator=(const GapRecorder&) = delete;
 
   bool enabled() const { return enabled_ && store_ != nullptr; }
   // Queues `text` when the result is not a confident answer (nor a near-tie,
   // whose notes do answer it), under the channel's name. Never throws, never
   // blocks on the store.
-  void record(std::string_view text, const retrieval::Result &result,
-              Channel channel) const noexcept;
+  void record(std::string_view text, const retrieval::Result& result, Channel channel) const noexcept;
   // Waits until every entry queued so far has been written (or failed).
   void flush() const;
   // Entries dropped because the queue was full.
   std::uint64_t dropped() const;
 
-private:
+ private:
   void run();
 
   std::shared_ptr<state::StateStore> store_;
@@ -86,4 +84,4 @@ private:
   std::thread writer_;
 };
 
-} // namespace qabot::server
+}  // namespace qabot::server

@@ -48,9 +48,7 @@ Response method_not_allowed(const Request& req, std::string_view allow) {
   return res;
 }
 
-bool is_get_or_head(const Request& req) {
-  return req.method() == http::verb::get || req.method() == http::verb::head;
-}
+bool is_get_or_head(const Request& req) { return req.method() == http::verb::get || req.method() == http::verb::head; }
 
 constexpr std::string_view kSlackCommandPath = "/integrations/slack/command";
 constexpr std::string_view kSlackInteractivePath = "/integrations/slack/interactive";
@@ -147,14 +145,16 @@ Response HttpRouter::handle(const Request& req, AnswerEngine* engine) const {
   if (is_integration_path(path)) return integration(req, engine, path);
   if (path == "/api/ask") {
     if (req.method() != http::verb::post) return method_not_allowed(req, "POST");
-    if (!engine) return error_response(http::status::internal_server_error, ErrorCode::Internal, "no engine",
-                                       req.version(), req.keep_alive());
+    if (!engine)
+      return error_response(http::status::internal_server_error, ErrorCode::Internal, "no engine", req.version(),
+                            req.keep_alive());
     return answer(req, *engine);
   }
   if (path == "/api/questions") {
     if (!is_get_or_head(req)) return method_not_allowed(req, "GET, HEAD");
-    if (!engine) return error_response(http::status::internal_server_error, ErrorCode::Internal, "no engine",
-                                       req.version(), req.keep_alive());
+    if (!engine)
+      return error_response(http::status::internal_server_error, ErrorCode::Internal, "no engine", req.version(),
+                            req.keep_alive());
     try {
       return json_response(req, engine->questions_by_category());
     } catch (const std::exception& e) {
@@ -165,18 +165,21 @@ Response HttpRouter::handle(const Request& req, AnswerEngine* engine) const {
   }
   if (path == "/api/report") {
     if (!is_get_or_head(req)) return method_not_allowed(req, "GET, HEAD");
-    if (!engine) return error_response(http::status::internal_server_error, ErrorCode::Internal, "no engine",
-                                       req.version(), req.keep_alive());
+    if (!engine)
+      return error_response(http::status::internal_server_error, ErrorCode::Internal, "no engine", req.version(),
+                            req.keep_alive());
     const auto report = engine->coverage_report();
-    if (!report) return error_response(http::status::not_found, ErrorCode::BadRequest,
-                                       "this index has no coverage report: rebuild it with `qabot index`",
-                                       req.version(), req.keep_alive());
+    if (!report)
+      return error_response(http::status::not_found, ErrorCode::BadRequest,
+                            "this index has no coverage report: rebuild it with `qabot index`", req.version(),
+                            req.keep_alive());
     return make_response(req, http::status::ok, "application/json; charset=utf-8", *report);
   }
   if (path.starts_with(ingest::NoteImage::kRoutePrefix)) return note_image(req, engine, path);
   if (path == "/healthz") {
     if (!is_get_or_head(req)) return method_not_allowed(req, "GET, HEAD");
-    return json_response(req, {{"status", "ok"}, {"questions", context_.question_count ? context_.question_count() : 0}});
+    return json_response(req,
+                         {{"status", "ok"}, {"questions", context_.question_count ? context_.question_count() : 0}});
   }
   if (path == "/metrics") {
     if (!is_get_or_head(req)) return method_not_allowed(req, "GET, HEAD");
@@ -231,9 +234,9 @@ Response HttpRouter::note_image(const Request& req, const AnswerEngine* engine, 
   const auto header = [&req](http::field f) { return std::string_view(req[f]); };
   const bool fresh = req.count(http::field::if_none_match) ? etag_matches(header(http::field::if_none_match), file.etag)
                                                            : header(http::field::if_modified_since) == modified;
-  Response res = fresh ? make_response(req, http::status::not_modified, file.content_type, "", kNoteImageCacheControl)
-                       : make_response(req, http::status::ok, file.content_type, std::move(file.body),
-                                       kNoteImageCacheControl);
+  Response res =
+      fresh ? make_response(req, http::status::not_modified, file.content_type, "", kNoteImageCacheControl)
+            : make_response(req, http::status::ok, file.content_type, std::move(file.body), kNoteImageCacheControl);
   if (fresh) {
     res.erase(http::field::content_length);  // a 304 has no body and describes none
     res.erase(http::field::content_type);
@@ -251,8 +254,8 @@ Response HttpRouter::answer(const Request& req, AnswerEngine& engine) const {
                           req.keep_alive());
   }
   if (!body.is_object()) {
-    return error_response(http::status::bad_request, ErrorCode::BadRequest, "body must be a JSON object",
-                          req.version(), req.keep_alive());
+    return error_response(http::status::bad_request, ErrorCode::BadRequest, "body must be a JSON object", req.version(),
+                          req.keep_alive());
   }
   AskRequest ask;
   if (auto err = read_ask_fields(body, context_.limits, ask)) {
@@ -271,8 +274,8 @@ Response HttpRouter::answer(const Request& req, AnswerEngine& engine) const {
   AskReply reply = context_.asks->ask(engine, call);
   auto* outcome = std::get_if<AskOutcome>(&reply);
   if (!outcome) {  // AskFailed (no quiz_user: never a quiz reply)
-    return error_response(http::status::internal_server_error, ErrorCode::Internal, "could not answer",
-                          req.version(), req.keep_alive());
+    return error_response(http::status::internal_server_error, ErrorCode::Internal, "could not answer", req.version(),
+                          req.keep_alive());
   }
   const retrieval::Result& r = outcome->answer.result;
   json out = {{"matched", r.matched},
@@ -323,8 +326,8 @@ Response HttpRouter::integration(const Request& req, AnswerEngine* engine, std::
   integrations::WebhookResponse out;
   try {
     if (path == kDiscordPath) {
-      out = context_.discord->interactions(
-          {req.body(), header("X-Signature-Timestamp"), header("X-Signature-Ed25519")}, ask, quiz);
+      out = context_.discord->interactions({req.body(), header("X-Signature-Timestamp"), header("X-Signature-Ed25519")},
+                                           ask, quiz);
     } else {
       const integrations::WebhookRequest webhook{req.body(), header("X-Slack-Request-Timestamp"),
                                                  header("X-Slack-Signature")};
@@ -333,16 +336,15 @@ Response HttpRouter::integration(const Request& req, AnswerEngine* engine, std::
     }
   } catch (const std::exception& e) {
     spdlog::error("POST {} failed: {}", path, e.what());
-    return error_response(http::status::internal_server_error, ErrorCode::Internal, "could not answer",
-                          req.version(), req.keep_alive());
+    return error_response(http::status::internal_server_error, ErrorCode::Internal, "could not answer", req.version(),
+                          req.keep_alive());
   }
   if (out.status != 200) {
     // The reason names the check that failed, never a secret or a signature.
     if (out.status == 401) {
       spdlog::warn("POST {}: refused: {}", path, out.message);
       if (context_.metrics) context_.metrics->signature_failure(channel);
-    }
-    else spdlog::info("POST {}: {} {}", path, out.status, out.message);
+    } else spdlog::info("POST {}: {} {}", path, out.status, out.message);
     return error_response(static_cast<http::status>(out.status), ErrorCode::BadRequest, out.message, req.version(),
                           req.keep_alive());
   }

@@ -44,9 +44,9 @@ void HttpSession::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(state_->config().max_header_bytes));
   parser_->body_limit(state_->config().max_body_bytes);
   // A connection over the limit gets a short deadline: it only waits for one request to refuse.
-  stream_.expires_after(slot_ ? state_->config().header_timeout
-                              : std::min<std::chrono::milliseconds>(state_->config().header_timeout,
-                                                                    std::chrono::seconds(5)));
+  stream_.expires_after(
+      slot_ ? state_->config().header_timeout
+            : std::min<std::chrono::milliseconds>(state_->config().header_timeout, std::chrono::seconds(5)));
   reading_ = true;
   // The header first: the body limit depends on the route (chat integrations get a larger one).
   http::async_read_header(stream_, buffer_, *parser_,
@@ -63,8 +63,8 @@ void HttpSession::on_header(beast::error_code ec, std::size_t bytes) {
                                            "more than one Content-Length", parser_->get().version(), false));
   }
   if (is_integration_path(target_path(parser_->get().target()))) {
-    parser_->body_limit(std::max<std::uint64_t>(state_->config().max_body_bytes,
-                                                state_->config().max_integration_body_bytes));
+    parser_->body_limit(
+        std::max<std::uint64_t>(state_->config().max_body_bytes, state_->config().max_integration_body_bytes));
   }
   http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
@@ -90,8 +90,8 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     // Anything else is a malformed request: say so once and hang up.
     spdlog::debug("http read: {}", ec.message());
-    return send(HttpRouter::error_response(http::status::bad_request, ErrorCode::BadRequest, "malformed request",
-                                           11, false));
+    return send(
+        HttpRouter::error_response(http::status::bad_request, ErrorCode::BadRequest, "malformed request", 11, false));
   }
   handle(parser_->release());
 }
@@ -122,10 +122,10 @@ void HttpSession::handle(Request req) {
   auto job = [self, shared_req, &router](AnswerEngine* engine) {
     Response res = router.handle(*shared_req, engine);  // asks are timed and counted by the AskService
     // Answered on this connection's strand (see AnswerPool), the response is written now.
-    net::dispatch(self->stream_.get_executor(),
-                  [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+    net::dispatch(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
   };
-  const bool queued = is_ask ? state_->pool().run_here_or_submit(std::move(job)) : state_->pool().submit(std::move(job));
+  const bool queued =
+      is_ask ? state_->pool().run_here_or_submit(std::move(job)) : state_->pool().submit(std::move(job));
   if (!queued) {
     state_->metrics().error(ErrorCode::Overloaded);
     send(HttpRouter::error_response(http::status::service_unavailable, ErrorCode::Overloaded,

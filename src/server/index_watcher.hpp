@@ -32,7 +32,7 @@ class IndexWatcher : public std::enable_shared_from_this<IndexWatcher> {
   struct Watch {
     std::filesystem::path dir;
     bool recursive = false;
-    bool all = false;                       // every entry matters, else only those in `only`
+    bool all = false;                      // every entry matters, else only those in `only`
     std::unordered_set<std::string> only;  // single files given on the command line
   };
 

@@ -12,8 +12,8 @@ namespace {
 
 constexpr auto relaxed = std::memory_order_relaxed;
 
-constexpr std::array<ErrorCode, 8> kAllCodes = {ErrorCode::BadJson,     ErrorCode::BadRequest, ErrorCode::TooLarge,
-                                                ErrorCode::RateLimited, ErrorCode::Overloaded, ErrorCode::Internal,
+constexpr std::array<ErrorCode, 8> kAllCodes = {ErrorCode::BadJson,     ErrorCode::BadRequest,      ErrorCode::TooLarge,
+                                                ErrorCode::RateLimited, ErrorCode::Overloaded,      ErrorCode::Internal,
                                                 ErrorCode::NoQuiz,      ErrorCode::StateUnavailable};
 
 }  // namespace
@@ -87,7 +87,9 @@ void Metrics::reload(bool ok) { (ok ? reloads_ok_ : reloads_failed_).fetch_add(1
 
 std::int64_t Metrics::open_connections() const { return http_open_.load(relaxed) + ws_open_.load(relaxed); }
 
-std::uint64_t Metrics::errors_total(ErrorCode code) const { return errors_[static_cast<std::size_t>(code)].load(relaxed); }
+std::uint64_t Metrics::errors_total(ErrorCode code) const {
+  return errors_[static_cast<std::size_t>(code)].load(relaxed);
+}
 
 // Every bounded cache and store (text::CacheGauges), summed over its instances (one per engine,
 // per analyzer or per connection), with its bound beside it.
@@ -100,7 +102,8 @@ void Metrics::write_caches(std::ostream& out) {
       {"qabot_cache_max_bytes", &text::CacheGauges::Total::max_bytes},
       {"qabot_cache_instances", &text::CacheGauges::Total::instances}};
   for (const auto& [name, field] : series) {
-    out << "# HELP " << name << " Bounded caches and stores (docs/architecture.md, Memory bounds), summed over instances.\n"
+    out << "# HELP " << name
+        << " Bounded caches and stores (docs/architecture.md, Memory bounds), summed over instances.\n"
         << "# TYPE " << name << " gauge\n";
     for (const auto& c : caches) out << name << "{cache=\"" << c.name << "\"} " << c.*field << '\n';
   }
@@ -125,11 +128,13 @@ void Metrics::write_asks(std::ostream& out) const {
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
       cumulative += l.buckets[i].load(relaxed);
-      out << fmt::format("qabot_ask_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", label, kLatencyBuckets[i], cumulative);
+      out << fmt::format("qabot_ask_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", label, kLatencyBuckets[i],
+                         cumulative);
     }
     const std::uint64_t count = l.count.load(relaxed);
     out << fmt::format("qabot_ask_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", label, count)
-        << fmt::format("qabot_ask_duration_seconds_sum{{{}}} {}\n", label, static_cast<double>(l.sum_ns.load(relaxed)) / 1e9)
+        << fmt::format("qabot_ask_duration_seconds_sum{{{}}} {}\n", label,
+                       static_cast<double>(l.sum_ns.load(relaxed)) / 1e9)
         << fmt::format("qabot_ask_duration_seconds_count{{{}}} {}\n", label, count);
   }
 }
@@ -153,7 +158,8 @@ std::string Metrics::prometheus_text() const {
   write_asks(out);
   out << "# HELP qabot_errors_total Protocol errors sent, by code.\n"
          "# TYPE qabot_errors_total counter\n";
-  for (ErrorCode code : kAllCodes) out << "qabot_errors_total{code=\"" << to_string(code) << "\"} " << errors_total(code) << '\n';
+  for (ErrorCode code : kAllCodes)
+    out << "qabot_errors_total{code=\"" << to_string(code) << "\"} " << errors_total(code) << '\n';
   out << "# HELP qabot_http_responses_total HTTP responses by route and status class.\n"
          "# TYPE qabot_http_responses_total counter\n";
   for (std::size_t r = 0; r < kRoutes.size(); ++r) {

@@ -45,7 +45,7 @@ class Metrics {
   // client cannot create series).
   static std::string_view route_of(std::string_view path);
   static constexpr std::array<std::string_view, 10> kRoutes = {
-      "/api/ask", "/api/questions", "/api/report", "/healthz", "/metrics", "/ws",
+      "/api/ask", "/api/questions",      "/api/report",           "/healthz", "/metrics", "/ws",
       "/notes",   "/integrations/slack", "/integrations/discord", "other"};
 
   // Upper bounds of the ask latency histogram, in seconds.

@@ -13,11 +13,11 @@
 namespace qabot::server {
 
 class NoteRequest {
-public:
+ public:
   // "root/dir/x.png" (decoded) for a request path "/notes/root/dir/x.png" (not
   // decoded, without the query), nullopt when the path is not under /notes/ or
   // breaks a rule above.
   static std::optional<std::string> name_of(std::string_view target_path);
 };
 
-} // namespace qabot::server
+}  // namespace qabot::server

@@ -10,7 +10,7 @@ namespace qabot::server {
 
 struct ProcessStats {
   std::optional<double> resident_bytes;
-  std::optional<double> cpu_seconds;      // user + system
+  std::optional<double> cpu_seconds;  // user + system
   std::optional<double> open_fds;
   std::optional<double> start_time_unix;  // seconds since the epoch
 

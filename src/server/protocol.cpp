@@ -79,8 +79,8 @@ std::optional<ProtocolError> read_ask_fields(const json& object, const ProtocolL
   const auto& s = text->get_ref<const std::string&>();
   if (is_blank(s)) return ProtocolError{ErrorCode::BadRequest, "\"text\" is blank", {}};
   if (s.size() > limits.max_text_bytes) {
-    return ProtocolError{ErrorCode::TooLarge,
-                         "\"text\" is longer than " + std::to_string(limits.max_text_bytes) + " bytes", {}};
+    return ProtocolError{
+        ErrorCode::TooLarge, "\"text\" is longer than " + std::to_string(limits.max_text_bytes) + " bytes", {}};
   }
   out.text = s;
 
@@ -89,10 +89,10 @@ std::optional<ProtocolError> read_ask_fields(const json& object, const ProtocolL
     if (!k->is_number_integer()) return ProtocolError{ErrorCode::BadRequest, "\"top_k\" must be an integer", {}};
     const auto v = k->get<std::int64_t>();
     if (v < limits.min_top_k || v > limits.max_top_k) {
-      return ProtocolError{ErrorCode::BadRequest,
-                           "\"top_k\" must be between " + std::to_string(limits.min_top_k) + " and " +
-                               std::to_string(limits.max_top_k),
-                           {}};
+      return ProtocolError{
+          ErrorCode::BadRequest,
+          "\"top_k\" must be between " + std::to_string(limits.min_top_k) + " and " + std::to_string(limits.max_top_k),
+          {}};
     }
     out.top_k = static_cast<int>(v);
   }
@@ -101,7 +101,8 @@ std::optional<ProtocolError> read_ask_fields(const json& object, const ProtocolL
     const auto& key = session->get_ref<const std::string&>();
     if (text::utf8_length(key) > limits.max_id_chars) {
       return ProtocolError{ErrorCode::BadRequest,
-                           "\"session\" is longer than " + std::to_string(limits.max_id_chars) + " characters", {}};
+                           "\"session\" is longer than " + std::to_string(limits.max_id_chars) + " characters",
+                           {}};
     }
     out.session = key;
   }
@@ -119,8 +120,8 @@ ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits&
     if (!it->is_string()) return ProtocolError{ErrorCode::BadRequest, "\"id\" must be a string", {}};
     id = it->get<std::string>();
     if (text::utf8_length(*id) > limits.max_id_chars) {
-      return ProtocolError{ErrorCode::BadRequest,
-                           "\"id\" is longer than " + std::to_string(limits.max_id_chars) + " characters", {}};
+      return ProtocolError{
+          ErrorCode::BadRequest, "\"id\" is longer than " + std::to_string(limits.max_id_chars) + " characters", {}};
     }
   }
   auto fail = [&id](ErrorCode code, std::string message) -> ClientMessage {
@@ -161,8 +162,8 @@ ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits&
         if (!c->is_string()) return fail(ErrorCode::BadRequest, "\"category\" must be a string");
         const auto& category = c->get_ref<const std::string&>();
         if (category.size() > limits.max_text_bytes) {
-          return fail(ErrorCode::TooLarge, "\"category\" is longer than " + std::to_string(limits.max_text_bytes) +
-                                               " bytes");
+          return fail(ErrorCode::TooLarge,
+                      "\"category\" is longer than " + std::to_string(limits.max_text_bytes) + " bytes");
         }
         if (!is_blank(category)) quiz.category = category;
       }
@@ -187,7 +188,8 @@ ClientMessage parse_client_message(std::string_view frame, const ProtocolLimits&
 std::string dump_json(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 std::string make_hello(std::int64_t questions) {
-  return dump_json({{"type", "hello"}, {"protocol", kProtocolVersion}, {"questions", questions}, {"version", kVersion}});
+  return dump_json(
+      {{"type", "hello"}, {"protocol", kProtocolVersion}, {"questions", questions}, {"version", kVersion}});
 }
 
 std::string make_result(const std::optional<std::string>& id, const retrieval::Result& result) {
@@ -262,9 +264,8 @@ std::string make_quiz_result(const std::optional<std::string>& id, const json& q
                     {"next_due", next_due}});
 }
 
-std::string make_progress(const std::optional<std::string>& id, std::int64_t total, std::int64_t seen,
-                          std::int64_t due, const std::vector<std::int64_t>& boxes, std::int64_t reviews,
-                          std::int64_t correct) {
+std::string make_progress(const std::optional<std::string>& id, std::int64_t total, std::int64_t seen, std::int64_t due,
+                          const std::vector<std::int64_t>& boxes, std::int64_t reviews, std::int64_t correct) {
   return dump_json({{"type", "progress"},
                     {"id", id_json(id)},
                     {"total", total},

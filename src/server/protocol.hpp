@@ -113,9 +113,8 @@ std::string make_quiz_question(const std::optional<std::string>& id, const nlohm
 std::string make_quiz_result(const std::optional<std::string>& id, const nlohmann::json& question, double score,
                              bool passed, const std::vector<std::string>& hit, const std::vector<std::string>& missed,
                              std::string_view markdown, std::string_view html, int box, std::int64_t next_due);
-std::string make_progress(const std::optional<std::string>& id, std::int64_t total, std::int64_t seen,
-                          std::int64_t due, const std::vector<std::int64_t>& boxes, std::int64_t reviews,
-                          std::int64_t correct);
+std::string make_progress(const std::optional<std::string>& id, std::int64_t total, std::int64_t seen, std::int64_t due,
+                          const std::vector<std::int64_t>& boxes, std::int64_t reviews, std::int64_t correct);
 
 // Serialises with invalid UTF-8 replaced rather than throwing: replies must always be sendable.
 std::string dump_json(const nlohmann::json& value);

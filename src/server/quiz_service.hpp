@@ -26,31 +26,26 @@ struct QuizStarted {
 };
 struct QuizGraded {
   quiz::QuizResult result;
-  std::string
-      html; // the reference answer, rendered and sanitised like an ask's
+  std::string html;  // the reference answer, rendered and sanitised like an ask's
 };
 struct QuizProgress {
   quiz::Progress progress;
 };
-using QuizOutcome =
-    std::variant<QuizStarted, QuizGraded, QuizProgress, ProtocolError>;
+using QuizOutcome = std::variant<QuizStarted, QuizGraded, QuizProgress, ProtocolError>;
 
 class QuizService {
-public:
-  using Clock = std::function<std::int64_t()>; // unix seconds
+ public:
+  using Clock = std::function<std::int64_t()>;  // unix seconds
   // `store` may be null: every quiz call then answers state_unavailable.
-  explicit QuizService(std::shared_ptr<state::StateStore> store,
-                       Clock clock = {});
+  explicit QuizService(std::shared_ptr<state::StateStore> store, Clock clock = {});
 
-  QuizOutcome start(AnswerEngine *engine, const std::string &user,
-                    const std::string &category) const;
+  QuizOutcome start(AnswerEngine* engine, const std::string& user, const std::string& category) const;
   // `question`: the id of the question the reply was written for, when the
   // client says (protocol `quiz_answer.question`); a different pending question
   // is then not graded.
-  QuizOutcome answer(AnswerEngine *engine, const std::string &user,
-                     const std::string &text,
+  QuizOutcome answer(AnswerEngine* engine, const std::string& user, const std::string& text,
                      std::optional<std::int64_t> question = {}) const;
-  QuizOutcome progress(AnswerEngine *engine, const std::string &user) const;
+  QuizOutcome progress(AnswerEngine* engine, const std::string& user) const;
 
   // A chat user's `/quiz` (Slack, Discord) → the reply as note-style markdown. The rule for
   // Kind::Auto: empty text starts a quiz on any category; "skip" (or 跳过) drops the pending question
@@ -61,15 +56,15 @@ public:
 
   // The protocol frame of an outcome (an error outcome carries no id: `id` is
   // used).
-  static std::string frame(const std::optional<std::string> &id,
-                           const QuizOutcome &outcome);
-  static nlohmann::json question_json(const quiz::QuizQuestion &q);
+  static std::string frame(const std::optional<std::string>& id, const QuizOutcome& outcome);
+  static nlohmann::json question_json(const quiz::QuizQuestion& q);
 
-private:
-  template <typename F> QuizOutcome run(AnswerEngine *engine, F &&body) const;
+ private:
+  template <typename F>
+  QuizOutcome run(AnswerEngine* engine, F&& body) const;
 
   std::shared_ptr<state::StateStore> store_;
   Clock clock_;
 };
 
-} // namespace qabot::server
+}  // namespace qabot::server

@@ -13,7 +13,8 @@ class RateLimiter {
   using Now = std::function<Clock::time_point()>;
 
   // rate <= 0 disables limiting (every try_acquire succeeds).
-  RateLimiter(double rate_per_second, double burst, Now now = [] { return Clock::now(); });
+  RateLimiter(
+      double rate_per_second, double burst, Now now = [] { return Clock::now(); });
 
   bool try_acquire(double tokens = 1.0);
   double available();  // tokens now, after refill

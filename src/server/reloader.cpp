@@ -13,11 +13,9 @@ namespace qabot::server {
 namespace fs = std::filesystem;
 
 Reloader::Reloader(AnswerPool& pool, Metrics& metrics, Rebuild rebuild)
-    : pool_(pool),
-      metrics_(metrics),
-      rebuild_(std::move(rebuild)),
-      serving_(identify(pool_.db())),
-      thread_([this] { loop(); }) {}
+    : pool_(pool), metrics_(metrics), rebuild_(std::move(rebuild)), serving_(identify(pool_.db())), thread_([this] {
+        loop();
+      }) {}
 
 Reloader::~Reloader() { stop(); }
 

@@ -58,15 +58,14 @@ Server::Server(ServerConfig config)
   if (!config_.watch_paths.empty()) {
     if (!config_.rebuild_index) throw std::invalid_argument("--watch needs an index builder");
     std::vector<std::filesystem::path> ignore = {config_.db, reloader_->temporary_path()};
-    watcher_ = std::make_shared<IndexWatcher>(ioc_, config_.watch_paths, ignore, config_.debounce,
-                                              [this] { reload(); });
+    watcher_ =
+        std::make_shared<IndexWatcher>(ioc_, config_.watch_paths, ignore, config_.debounce, [this] { reload(); });
   }
   if (config_.watch_index) {
     // The index file itself: a new one moved into place (or rewritten) is verified and adopted.
-    index_watcher_ = std::make_shared<IndexWatcher>(
-        ioc_, std::vector<std::filesystem::path>{config_.db},
-        std::vector<std::filesystem::path>{reloader_->temporary_path()}, config_.debounce,
-        [this] { reloader_->request_reopen(); });
+    index_watcher_ = std::make_shared<IndexWatcher>(ioc_, std::vector<std::filesystem::path>{config_.db},
+                                                    std::vector<std::filesystem::path>{reloader_->temporary_path()},
+                                                    config_.debounce, [this] { reloader_->request_reopen(); });
   }
 }
 
@@ -108,8 +107,8 @@ void Server::start() {
       shutdown();
     });
   }
-  spdlog::info("listening on {} ({} io threads, {} workers, {} questions)", url(), config_.io_threads,
-               pool_->workers(), pool_->question_count());
+  spdlog::info("listening on {} ({} io threads, {} workers, {} questions)", url(), config_.io_threads, pool_->workers(),
+               pool_->question_count());
   threads_.reserve(config_.io_threads);
   for (std::size_t i = 0; i < config_.io_threads; ++i) {
     threads_.emplace_back([this] {

@@ -31,7 +31,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  void start();  // io threads, listener, watcher, signals
+  void start();     // io threads, listener, watcher, signals
   void shutdown();  // graceful; thread-safe, idempotent, returns at once
   void wait();      // until every thread has stopped
   int run();        // start(), then wait() for a signal-triggered shutdown

@@ -30,7 +30,8 @@ RouterContext make_router_context(SharedState& state, AnswerPool& pool, const Se
   ctx.metrics = &state.metrics();
   ctx.metrics_text = [&state, &pool] {
     return state.metrics().prometheus_text() +
-           "# HELP qabot_asks_inline_total Asks answered on the io thread that received them (small bank, cheap asks).\n"
+           "# HELP qabot_asks_inline_total Asks answered on the io thread that received them (small bank, cheap "
+           "asks).\n"
            "# TYPE qabot_asks_inline_total counter\n"
            "qabot_asks_inline_total " +
            std::to_string(pool.answered_inline()) +
@@ -47,14 +48,12 @@ RouterContext make_router_context(SharedState& state, AnswerPool& pool, const Se
   // Secrets stay in the endpoints; nothing here logs them. A malformed Discord key throws here,
   // before the server listens.
   if (config.integrations.slack_enabled()) {
-    ctx.slack = std::make_shared<integrations::SlackEndpoint>(config.integrations.slack_signing_secret,
-                                                              &integrations::unix_seconds,
-                                                              config.integrations.public_url);
+    ctx.slack = std::make_shared<integrations::SlackEndpoint>(
+        config.integrations.slack_signing_secret, &integrations::unix_seconds, config.integrations.public_url);
   }
   if (config.integrations.discord_enabled()) {
-    ctx.discord = std::make_shared<integrations::DiscordEndpoint>(config.integrations.discord_public_key,
-                                                                  &integrations::unix_seconds,
-                                                                  config.integrations.public_url);
+    ctx.discord = std::make_shared<integrations::DiscordEndpoint>(
+        config.integrations.discord_public_key, &integrations::unix_seconds, config.integrations.public_url);
   }
   ctx.slack_follow_up = config.slack_follow_up;
   // Server-wide, so bounded by count and age: every API session and chat user shares this cap.

@@ -10,7 +10,7 @@ struct StaticAsset {
   std::string_view path;          // "/index.html", "/app.js", ...
   std::string_view content_type;  // with charset for text types
   std::string_view body;
-  std::string_view etag;          // a strong entity tag from the content, quoted: "\"3fa9…\""
+  std::string_view etag;  // a strong entity tag from the content, quoted: "\"3fa9…\""
 };
 
 // The asset at exactly `path` (no decoding, no normalisation), or nullptr. Looks in the page's own

@@ -41,8 +41,8 @@ struct WebSocketSession::Ask {
   net::steady_timer timer;
 };
 
-WebSocketSession::WebSocketSession(tcp::socket&& socket, beast::flat_buffer read_ahead, std::shared_ptr<SharedState> state,
-                                   ConnectionSlot slot)
+WebSocketSession::WebSocketSession(tcp::socket&& socket, beast::flat_buffer read_ahead,
+                                   std::shared_ptr<SharedState> state, ConnectionSlot slot)
     : ws_(std::move(socket)),
       state_(std::move(state)),
       slot_(std::move(slot)),
@@ -73,8 +73,8 @@ void WebSocketSession::run(http::request<http::string_body> req) {
   // The HTTP timeout no longer applies: the websocket stream keeps its own.
   beast::get_lowest_layer(ws_).expires_never();
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.set_option(websocket::stream_base::decorator(
-      [](websocket::response_type& res) { res.set(http::field::server, "qabot"); }));
+  ws_.set_option(
+      websocket::stream_base::decorator([](websocket::response_type& res) { res.set(http::field::server, "qabot"); }));
   ws_.read_message_max(state_->config().max_message_bytes);
   ws_.text(true);
   ws_.async_accept(req, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
@@ -128,10 +128,8 @@ void WebSocketSession::on_message(std::string_view frame) {
                                  AnswerEngine* engine) { return quiz.start(engine, user, category); });
   }
   if (auto* q = std::get_if<QuizAnswerRequest>(&msg)) {
-    return start_quiz(q->id, [&quiz, user = q->user.value_or(connection_user_), text = q->text,
-                               question = q->question](AnswerEngine* engine) {
-      return quiz.answer(engine, user, text, question);
-    });
+    return start_quiz(q->id, [&quiz, user = q->user.value_or(connection_user_), text = q->text, question = q->question](
+                                 AnswerEngine* engine) { return quiz.answer(engine, user, text, question); });
   }
   if (auto* p = std::get_if<ProgressRequest>(&msg)) {
     return start_quiz(p->id, [&quiz, user = p->user.value_or(connection_user_)](AnswerEngine* engine) {
@@ -178,7 +176,8 @@ void WebSocketSession::start_ask(AskRequest req) {
   // In the table before the job can run: answered on this thread, it completes (and leaves the
   // table) before run_here_or_submit returns. A quiz request may wait on the state store: never here.
   asks_.emplace(ask->seq, ask);
-  const bool queued = may_block ? state_->pool().submit(std::move(job)) : state_->pool().run_here_or_submit(std::move(job));
+  const bool queued =
+      may_block ? state_->pool().submit(std::move(job)) : state_->pool().run_here_or_submit(std::move(job));
   if (!queued) {
     asks_.erase(ask->seq);
     return send_error(req.id, ErrorCode::Overloaded, "the server is busy: try again");

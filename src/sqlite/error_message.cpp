@@ -11,8 +11,8 @@ std::string error_message(sqlite3* db) {
   std::string message = sqlite3_errmsg(db);
   const int primary = sqlite3_extended_errcode(db) & 0xFF;
   const int os_error = sqlite3_system_errno(db);
-  if (os_error != 0 && (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
-                        primary == SQLITE_READONLY)) {
+  if (os_error != 0 &&
+      (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY)) {
     message += " (";
     message += std::strerror(os_error);
     message += ")";

@@ -32,7 +32,8 @@ Target parse_target(const std::string& uri) {
   if (options == nullptr) {
     // libpq's message quotes the whole string, password included: say what is wrong without it.
     if (error != nullptr) PQfreemem(error);
-    throw StateError("postgres state store: not a valid connection URI (expected postgres://USER[:PASSWORD]@HOST[:PORT]/DB)");
+    throw StateError(
+        "postgres state store: not a valid connection URI (expected postgres://USER[:PASSWORD]@HOST[:PORT]/DB)");
   }
   Target t;
   std::string user, host, port, db;
@@ -61,16 +62,19 @@ PostgresConnection::PostgresConnection(const std::string& uri) {
   // setting in the URI wins over ours. Without these bounds a database that stops answering would
   // hold each call for the kernel's TCP timeouts (minutes): connect_timeout bounds connecting,
   // keepalives and tcp_user_timeout a connection whose packets vanish, statement_timeout a query.
-  const char* keywords[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
-                            "keepalives_count", "tcp_user_timeout", "options", "application_name", "dbname",
-                            nullptr};
-  const char* values[] = {"10", "1", "30", "10", "3", "10000", "-c statement_timeout=10000", "qabot", uri.c_str(),
-                          nullptr};
+  const char* keywords[] = {"connect_timeout",  "keepalives",
+                            "keepalives_idle",  "keepalives_interval",
+                            "keepalives_count", "tcp_user_timeout",
+                            "options",          "application_name",
+                            "dbname",           nullptr};
+  const char* values[] = {"10",    "1",         "30",   "10", "3", "10000", "-c statement_timeout=10000",
+                          "qabot", uri.c_str(), nullptr};
   conn_ = PQconnectdbParams(keywords, values, 1);
   if (conn_ == nullptr) throw StateError("postgres state store: out of memory");
   // libpq prints server notices ("relation … already exists, skipping" from the migrations'
   // IF NOT EXISTS) on stderr by default, where they would read as problems in a replica's log.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = scrub(trim(PQerrorMessage(conn_)));
     PQfinish(conn_);
@@ -94,8 +98,8 @@ std::string scrub_secret(std::string message, std::string_view secret) {
 
 std::string PostgresConnection::scrub(std::string message) const { return scrub_secret(std::move(message), password_); }
 
-std::vector<PostgresConnection::Row> PostgresConnection::exec(std::string_view sql, const std::vector<std::string>& params,
-                                                              bool retry) {
+std::vector<PostgresConnection::Row> PostgresConnection::exec(std::string_view sql,
+                                                              const std::vector<std::string>& params, bool retry) {
   const std::string statement(sql);
   std::vector<const char*> values;
   values.reserve(params.size());
@@ -108,8 +112,8 @@ std::vector<PostgresConnection::Row> PostgresConnection::exec(std::string_view s
       PQreset(conn_);
       ++resets_;
       if (PQstatus(conn_) != CONNECTION_OK) {
-        throw StateError("postgres state store: connection to " + where_ + " lost and not re-established: " +
-                         scrub(trim(PQerrorMessage(conn_))));
+        throw StateError("postgres state store: connection to " + where_ +
+                         " lost and not re-established: " + scrub(trim(PQerrorMessage(conn_))));
       }
     }
     Result result(PQexecParams(conn_, statement.c_str(), static_cast<int>(values.size()), nullptr, values.data(),

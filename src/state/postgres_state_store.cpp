@@ -166,9 +166,9 @@ void PostgresStateStore::give_back(std::unique_ptr<PostgresConnection> conn) {
 
 std::vector<Card> PostgresStateStore::cards(std::string_view user) {
   auto conn = borrow();
-  const auto rows = conn->exec(std::string("SELECT ") + kCardColumns +
-                                   " FROM quiz_cards WHERE user_id = $1 ORDER BY question_key",
-                               {std::string(user)});
+  const auto rows =
+      conn->exec(std::string("SELECT ") + kCardColumns + " FROM quiz_cards WHERE user_id = $1 ORDER BY question_key",
+                 {std::string(user)});
   std::vector<Card> out;
   out.reserve(rows.size());
   for (const auto& r : rows) out.push_back(card_from(r));
@@ -177,9 +177,9 @@ std::vector<Card> PostgresStateStore::cards(std::string_view user) {
 
 std::optional<Card> PostgresStateStore::card(std::string_view user, std::string_view question_key) {
   auto conn = borrow();
-  const auto rows = conn->exec(std::string("SELECT ") + kCardColumns +
-                                   " FROM quiz_cards WHERE user_id = $1 AND question_key = $2",
-                               {std::string(user), std::string(question_key)});
+  const auto rows =
+      conn->exec(std::string("SELECT ") + kCardColumns + " FROM quiz_cards WHERE user_id = $1 AND question_key = $2",
+                 {std::string(user), std::string(question_key)});
   if (rows.empty()) return std::nullopt;
   return card_from(rows.front());
 }
@@ -196,8 +196,14 @@ constexpr const char* kCardUpsert =
     "last_score = EXCLUDED.last_score";
 
 std::vector<std::string> card_params(const Card& c) {
-  return {c.user, c.question_key, std::to_string(c.box), number(c.due), number(c.reviewed), std::to_string(c.reviews),
-          std::to_string(c.correct), number(c.last_score)};
+  return {c.user,
+          c.question_key,
+          std::to_string(c.box),
+          number(c.due),
+          number(c.reviewed),
+          std::to_string(c.reviews),
+          std::to_string(c.correct),
+          number(c.last_score)};
 }
 
 }  // namespace
@@ -211,9 +217,9 @@ void PostgresStateStore::put_card(const Card& c) {
 
 std::optional<PendingQuiz> PostgresStateStore::pending(std::string_view user) {
   auto conn = borrow();
-  const auto rows = conn->exec(
-      "SELECT user_id, question_key, question_id, category, asked FROM quiz_pending WHERE user_id = $1",
-      {std::string(user)});
+  const auto rows =
+      conn->exec("SELECT user_id, question_key, question_id, category, asked FROM quiz_pending WHERE user_id = $1",
+                 {std::string(user)});
   if (rows.empty()) return std::nullopt;
   const auto& r = rows.front();
   PendingQuiz p;
@@ -247,8 +253,7 @@ bool PostgresStateStore::record_review(const PendingQuiz& expected, const Card& 
   // would find nothing pending and report a recorded review as lost.
   auto params = card_params(c);
   params.insert(params.end(), {expected.user, expected.question_key, number(expected.asked)});
-  return !conn
-              ->exec(std::string("WITH taken AS (DELETE FROM quiz_pending "
+  return !conn->exec(std::string("WITH taken AS (DELETE FROM quiz_pending "
                                  "WHERE user_id = $9 AND question_key = $10 AND asked = $11::bigint RETURNING 1) "
                                  "INSERT INTO quiz_cards (") +
                          kCardColumns + ") SELECT " + kCardValues + " FROM taken" + kCardUpsert + " RETURNING 1",

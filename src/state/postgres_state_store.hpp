@@ -34,7 +34,7 @@ class PostgresStateStore final : public StateStore {
   std::optional<PendingQuiz> pending(std::string_view user) override;
   void set_pending(const PendingQuiz& pending) override;
   void clear_pending(std::string_view user) override;
-  bool record_review(const PendingQuiz &expected, const Card &reviewed) override;
+  bool record_review(const PendingQuiz& expected, const Card& reviewed) override;
 
   void record_gaps(std::span<const Gap> gaps) override;
   std::vector<Gap> gaps(std::size_t limit) override;
@@ -49,7 +49,8 @@ class PostgresStateStore final : public StateStore {
   // A connection borrowed from the pool for one call; returned by the destructor.
   class Lease {
    public:
-    Lease(PostgresStateStore& store, std::unique_ptr<PostgresConnection> conn) : store_(store), conn_(std::move(conn)) {}
+    Lease(PostgresStateStore& store, std::unique_ptr<PostgresConnection> conn)
+        : store_(store), conn_(std::move(conn)) {}
     ~Lease() { store_.give_back(std::move(conn_)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;

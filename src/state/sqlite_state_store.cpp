@@ -13,7 +13,7 @@ namespace {
 
 // Migration N takes a file from user_version N-1 to N. Never edit a released
 // step: add one.
-constexpr const char *kMigrations[] = {
+constexpr const char* kMigrations[] = {
     // 1: cards, the pending question per user, the gaps log.
     R"sql(
 CREATE TABLE cards (
@@ -56,14 +56,14 @@ static_assert(kMigrationCount == kStateSchemaVersion);
 
 // The file holds something other than qabot state when it has tables but no
 // user_version we wrote.
-bool has_foreign_tables(sqlite::Database &db) {
+bool has_foreign_tables(sqlite::Database& db) {
   auto stmt = db.prepare(
       "SELECT count(*) FROM sqlite_schema WHERE name NOT IN "
       "('cards','pending','gaps')");
   return stmt.step() && stmt.integer(0) > 0;
 }
 
-Card read_card(const sqlite::Statement &s) {
+Card read_card(const sqlite::Statement& s) {
   Card c;
   c.user = s.text(0);
   c.question_key = s.text(1);
@@ -76,7 +76,7 @@ Card read_card(const sqlite::Statement &s) {
   return c;
 }
 
-void bind_card(sqlite::Statement &s, const Card &c) {
+void bind_card(sqlite::Statement& s, const Card& c) {
   s.bind(1, c.user)
       .bind(2, c.question_key)
       .bind(3, std::int64_t{c.box})
@@ -90,12 +90,12 @@ void bind_card(sqlite::Statement &s, const Card &c) {
 // SQLite's runtime_error (and anything else a store operation throws) as StateError, which the
 // server turns into an error reply for that one request.
 template <typename F>
-auto as_state_error(F &&body) {
+auto as_state_error(F&& body) {
   try {
     return body();
-  } catch (const StateError &) {
+  } catch (const StateError&) {
     throw;
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     throw StateError(std::string("state store: ") + e.what());
   }
 }
@@ -104,19 +104,19 @@ auto as_state_error(F &&body) {
 // so the next caller finds it ready.
 class StatementUse {
  public:
-  explicit StatementUse(sqlite::Statement &stmt) : stmt_(stmt) { stmt_.reset(); }
+  explicit StatementUse(sqlite::Statement& stmt) : stmt_(stmt) { stmt_.reset(); }
   ~StatementUse() { stmt_.reset(); }
-  StatementUse(const StatementUse &) = delete;
-  StatementUse &operator=(const StatementUse &) = delete;
-  sqlite::Statement &operator*() const { return stmt_; }
+  StatementUse(const StatementUse&) = delete;
+  StatementUse& operator=(const StatementUse&) = delete;
+  sqlite::Statement& operator*() const { return stmt_; }
 
  private:
-  sqlite::Statement &stmt_;
+  sqlite::Statement& stmt_;
 };
 
 // Runs one statement use under the store's mutex.
 template <typename F>
-auto guarded(std::mutex &mutex, sqlite::Statement &stmt, F &&body) {
+auto guarded(std::mutex& mutex, sqlite::Statement& stmt, F&& body) {
   std::lock_guard lock(mutex);
   const StatementUse use(stmt);
   return as_state_error([&] { return body(*use); });
@@ -125,7 +125,7 @@ auto guarded(std::mutex &mutex, sqlite::Statement &stmt, F &&body) {
 // Runs `body` in one IMMEDIATE transaction (the write lock taken first, so no other process on the
 // file slips in between its statements): committed when it returns, rolled back when it throws.
 template <typename F>
-auto in_transaction(sqlite::Database &db, F &&body) {
+auto in_transaction(sqlite::Database& db, F&& body) {
   db.exec("BEGIN IMMEDIATE");
   try {
     if constexpr (std::is_void_v<decltype(body())>) {
@@ -139,19 +139,19 @@ auto in_transaction(sqlite::Database &db, F &&body) {
   } catch (...) {
     try {
       db.exec("ROLLBACK");
-    } catch (const std::exception &) {
+    } catch (const std::exception&) {
       // SQLite may have rolled back already (an I/O error ends the transaction).
     }
     throw;
   }
 }
 
-constexpr const char *kCardColumns = "user, question_key, box, due, reviewed, reviews, correct, last_score";
+constexpr const char* kCardColumns = "user, question_key, box, due, reviewed, reviews, correct, last_score";
 
 }  // namespace
 
 struct SqliteStateStore::Impl {
-  explicit Impl(const std::filesystem::path &file) : db(file, sqlite::Database::Mode::ReadWriteCreate) {
+  explicit Impl(const std::filesystem::path& file) : db(file, sqlite::Database::Mode::ReadWriteCreate) {
     // Another process (qabot gaps, a second server on the same file) may hold
     // the write lock for a moment: wait for it rather than failing the request.
     db.set_busy_timeout(std::chrono::seconds(5));
@@ -169,7 +169,8 @@ struct SqliteStateStore::Impl {
         "INSERT OR REPLACE INTO pending (user, question_key, "
         "question_id, category, asked) VALUES (?1, ?2, ?3, ?4, ?5)");
     clear_pending = db.prepare("DELETE FROM pending WHERE user = ?1");
-    take_pending = db.prepare("DELETE FROM pending WHERE user = ?1 AND question_key = ?2 AND asked = ?3 RETURNING user");
+    take_pending =
+        db.prepare("DELETE FROM pending WHERE user = ?1 AND question_key = ?2 AND asked = ?3 RETURNING user");
     record_gap = db.prepare(
         "INSERT INTO gaps (text, time, confidence, best_question, "
         "channel) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -202,16 +203,16 @@ struct SqliteStateStore::Impl {
   }
 
   sqlite::Database db;
-  sqlite::Statement cards, card, put_card, pending, set_pending, clear_pending, take_pending, record_gap, gaps, prune_gaps;
+  sqlite::Statement cards, card, put_card, pending, set_pending, clear_pending, take_pending, record_gap, gaps,
+      prune_gaps;
 };
 
-
-SqliteStateStore::SqliteStateStore(const std::filesystem::path &file) {
+SqliteStateStore::SqliteStateStore(const std::filesystem::path& file) {
   try {
     impl_ = std::make_unique<Impl>(file);
-  } catch (const StateError &e) {
+  } catch (const StateError& e) {
     throw StateError(file.string() + ": " + e.what());
-  } catch (const std::exception &e) {
+  } catch (const std::exception& e) {
     throw StateError("cannot open the state file " + file.string() + ": " + e.what());
   }
 }
@@ -219,7 +220,7 @@ SqliteStateStore::SqliteStateStore(const std::filesystem::path &file) {
 SqliteStateStore::~SqliteStateStore() = default;
 
 std::vector<Card> SqliteStateStore::cards(std::string_view user) {
-  return guarded(mutex_, impl_->cards, [&](sqlite::Statement &s) {
+  return guarded(mutex_, impl_->cards, [&](sqlite::Statement& s) {
     s.bind(1, user);
     std::vector<Card> out;
     while (s.step()) out.push_back(read_card(s));
@@ -228,22 +229,22 @@ std::vector<Card> SqliteStateStore::cards(std::string_view user) {
 }
 
 std::optional<Card> SqliteStateStore::card(std::string_view user, std::string_view question_key) {
-  return guarded(mutex_, impl_->card, [&](sqlite::Statement &s) -> std::optional<Card> {
+  return guarded(mutex_, impl_->card, [&](sqlite::Statement& s) -> std::optional<Card> {
     s.bind(1, user).bind(2, question_key);
     if (!s.step()) return std::nullopt;
     return read_card(s);
   });
 }
 
-void SqliteStateStore::put_card(const Card &c) {
-  guarded(mutex_, impl_->put_card, [&](sqlite::Statement &s) {
+void SqliteStateStore::put_card(const Card& c) {
+  guarded(mutex_, impl_->put_card, [&](sqlite::Statement& s) {
     bind_card(s, c);
     s.step();
   });
 }
 
 std::optional<PendingQuiz> SqliteStateStore::pending(std::string_view user) {
-  return guarded(mutex_, impl_->pending, [&](sqlite::Statement &s) -> std::optional<PendingQuiz> {
+  return guarded(mutex_, impl_->pending, [&](sqlite::Statement& s) -> std::optional<PendingQuiz> {
     s.bind(1, user);
     if (!s.step()) return std::nullopt;
     PendingQuiz p;
@@ -256,21 +257,21 @@ std::optional<PendingQuiz> SqliteStateStore::pending(std::string_view user) {
   });
 }
 
-void SqliteStateStore::set_pending(const PendingQuiz &p) {
-  guarded(mutex_, impl_->set_pending, [&](sqlite::Statement &s) {
+void SqliteStateStore::set_pending(const PendingQuiz& p) {
+  guarded(mutex_, impl_->set_pending, [&](sqlite::Statement& s) {
     s.bind(1, p.user).bind(2, p.question_key).bind(3, p.question_id).bind(4, p.category).bind(5, p.asked);
     s.step();
   });
 }
 
 void SqliteStateStore::clear_pending(std::string_view user) {
-  guarded(mutex_, impl_->clear_pending, [&](sqlite::Statement &s) {
+  guarded(mutex_, impl_->clear_pending, [&](sqlite::Statement& s) {
     s.bind(1, user);
     s.step();
   });
 }
 
-bool SqliteStateStore::record_review(const PendingQuiz &expected, const Card &reviewed) {
+bool SqliteStateStore::record_review(const PendingQuiz& expected, const Card& reviewed) {
   std::lock_guard lock(mutex_);
   return as_state_error([&] {
     return in_transaction(impl_->db, [&] {
@@ -295,7 +296,7 @@ void SqliteStateStore::record_gaps(std::span<const Gap> gaps) {
   std::lock_guard lock(mutex_);
   as_state_error([&] {
     in_transaction(impl_->db, [&] {
-      for (const auto &g : gaps) {
+      for (const auto& g : gaps) {
         const StatementUse use(impl_->record_gap);
         (*use).bind(1, g.text).bind(2, g.time).bind(3, g.confidence).bind(4, g.best_question).bind(5, g.channel);
         (*use).step();
@@ -305,14 +306,14 @@ void SqliteStateStore::record_gaps(std::span<const Gap> gaps) {
 }
 
 void SqliteStateStore::prune_gaps(std::size_t keep) {
-  guarded(mutex_, impl_->prune_gaps, [&](sqlite::Statement &s) {
+  guarded(mutex_, impl_->prune_gaps, [&](sqlite::Statement& s) {
     s.bind(1, sql_count(keep));
     s.step();
   });
 }
 
 std::vector<Gap> SqliteStateStore::gaps(std::size_t limit) {
-  return guarded(mutex_, impl_->gaps, [&](sqlite::Statement &s) {
+  return guarded(mutex_, impl_->gaps, [&](sqlite::Statement& s) {
     s.bind(1, sql_count(limit));
     std::vector<Gap> out;
     while (s.step()) {

@@ -23,17 +23,17 @@ class SqliteStateStore final : public StateStore {
   // Creates the file when missing and migrates it; throws StateError
   // (unwritable directory, not a qabot state file, a schema newer than this
   // build).
-  explicit SqliteStateStore(const std::filesystem::path &file);
+  explicit SqliteStateStore(const std::filesystem::path& file);
   ~SqliteStateStore() override;
 
   std::vector<Card> cards(std::string_view user) override;
   std::optional<Card> card(std::string_view user, std::string_view question_key) override;
-  void put_card(const Card &card) override;
+  void put_card(const Card& card) override;
 
   std::optional<PendingQuiz> pending(std::string_view user) override;
-  void set_pending(const PendingQuiz &pending) override;
+  void set_pending(const PendingQuiz& pending) override;
   void clear_pending(std::string_view user) override;
-  bool record_review(const PendingQuiz &expected, const Card &reviewed) override;
+  bool record_review(const PendingQuiz& expected, const Card& reviewed) override;
 
   void record_gaps(std::span<const Gap> gaps) override;
   std::vector<Gap> gaps(std::size_t limit) override;

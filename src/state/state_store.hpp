@@ -33,61 +33,56 @@ struct StateError : std::runtime_error {
 struct Card {
   std::string user;
   std::string question_key;
-  int box = 0;          // Leitner box; 0 = new/failed, higher = known better
-  std::int64_t due = 0; // unix seconds: when the card should come back
-  std::int64_t reviewed = 0; // unix seconds of the last grading; 0 = never
-  int reviews = 0;           // times graded
-  int correct = 0;           // times graded as a pass
-  double last_score = 0;     // [0,1], coverage of the last answer
+  int box = 0;                // Leitner box; 0 = new/failed, higher = known better
+  std::int64_t due = 0;       // unix seconds: when the card should come back
+  std::int64_t reviewed = 0;  // unix seconds of the last grading; 0 = never
+  int reviews = 0;            // times graded
+  int correct = 0;            // times graded as a pass
+  double last_score = 0;      // [0,1], coverage of the last answer
 };
 
 // The question a user was asked and has not answered yet.
 struct PendingQuiz {
   std::string user;
   std::string question_key;
-  std::int64_t question_id =
-      0; // row id in the index that asked it (a hint; re-resolved by key)
-  std::string
-      category; // the category the user asked to be quizzed on ("" = any)
-  std::int64_t asked = 0; // unix seconds
+  std::int64_t question_id = 0;  // row id in the index that asked it (a hint; re-resolved by key)
+  std::string category;          // the category the user asked to be quizzed on ("" = any)
+  std::int64_t asked = 0;        // unix seconds
 };
 
 // A question that got no confident answer.
 struct Gap {
-  std::string text;          // what the user typed, as typed
-  std::int64_t time = 0;     // unix seconds
-  double confidence = 0;     // of the best hit (0 when none)
-  std::string best_question; // the closest question in the bank ("" when none)
-  std::string channel;       // "ws", "http", "slack", "discord" (server/channel.hpp)
+  std::string text;           // what the user typed, as typed
+  std::int64_t time = 0;      // unix seconds
+  double confidence = 0;      // of the best hit (0 when none)
+  std::string best_question;  // the closest question in the bank ("" when none)
+  std::string channel;        // "ws", "http", "slack", "discord" (server/channel.hpp)
 };
 
 class StateStore {
-public:
+ public:
   virtual ~StateStore() = default;
 
   // Every card of a user (a user's cards are bounded by the bank's size).
   virtual std::vector<Card> cards(std::string_view user) = 0;
-  virtual std::optional<Card> card(std::string_view user,
-                                   std::string_view question_key) = 0;
-  virtual void
-  put_card(const Card &card) = 0; // insert or replace by (user, question_key)
+  virtual std::optional<Card> card(std::string_view user, std::string_view question_key) = 0;
+  virtual void put_card(const Card& card) = 0;  // insert or replace by (user, question_key)
 
   virtual std::optional<PendingQuiz> pending(std::string_view user) = 0;
-  virtual void
-  set_pending(const PendingQuiz &pending) = 0; // replaces any earlier one
+  virtual void set_pending(const PendingQuiz& pending) = 0;  // replaces any earlier one
   virtual void clear_pending(std::string_view user) = 0;
   // Records the review of a pending question in one transaction: removes the user's pending
   // question if it is still `expected` (same question, same time asked) and, only then, stores
   // `reviewed` (insert or replace). Returns whether it did. Of two replies racing to answer one
   // question exactly one gets true; a reply to a question replaced by a newer one gets false; and a
   // failure (StateError) leaves both the pending question and the card as they were.
-  virtual bool record_review(const PendingQuiz &expected, const Card &reviewed) = 0;
+  virtual bool record_review(const PendingQuiz& expected, const Card& reviewed) = 0;
 
   // Stores the gaps together: all of them or, when it throws, none (one transaction). The gaps log
   // writes what queued up while the previous write ran, so a burst of unanswered asks costs one
   // commit, not one each.
   virtual void record_gaps(std::span<const Gap> gaps) = 0;
-  void record_gap(const Gap &gap) { record_gaps({&gap, 1}); }
+  void record_gap(const Gap& gap) { record_gaps({&gap, 1}); }
   // The most recent gaps first, at most `limit`.
   virtual std::vector<Gap> gaps(std::size_t limit) = 0;
   // Deletes all but the `keep` most recently recorded gaps: anyone can send
@@ -101,8 +96,7 @@ public:
 // A count for SQL's LIMIT/OFFSET (a signed 64-bit integer): "all" (SIZE_MAX)
 // becomes the largest one.
 inline std::int64_t sql_count(std::size_t n) {
-  return static_cast<std::int64_t>(
-      std::min<std::size_t>(n, std::numeric_limits<std::int64_t>::max()));
+  return static_cast<std::int64_t>(std::min<std::size_t>(n, std::numeric_limits<std::int64_t>::max()));
 }
 
 // Opens the store a `--state` argument names:
@@ -110,6 +104,6 @@ inline std::int64_t sql_count(std::size_t n) {
 //   "sqlite:PATH" or a plain PATH      SQLite file (created with its
 //   directory's permissions)
 // Throws StateError with a message fit for the user when it cannot.
-std::unique_ptr<StateStore> open_state_store(const std::string &spec);
+std::unique_ptr<StateStore> open_state_store(const std::string& spec);
 
-} // namespace qabot::state
+}  // namespace qabot::state

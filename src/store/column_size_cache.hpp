@@ -18,7 +18,8 @@ class ColumnSizeCache {
   using Sizes = std::array<std::int32_t, kColumnCount>;
   // 2^18 rows (a 100k bank's every row, twice over) take about 12 MiB.
   explicit ColumnSizeCache(std::size_t capacity = std::size_t{1} << 18)
-      : rows_("column_sizes", capacity, capacity * (text::BoundedMap<std::int64_t, Sizes>::kNodeBytes + 2 * sizeof(void*))) {}
+      : rows_("column_sizes", capacity,
+              capacity * (text::BoundedMap<std::int64_t, Sizes>::kNodeBytes + 2 * sizeof(void*))) {}
   const Sizes* find(std::int64_t rowid) const { return rows_.find(rowid); }
   void put(std::int64_t rowid, const Sizes& sizes) { rows_.put(rowid, sizes); }  // full: starts again
   std::size_t size() const { return rows_.size(); }

@@ -187,7 +187,6 @@ class SourceNames {
   std::vector<Dir> dirs_;
 };
 
-
 // One note file, read and parsed off the connection's thread.
 struct Prepared {
   std::string path;
@@ -257,8 +256,10 @@ std::string disk_cause(const std::filesystem::path& temp) {
 std::string write_failure(const std::filesystem::path& db, const std::filesystem::path& temp, std::string_view error) {
   std::string what(error);
   // Only a failed write can have been caused by the disk (not, say, running out of memory).
-  const bool write_error = what.find("disk I/O error") != std::string::npos || what.find("disk is full") != std::string::npos;
-  if (const std::string cause = write_error ? disk_cause(temp) : ""; !cause.empty() && what.find(cause) == std::string::npos) {
+  const bool write_error =
+      what.find("disk I/O error") != std::string::npos || what.find("disk is full") != std::string::npos;
+  if (const std::string cause = write_error ? disk_cause(temp) : "";
+      !cause.empty() && what.find(cause) == std::string::npos) {
     what += " (" + cause + ")";
   }
   std::string hint = "check that its directory is writable and has free space";
@@ -301,13 +302,15 @@ static std::size_t give_headings_context(Database& db) {
   const text::Analyzer analyzer;
   HeadingContext context(analyzer);
   for (const Row& r : rows) context.observe(r.path, r.heading);
-  auto unindex = db.prepare("INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
-                            "SELECT 'delete', seq, " + std::string(kTitleMarkerSql) + " || question, answer, " +
-                            kIndexedCategorySql + " FROM questions WHERE seq = ?1");
+  auto unindex = db.prepare(
+      "INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
+      "SELECT 'delete', seq, " +
+      std::string(kTitleMarkerSql) + " || question, answer, " + kIndexedCategorySql + " FROM questions WHERE seq = ?1");
   auto rename = db.prepare("UPDATE questions SET question = ?2 WHERE seq = ?1");
-  auto reindex = db.prepare("INSERT INTO questions_fts(rowid, question, answer, category) "
-                            "SELECT seq, " + std::string(kTitleMarkerSql) + " || question, answer, " +
-                            kIndexedCategorySql + " FROM questions WHERE seq = ?1");
+  auto reindex = db.prepare(
+      "INSERT INTO questions_fts(rowid, question, answer, category) "
+      "SELECT seq, " +
+      std::string(kTitleMarkerSql) + " || question, answer, " + kIndexedCategorySql + " FROM questions WHERE seq = ?1");
   std::size_t with_parent = 0;
   for (const Row& r : rows) {
     const std::size_t cut = r.category.rfind(" / ");
@@ -332,7 +335,8 @@ namespace {
 constexpr std::size_t kImageProblemsListed = 5;
 
 void set_meta(Database& db, const char* key, const std::string& value) {
-  auto s = db.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  auto s =
+      db.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   s.bind(1, std::string(key)).bind(2, value);
   s.step();
 }
@@ -378,14 +382,17 @@ static void record_images(Database& db, const NoteFiles::Roots& roots, IndexRepo
   for (auto& [source, list] : problems) {
     std::string text;
     for (std::size_t i = 0; i < list.size() && i < kImageProblemsListed; ++i) text += (i ? "; " : "") + list[i];
-    if (list.size() > kImageProblemsListed) text += "; and " + std::to_string(list.size() - kImageProblemsListed) + " more";
+    if (list.size() > kImageProblemsListed)
+      text += "; and " + std::to_string(list.size() - kImageProblemsListed) + " more";
     report.warnings.push_back({paths[source], text});
     for (FileReport& f : report.coverage)
       if (f.path == source) f.reason += (f.reason.empty() ? "" : "; ") + text;
   }
   nlohmann::json root_json = nlohmann::json::object();
   for (const auto& [name, dir] : roots) root_json[name] = dir.string();
-  const auto dump = [](const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  const auto dump = [](const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
   set_meta(db, kMetaRoots, dump(root_json));
   set_meta(db, kMetaImages, dump(nlohmann::json(referenced)));
 }
@@ -461,8 +468,9 @@ class BankWriter {
  public:
   explicit BankWriter(Database& db)
       : unindex_questions_(db.prepare("INSERT INTO questions_fts(questions_fts, rowid, question, answer, category) "
-                                      "SELECT 'delete', seq, " + std::string(kTitleMarkerSql) +
-                                      " || question, answer, " + kIndexedCategorySql + " FROM questions WHERE path = ?1")),
+                                      "SELECT 'delete', seq, " +
+                                      std::string(kTitleMarkerSql) + " || question, answer, " + kIndexedCategorySql +
+                                      " FROM questions WHERE path = ?1")),
         delete_questions_(db.prepare("DELETE FROM questions WHERE path = ?1")),
         delete_mined_(db.prepare("DELETE FROM mined_synonyms WHERE path = ?1")),
         delete_file_(db.prepare("DELETE FROM files WHERE path = ?1")),
@@ -475,7 +483,8 @@ class BankWriter {
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9)")),
         // One row a statement, with VALUES: such an INSERT opens no statement savepoint, so FTS5 keeps
         // adding to the same in-memory postings (see kSchemaSql on rowid order).
-        index_question_(db.prepare("INSERT INTO questions_fts(rowid, question, answer, category) VALUES (?1, ?2, ?3, ?4)")),
+        index_question_(
+            db.prepare("INSERT INTO questions_fts(rowid, question, answer, category) VALUES (?1, ?2, ?3, ?4)")),
         insert_mined_(db.prepare("INSERT INTO mined_synonyms(path, a, b) VALUES (?1, ?2, ?3)")) {
     auto s = db.prepare("SELECT coalesce(max(seq), 0) + 1 FROM questions");
     s.step();

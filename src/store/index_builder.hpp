@@ -16,10 +16,10 @@ struct FileError {
 
 // What became of one note file in a build (the coverage report: `qabot index --report`, /api/report).
 struct FileReport {
-  std::string path;     // as shown to users (the indexed root's name and the path below it)
-  std::string status;   // parsed | unchanged | skipped (no question in it) | failed
+  std::string path;    // as shown to users (the indexed root's name and the path below it)
+  std::string status;  // parsed | unchanged | skipped (no question in it) | failed
   std::size_t questions = 0;
-  std::string reason;   // why it was skipped or failed, or what part of it could not be read
+  std::string reason;  // why it was skipped or failed, or what part of it could not be read
 };
 
 struct IndexReport {
@@ -29,9 +29,9 @@ struct IndexReport {
   std::size_t removed = 0;  // in the old index but gone from the inputs
   std::size_t questions = 0;
   std::size_t unanswered = 0;
-  std::uintmax_t bytes = 0;  // bytes of markdown read
-  std::vector<FileError> errors;  // files that could not be indexed; every other file still is
-  std::vector<FileError> warnings;  // files indexed without a part they hold (broken front matter)
+  std::uintmax_t bytes = 0;               // bytes of markdown read
+  std::vector<FileError> errors;          // files that could not be indexed; every other file still is
+  std::vector<FileError> warnings;        // files indexed without a part they hold (broken front matter)
   std::size_t headings_with_context = 0;  // questions shown with their parent heading (HeadingContext)
   std::vector<FileReport> coverage;       // every file found, in file order
   double seconds = 0;

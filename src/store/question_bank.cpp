@@ -23,8 +23,10 @@ struct QuestionBank::Statements {
   Statement df;
   explicit Statements(const std::filesystem::path& file)
       : db(open_index(file, Database::Mode::Immutable)),
-        get(db.prepare("SELECT id, category, question, answer, path, line, heading, source, tags FROM questions WHERE id = ?1")),
-        at_row(db.prepare("SELECT id, category, question, answer, path, line, heading, source, tags FROM questions WHERE seq = ?1")),
+        get(db.prepare(
+            "SELECT id, category, question, answer, path, line, heading, source, tags FROM questions WHERE id = ?1")),
+        at_row(db.prepare(
+            "SELECT id, category, question, answer, path, line, heading, source, tags FROM questions WHERE seq = ?1")),
         // Not fts5vocab: opening a vocab cursor prepares an SQL statement each time (half the cost
         // of a lookup on a small bank). Both walk the term's posting list.
         df(db.prepare("SELECT count(*) FROM questions_fts WHERE questions_fts MATCH ?1")) {}
@@ -38,7 +40,7 @@ std::string rebuild_hint(const std::filesystem::path& db) {
 
 StoredQuestion read_question(const Statement& s) {
   return StoredQuestion{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), static_cast<int>(s.integer(5)),
-                        s.text(6), s.text(7), s.text(8)};
+                        s.text(6),    s.text(7), s.text(8)};
 }
 }  // namespace
 
@@ -92,7 +94,8 @@ std::optional<StoredQuestion> QuestionBank::get(std::int64_t id) const { return 
 std::optional<StoredQuestion> QuestionBank::at_row(std::int64_t row) const { return read_one(stmts_->at_row, row); }
 
 std::vector<StoredQuestion> QuestionBank::all() const {
-  auto s = stmts_->db.prepare("SELECT id, category, question, answer, path, line, heading, source, tags FROM questions ORDER BY path, line");
+  auto s = stmts_->db.prepare(
+      "SELECT id, category, question, answer, path, line, heading, source, tags FROM questions ORDER BY path, line");
   std::vector<StoredQuestion> out;
   while (s.step()) out.push_back(read_question(s));
   return out;

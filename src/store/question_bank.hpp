@@ -30,12 +30,12 @@ struct StoredQuestion {
   std::int64_t id = 0;
   std::string category;  // path joined with " / "
   std::string question;
-  std::string answer;    // original markdown, "" when unanswered
-  std::string path;      // source file as given to `qabot index` (identity, never shown)
+  std::string answer;  // original markdown, "" when unanswered
+  std::string path;    // source file as given to `qabot index` (identity, never shown)
   int line = 0;
-  std::string heading;   // the question as the note wrote it (`question` may carry its parent)
-  std::string source;    // the file as shown: the indexed root's name and the path below it
-  std::string tags;      // front matter categories and tags, one per line
+  std::string heading;  // the question as the note wrote it (`question` may carry its parent)
+  std::string source;   // the file as shown: the indexed root's name and the path below it
+  std::string tags;     // front matter categories and tags, one per line
 };
 
 class QuestionBank {

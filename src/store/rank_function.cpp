@@ -36,7 +36,8 @@ bool worse(const RankOutput& a, const RankOutput& b) {
 }
 
 void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result, int argc, sqlite3_value** argv) {
-  auto* collector = argc == 1 ? static_cast<RankCollector*>(sqlite3_value_pointer(argv[0], kRankCollectorType)) : nullptr;
+  auto* collector =
+      argc == 1 ? static_cast<RankCollector*>(sqlite3_value_pointer(argv[0], kRankCollectorType)) : nullptr;
   if (!collector) {
     sqlite3_result_error(result, "qabot_rank(fts, collector): missing collector", -1);
     return;
@@ -67,8 +68,7 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
       collector->column_sizes->put(rowid, {column_size[0], column_size[1], column_size[2]});
   }
   double norm[kColumnCount];
-  for (int c = 0; c < kColumnCount; ++c)
-    norm[c] = 1.0 - h.b + h.b * static_cast<double>(column_size[c]) / avg->avg[c];
+  for (int c = 0; c < kColumnCount; ++c) norm[c] = 1.0 - h.b + h.b * static_cast<double>(column_size[c]) / avg->avg[c];
 
   // Term frequency per phrase and column. Scratch space is reused across rows.
   thread_local std::vector<double> tf;
@@ -94,7 +94,8 @@ void rank(const Fts5ExtensionApi* api, Fts5Context* ctx, sqlite3_context* result
     if (concept_index < 0 || concept_index >= concepts) continue;
     double weighted = 0;
     for (int c = 0; c < kColumnCount; ++c)
-      weighted += h.column_weights[c] * tf[static_cast<std::size_t>(p) * kColumnCount + static_cast<std::size_t>(c)] / norm[c];
+      weighted +=
+          h.column_weights[c] * tf[static_cast<std::size_t>(p) * kColumnCount + static_cast<std::size_t>(c)] / norm[c];
     if (!h.phrase_weight.empty()) weighted *= h.phrase_weight[static_cast<std::size_t>(p)];
     auto& b = best[static_cast<std::size_t>(concept_index)];
     b = std::max(b, weighted);
@@ -156,8 +157,6 @@ std::vector<RankOutput> RankCollector::sorted() {
   return out;
 }
 
-int register_rank_function(fts5_api* api) {
-  return api->xCreateFunction(api, "qabot_rank", nullptr, rank, nullptr);
-}
+int register_rank_function(fts5_api* api) { return api->xCreateFunction(api, "qabot_rank", nullptr, rank, nullptr); }
 
 }  // namespace qabot::store

@@ -17,9 +17,9 @@ struct fts5_api;
 namespace qabot::store {
 
 struct RankParams {
-  std::vector<double> concept_weights;      // one per concept
-  std::vector<std::int32_t> phrase_concept; // the concept of each phrase, in FTS5 phrase order
-  std::vector<double> phrase_weight;        // per phrase (empty: all 1): how much a match of it counts
+  std::vector<double> concept_weights;       // one per concept
+  std::vector<std::int32_t> phrase_concept;  // the concept of each phrase, in FTS5 phrase order
+  std::vector<double> phrase_weight;         // per phrase (empty: all 1): how much a match of it counts
   double column_weights[kColumnCount] = {4.0, 1.0, 0.5};
   double k1 = 1.2;
   double b = 0.75;
@@ -28,8 +28,8 @@ struct RankParams {
 struct RankOutput {
   std::int64_t row = 0;  // the FTS5 rowid (QuestionBank::at_row)
   double score = 0;
-  std::int32_t question_tokens = 0;      // positions in the question column
-  std::int32_t question_hit_tokens = 0;  // of those, positions covered by some query phrase
+  std::int32_t question_tokens = 0;           // positions in the question column
+  std::int32_t question_hit_tokens = 0;       // of those, positions covered by some query phrase
   std::vector<std::uint8_t> concept_columns;  // per concept: bit i set = matched in column i
   // Per concept: how much the answer is about it — its best alternative's frequency in the answer,
   // length-normalised and saturated as BM25 does (k1, b), in [0, k1 + 1); 0 when absent. One mention
@@ -44,8 +44,8 @@ struct RankCollector {
   RankParams params;
   std::size_t limit = 50;
   ColumnSizeCache* column_sizes = nullptr;  // optional: remembers sizes across asks
-  std::vector<RankOutput> best;  // a min-heap on score while collecting; sorted() orders it
-  std::vector<RankOutput> sorted();  // best first (ties: lower row first, for stable output)
+  std::vector<RankOutput> best;             // a min-heap on score while collecting; sorted() orders it
+  std::vector<RankOutput> sorted();         // best first (ties: lower row first, for stable output)
 };
 
 inline constexpr const char* kRankCollectorType = "qabot_rank_collector";

@@ -63,8 +63,7 @@ enum class CharClass : std::uint8_t { Space, Punct, Letter, Digit, Cjk };
 constexpr std::array<CharClass, 128> kAsciiClass = [] {
   std::array<CharClass, 128> table{};
   for (auto& c : table) c = CharClass::Punct;
-  for (char c : {' ', '\t', '\n', '\r', '\v', '\f'})
-    table[static_cast<unsigned char>(c)] = CharClass::Space;
+  for (char c : {' ', '\t', '\n', '\r', '\v', '\f'}) table[static_cast<unsigned char>(c)] = CharClass::Space;
   for (int c = 'a'; c <= 'z'; ++c) table[c] = CharClass::Letter;
   for (int c = 'A'; c <= 'Z'; ++c) table[c] = CharClass::Letter;
   for (int c = '0'; c <= '9'; ++c) table[c] = CharClass::Digit;
@@ -92,20 +91,18 @@ CharClass classify(char32_t cp) {
 
 // Longest first: the first match wins.
 constexpr std::array<std::string_view, 33> kSymbols = {
-    "===", "!==", "<=>", "<<=", ">>=", "**=", "//=", "==", "!=", "<=", ">=",
-    "<<",  ">>",  "&&",  "||",  "->",  "=>",  "::",  "**", "//", "+=", "-=",
-    "*=",  "/=",  "%=",  "&=",  "|=",  "^=",  "++",  "@",  "%",  "&",  "^"};
+    "===", "!==", "<=>", "<<=", ">>=", "**=", "//=", "==", "!=", "<=", ">=", "<<", ">>", "&&", "||", "->", "=>",
+    "::",  "**",  "//",  "+=",  "-=",  "*=",  "/=",  "%=", "&=", "|=", "^=", "++", "@",  "%",  "&",  "^"};
 
 constexpr bool may_start_symbol(char32_t c) {
-  return c < 0x80 &&
-         std::string_view("=!<>*/&|-:+%^@").find(static_cast<char>(c)) != std::string_view::npos;
+  return c < 0x80 && std::string_view("=!<>*/&|-:+%^@").find(static_cast<char>(c)) != std::string_view::npos;
 }
 
 // Function words never join a pair Compound: "is the", "of a" are not anybody's spelling of one
 // word, and English prose would otherwise double its index entries.
-constexpr std::array<std::string_view, 24> kNoPairWords = {
-    "a",  "an", "the", "is",  "are", "was", "were", "be", "been", "of",   "to",   "in",
-    "on", "at", "by",  "for", "and", "or",  "as",   "it", "its",  "this", "that", "with"};
+constexpr std::array<std::string_view, 24> kNoPairWords = {"a",    "an", "the", "is", "are", "was",  "were", "be",
+                                                           "been", "of", "to",  "in", "on",  "at",   "by",   "for",
+                                                           "and",  "or", "as",  "it", "its", "this", "that", "with"};
 
 bool joins_pairs(std::string_view base) {
   for (std::string_view w : kNoPairWords) {
@@ -223,9 +220,7 @@ struct Analyzer::Impl {
     chars.resize(w);
   }
 
-  bool is_word(std::size_t k) const {
-    return classes[k] == CharClass::Letter || classes[k] == CharClass::Digit;
-  }
+  bool is_word(std::size_t k) const { return classes[k] == CharClass::Letter || classes[k] == CharClass::Digit; }
 
   std::vector<Token> analyze(std::string_view text) {
     std::vector<Token> tokens;
@@ -245,13 +240,9 @@ struct Analyzer::Impl {
 
     for (std::size_t i = 0; i < n;) {
       switch (classes[i]) {
-        case CharClass::Space:
-          ++i;
-          break;
+        case CharClass::Space: ++i; break;
         case CharClass::Letter:
-        case CharClass::Digit:
-          i = emit_chunk(i);
-          break;
+        case CharClass::Digit: i = emit_chunk(i); break;
         case CharClass::Cjk: {
           std::size_t j = i;
           while (j < n && classes[j] == CharClass::Cjk) ++j;
@@ -283,14 +274,13 @@ struct Analyzer::Impl {
       group_start = out->size();
       // Token{...} rather than emplace_back(args): clang 14 (the fuzz build) lacks C++20's
       // parenthesised aggregate initialisation.
-      out->push_back(Token{std::string(pair, static_cast<std::size_t>(first_len + second_len)), c.start, d.end,
-                           false, TokenKind::CjkBigram});
+      out->push_back(Token{std::string(pair, static_cast<std::size_t>(first_len + second_len)), c.start, d.end, false,
+                           TokenKind::CjkBigram});
       std::memmove(pair, pair + first_len, static_cast<std::size_t>(second_len));
       first_len = second_len;
     }
     const NormalizedChar& last = chars[end - 1];
-    push(std::string(pair, static_cast<std::size_t>(first_len)), last.start, last.end,
-         TokenKind::CjkUnigram);
+    push(std::string(pair, static_cast<std::size_t>(first_len)), last.start, last.end, TokenKind::CjkUnigram);
   }
 
   // ---- symbols -------------------------------------------------------------------------------
@@ -341,8 +331,7 @@ struct Analyzer::Impl {
           ++j;
           continue;
         }
-        if ((c == '\'' || c == 0x2019) && classes[j - 1] == CharClass::Letter &&
-            classes[j + 1] == CharClass::Letter) {
+        if ((c == '\'' || c == 0x2019) && classes[j - 1] == CharClass::Letter && classes[j + 1] == CharClass::Letter) {
           seg.has_apostrophe = true;
           ++j;
           continue;
@@ -356,8 +345,8 @@ struct Analyzer::Impl {
       std::size_t k = j + 2;
       while (k < n && classes[k] == CharClass::Digit) ++k;
       seg.suffix_end = k;
-    } else if (j < n && chars[j].cp == '#' && j - seg.begin == 1 &&
-               classes[seg.begin] == CharClass::Letter && (j + 1 >= n || !is_word(j + 1))) {
+    } else if (j < n && chars[j].cp == '#' && j - seg.begin == 1 && classes[seg.begin] == CharClass::Letter &&
+               (j + 1 >= n || !is_word(j + 1))) {
       seg.suffix_end = j + 1;
     }
     segments.push_back(seg);
@@ -386,8 +375,7 @@ struct Analyzer::Impl {
   void add_apostrophe_part(const Segment& g) {
     Part& p = parts.emplace_back();
     std::size_t end = g.end;
-    if (end - g.begin >= 3 && chars[end - 1].cp == 's' &&
-        (chars[end - 2].cp == '\'' || chars[end - 2].cp == 0x2019)) {
+    if (end - g.begin >= 3 && chars[end - 1].cp == 's' && (chars[end - 2].cp == '\'' || chars[end - 2].cp == 0x2019)) {
       end -= 2;  // possessive 's
     }
     for (std::size_t k = g.begin; k < end; ++k) {
@@ -432,12 +420,9 @@ struct Analyzer::Impl {
     const std::size_t j = scan_chunk(i);
     parts.clear();
     for (const Segment& g : segments) {
-      if (g.has_digit || g.suffix_end > g.end)
-        add_verbatim_part(g);
-      else if (g.has_apostrophe)
-        add_apostrophe_part(g);
-      else
-        split_camel(g.begin, g.end);
+      if (g.has_digit || g.suffix_end > g.end) add_verbatim_part(g);
+      else if (g.has_apostrophe) add_apostrophe_part(g);
+      else split_camel(g.begin, g.end);
     }
     const int chunk_start = chars[i].start;
     const int chunk_end = chars[j - 1].end;
@@ -446,8 +431,7 @@ struct Analyzer::Impl {
       const Part& p = parts.front();
       if (p.letters && previous.valid && joins_pairs(p.base) &&
           previous.base.size() + p.base.size() <= kMaxCompoundBytes) {
-        push_colocated(stem(previous.base + p.base), previous.start, chunk_end,
-                       TokenKind::Compound);
+        push_colocated(stem(previous.base + p.base), previous.start, chunk_end, TokenKind::Compound);
       }
       push(term_of(p), chunk_start, chunk_end, TokenKind::Word);
       if (!p.alt.empty()) push_colocated(p.alt, chunk_start, chunk_end, TokenKind::Word);
@@ -471,8 +455,7 @@ struct Analyzer::Impl {
       const int end = chars[p.last].end;
       push(term_of(p), start, end, TokenKind::Word);
       if (k == 0 && joined.size() <= kMaxCompoundBytes) {
-        push_colocated(all_letters ? stem(joined) : joined, chunk_start, chunk_end,
-                       TokenKind::Compound);
+        push_colocated(all_letters ? stem(joined) : joined, chunk_start, chunk_end, TokenKind::Compound);
       }
       if (!p.alt.empty()) push_colocated(p.alt, start, end, TokenKind::Word);
     }

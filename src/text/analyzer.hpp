@@ -9,19 +9,19 @@
 namespace qabot::text {
 
 enum class TokenKind {
-  Word,       // Latin/alphanumeric word, case-folded and stemmed ("normal", "f1", "resnet50", "c++")
-  CjkBigram,  // two adjacent Han characters ("过拟")
-  CjkUnigram, // one Han character ("过"), only where a run ends or has one character
-  CjkWord,    // a dictionary word from ICU's segmenter, 2+ Han characters ("过拟合")
-  Symbol,     // a meaningful operator ("==", "->", "::")
-  Compound,   // a joined form of adjacent words ("batchsize", "crossvalidation")
+  Word,        // Latin/alphanumeric word, case-folded and stemmed ("normal", "f1", "resnet50", "c++")
+  CjkBigram,   // two adjacent Han characters ("过拟")
+  CjkUnigram,  // one Han character ("过"), only where a run ends or has one character
+  CjkWord,     // a dictionary word from ICU's segmenter, 2+ Han characters ("过拟合")
+  Symbol,      // a meaningful operator ("==", "->", "::")
+  Compound,    // a joined form of adjacent words ("batchsize", "crossvalidation")
 };
 
 struct Token {
-  std::string term;   // normalised form that goes into the index
-  int start = 0;      // byte offset into the original input (inclusive)
-  int end = 0;        // byte offset into the original input (exclusive)
-  bool colocated = false; // same position as the previous token (FTS5_TOKEN_COLOCATED)
+  std::string term;        // normalised form that goes into the index
+  int start = 0;           // byte offset into the original input (inclusive)
+  int end = 0;             // byte offset into the original input (exclusive)
+  bool colocated = false;  // same position as the previous token (FTS5_TOKEN_COLOCATED)
   TokenKind kind = TokenKind::Word;
 };
 

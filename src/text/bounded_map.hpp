@@ -23,10 +23,7 @@ std::size_t owned_bytes(const std::basic_string<C>& s) {
   return s.capacity() > kInline ? (s.capacity() + 1) * sizeof(C) : 0;
 }
 template <class T>
-  requires std::is_trivially_copyable_v<T>
-std::size_t owned_bytes(const T&) {
-  return 0;
-}
+requires std::is_trivially_copyable_v<T> std::size_t owned_bytes(const T&) { return 0; }
 
 template <class K, class V>
 class BoundedMap {
@@ -35,7 +32,9 @@ class BoundedMap {
   static constexpr std::size_t kNodeBytes = sizeof(std::pair<const K, V>) + 2 * sizeof(void*);
 
   BoundedMap(std::string name, std::size_t max_entries, std::size_t max_bytes)
-      : max_entries_(max_entries), max_bytes_(max_bytes), gauge_(CacheGauges::make(std::move(name), max_entries, max_bytes)) {}
+      : max_entries_(max_entries),
+        max_bytes_(max_bytes),
+        gauge_(CacheGauges::make(std::move(name), max_entries, max_bytes)) {}
 
   const V* find(const K& key) const {
     auto it = map_.find(key);

@@ -41,9 +41,8 @@ int x_tokenize(Fts5Tokenizer* tokenizer, void* context, int flags, const char* t
   if ((flags & FTS5_TOKENIZE_QUERY) != 0 && input.starts_with(kPreAnalyzedMarker)) {
     const std::string_view term = input.substr(kPreAnalyzedMarker.size());
     if (term.empty()) return SQLITE_OK;
-    const int rc =
-        on_token(context, 0, term.data(), static_cast<int>(term.size()),
-                 static_cast<int>(kPreAnalyzedMarker.size()), static_cast<int>(input.size()));
+    const int rc = on_token(context, 0, term.data(), static_cast<int>(term.size()),
+                            static_cast<int>(kPreAnalyzedMarker.size()), static_cast<int>(input.size()));
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
   }
 
@@ -108,8 +107,7 @@ std::string pre_analyzed_string(std::string_view term) {
 
 int register_fts5_tokenizer(fts5_api* api) {
   fts5_tokenizer tokenizer{x_create, x_delete, x_tokenize};
-  return api->xCreateTokenizer(api, std::string(kTokenizerName).c_str(), nullptr, &tokenizer,
-                               nullptr);
+  return api->xCreateTokenizer(api, std::string(kTokenizerName).c_str(), nullptr, &tokenizer, nullptr);
 }
 
 }  // namespace qabot::text

@@ -30,9 +30,8 @@ const std::vector<char16_t>& simplified_table() {
     const std::unique_ptr<icu::Transliterator> to_simplified(icu::Transliterator::createInstance(
         icu::UnicodeString::fromUTF8("Traditional-Simplified"), UTRANS_FORWARD, status));
     if (U_FAILURE(status) || !to_simplified) {
-      throw std::runtime_error(
-          std::string("ICU Traditional-Simplified transliterator unavailable: ") +
-          u_errorName(status));
+      throw std::runtime_error(std::string("ICU Traditional-Simplified transliterator unavailable: ") +
+                               u_errorName(status));
     }
     // Blocks of characters per call: one call per character costs 20 ms more, one call for all
     // of them is quadratic (each replacement shifts the rest of the string).
@@ -55,8 +54,7 @@ const std::vector<char16_t>& simplified_table() {
           if (one.length() == 1) mapped = one.charAt(0);
         }
         // Han → Han only; anything else would break the one-to-one offset mapping.
-        result[c - kHanFirst] =
-            (mapped >= kHanFirst && mapped <= kHanLast) ? mapped : static_cast<char16_t>(c);
+        result[c - kHanFirst] = (mapped >= kHanFirst && mapped <= kHanLast) ? mapped : static_cast<char16_t>(c);
       }
     }
     return result;
@@ -99,8 +97,7 @@ struct Normalizer::Impl {
     UErrorCode status = U_ZERO_ERROR;
     nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
     if (U_FAILURE(status) || nfkc_cf == nullptr) {
-      throw std::runtime_error(std::string("ICU NFKC_Casefold data unavailable: ") +
-                               u_errorName(status));
+      throw std::runtime_error(std::string("ICU NFKC_Casefold data unavailable: ") + u_errorName(status));
     }
   }
 
@@ -114,26 +111,22 @@ struct Normalizer::Impl {
     const std::u32string* known = folded.find(cp);
     if (!known) {
       UErrorCode status = U_ZERO_ERROR;
-      const icu::UnicodeString result =
-          nfkc_cf->normalize(icu::UnicodeString(static_cast<UChar32>(cp)), status);
+      const icu::UnicodeString result = nfkc_cf->normalize(icu::UnicodeString(static_cast<UChar32>(cp)), status);
       std::u32string chars;
-      if (U_SUCCESS(status))
-        to_u32(result, chars);
-      else
-        chars.push_back(cp);
+      if (U_SUCCESS(status)) to_u32(result, chars);
+      else chars.push_back(cp);
       folded.put(cp, std::move(chars));
       known = folded.find(cp);
     }
     return *known;
   }
 
-  void emit_segment(const std::uint8_t* s, int32_t seg_start, int32_t seg_end, UChar32 first,
-                    bool single, std::vector<NormalizedChar>& out) {
+  void emit_segment(const std::uint8_t* s, int32_t seg_start, int32_t seg_end, UChar32 first, bool single,
+                    std::vector<NormalizedChar>& out) {
     if (single) {
       if (first < 0x80) {
         const bool upper = first >= 'A' && first <= 'Z';
-        out.push_back({static_cast<char32_t>(upper ? first + ('a' - 'A') : first), seg_start,
-                       seg_end, upper});
+        out.push_back({static_cast<char32_t>(upper ? first + ('a' - 'A') : first), seg_start, seg_end, upper});
       } else if (is_common_han(static_cast<char32_t>(first))) {  // inert, never upper
         push(static_cast<char32_t>(first), seg_start, seg_end, false, out);
       } else if (is_invisible(static_cast<char32_t>(first))) {
@@ -142,8 +135,7 @@ struct Normalizer::Impl {
         push(static_cast<char32_t>(first), seg_start, seg_end, is_upper(first), out);
       } else {
         const bool upper = is_upper(first);
-        for (char32_t c : fold_single(static_cast<char32_t>(first)))
-          push(c, seg_start, seg_end, upper, out);
+        for (char32_t c : fold_single(static_cast<char32_t>(first))) push(c, seg_start, seg_end, upper, out);
       }
       return;
     }

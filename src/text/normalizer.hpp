@@ -13,8 +13,7 @@ struct NormalizedChar {
   char32_t cp = 0;  // after NFKC + case folding + Traditional→Simplified
   int start = 0;    // byte range in the original input that produced this character
   int end = 0;
-  bool upper =
-      false;  // the original character was upper/title case (camelCase and "LSTMs" need it)
+  bool upper = false;  // the original character was upper/title case (camelCase and "LSTMs" need it)
 };
 
 // Not thread-safe: keeps ICU objects and per-character caches.

@@ -6,6 +6,8 @@ namespace {
 
 // Words that shape a question rather than name its subject. Written as people type them; they go
 // through the analyzer at start-up so the sets hold analysed terms (stems, bigrams, Simplified).
+// A table laid out by hand:
+// clang-format off
 const char* const kTemplateWords[] = {
     // Chinese question scaffolding
     "什么", "为什么", "怎么", "怎么样", "怎样", "如何", "哪些", "哪个", "有什么", "是什么", "什么是", "请问", "一下",
@@ -41,12 +43,15 @@ const char* const kTemplateWords[] = {
     "often", "usually", "typically", "exactly", "across", "earlier", "later", "better", "choice", "choose",
     "decide", "idea", "made",
 };
+// clang-format on
 
 // English function words that are also code keywords: "python is vs ==", "with statement". They
 // count as (weak) topics where the bank contains them and as nothing where it does not.
 const char* const kKeywordLikeWords[] = {"is", "in", "for", "and", "or", "with", "if", "not", "as", "from"};
 
 // Words that say which side of a topic is asked about: weak alone, decisive between siblings.
+// A table laid out by hand:
+// clang-format off
 const char* const kAspectWords[] = {
     "作用", "区别", "不同", "差异", "联系", "优点", "缺点", "优缺点", "好处", "坏处", "原理", "方法", "方式", "问题",
     "理解", "解决", "处理", "原因", "意义", "目的", "影响", "特点", "用处", "用途", "比较", "对比", "定义", "概念",
@@ -59,14 +64,18 @@ const char* const kAspectWords[] = {
     "benefits", "drawback", "drawbacks", "effect", "calculate", "compute", "implement", "good", "bad", "need",
     "help", "helps",
 };
+// clang-format on
 
 // Words that stand for topics named elsewhere (a heading's parent, the previous sentence), and the
 // generic nouns of a comparison or a how-to under a topic heading.
+// A table laid out by hand:
+// clang-format off
 const char* const kStandInWords[] = {
     "两者", "三者", "二者", "四者", "两个", "三个", "两种", "三种", "几种", "各自", "彼此", "它", "它们", "其", "此",
     "该", "这些", "那些", "这里", "横向", "纵向", "常见", "相关", "总结", "小结", "概述", "简介", "详解", "分析",
     "both", "each", "other", "them", "they", "these", "those", "overview", "summary", "introduction", "details",
 };
+// clang-format on
 
 }  // namespace
 

@@ -24,11 +24,10 @@ Stemmer& Stemmer::operator=(Stemmer&& other) noexcept {
 }
 
 std::string_view Stemmer::stem(std::string_view word) {
-  const sb_symbol* out = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
-                                         static_cast<int>(word.size()));
+  const sb_symbol* out =
+      sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
   if (out == nullptr) throw std::bad_alloc();  // libstemmer's only failure is out of memory
-  return {reinterpret_cast<const char*>(out),
-          static_cast<std::size_t>(sb_stemmer_length(stemmer_))};
+  return {reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(stemmer_))};
 }
 
 }  // namespace qabot::text

@@ -64,7 +64,8 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view s) {
 std::size_t utf8_prefix_length(std::string_view s, std::size_t max_bytes) {
   if (max_bytes >= s.size()) return s.size();
   // Only the bytes before the cut are read: a sequence the cut splits looks incomplete from there.
-  std::int32_t length = static_cast<std::int32_t>(std::min<std::size_t>(max_bytes, std::numeric_limits<std::int32_t>::max()));
+  std::int32_t length =
+      static_cast<std::int32_t>(std::min<std::size_t>(max_bytes, std::numeric_limits<std::int32_t>::max()));
   U8_TRUNCATE_IF_INCOMPLETE(bytes(s), 0, length);
   return static_cast<std::size_t>(length);
 }

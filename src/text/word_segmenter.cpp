@@ -16,7 +16,8 @@ struct WordSegmenter::Impl {
 WordSegmenter::WordSegmenter() : impl_(std::make_unique<Impl>()) {
   UErrorCode status = U_ZERO_ERROR;
   impl_->words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getChinese(), status));
-  if (U_FAILURE(status) || !impl_->words) throw std::runtime_error(std::string("ICU word break iterator: ") + u_errorName(status));
+  if (U_FAILURE(status) || !impl_->words)
+    throw std::runtime_error(std::string("ICU word break iterator: ") + u_errorName(status));
 }
 
 WordSegmenter::~WordSegmenter() = default;

@@ -100,8 +100,10 @@ TEST_F(CliTest, JsonLinesFromStdin) {
 TEST_F(CliTest, HostileQueriesNeverFail) {
   const std::string hostile =
       "\"\n\"\"\"\n*\nNEAR(\nNEAR(bn pooling, 2)\nbn AND\nAND OR NOT\n-\n^bn\ncategory:bn\nquestion : BN\n((((\n"
-      "bn\" OR \"x\n😀🔥🎉\n" + std::string("a\0b", 3) + "\n" + std::string(10000, 'x') + "\n" + "是" +
-      std::string(3000, '?') + "\n'; DROP TABLE questions; --\n\\\n{bn}\n\xEE\x80\x80" "bn\n\xff\xfe invalid\n";
+      "bn\" OR \"x\n😀🔥🎉\n" +
+      std::string("a\0b", 3) + "\n" + std::string(10000, 'x') + "\n" + "是" + std::string(3000, '?') +
+      "\n'; DROP TABLE questions; --\n\\\n{bn}\n\xEE\x80\x80"
+      "bn\n\xff\xfe invalid\n";
   auto r = run_qabot(dir_, "ask --json --db " + quote(db_), hostile);
   EXPECT_EQ(r.status, 0) << qabot::test_support::read_all(dir_ / "stderr.txt");
   std::istringstream lines(r.out);
@@ -147,7 +149,8 @@ TEST(CliMathTest, AskShowsMathAsCode) {
   auto r = run_qabot(dir, "ask --db " + quote(db) + " KL散度的定义和公式");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("下标 `p_i` 和 `q_i`"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("```tex\nD_{KL}(P \\| Q) = \\sum_i p_i \\log \\frac{p_i}{q_i}\n```"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("```tex\nD_{KL}(P \\| Q) = \\sum_i p_i \\log \\frac{p_i}{q_i}\n```"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("熵写作 `H(p) = -\\sum_i p_i \\log p_i`"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find('$'), std::string::npos) << r.out;
 }

@@ -75,7 +75,10 @@ TEST_F(GapsCliTest, NoStateFileIsNotCreated) {
 
 TEST_F(GapsCliTest, ControlCharactersFromAsksNeverReachTheTerminal) {
   qabot::state::SqliteStateStore store(dir_ / "qabot-state.db");
-  store.record_gap({"\x1b]0;owned\x07\x1b[31mred\nfake line\xc2\x9b" "2J", 40, 0, "", "ws"});
+  store.record_gap(
+      {"\x1b]0;owned\x07\x1b[31mred\nfake line\xc2\x9b"
+       "2J",
+       40, 0, "", "ws"});
   const auto r = run_qabot(dir_, "gaps --db " + db());
   ASSERT_EQ(r.status, 0);
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;

@@ -26,8 +26,8 @@ inline std::string shell_quote(const std::string& s) {
 inline CliRun run_qabot(const TempDir& dir, const std::string& args, const std::string& input = "",
                         const std::string& cwd = QABOT_SOURCE_DIR) {
   const auto in = dir.write("stdin.txt", input);
-  const std::string cmd = "cd " + shell_quote(cwd) + " && timeout 60 " + shell_quote(QABOT_BIN) + " " +
-                          args + " < " + shell_quote(in.string()) + " 2> " + shell_quote((dir / "stderr.txt").string());
+  const std::string cmd = "cd " + shell_quote(cwd) + " && timeout 60 " + shell_quote(QABOT_BIN) + " " + args + " < " +
+                          shell_quote(in.string()) + " 2> " + shell_quote((dir / "stderr.txt").string());
   CliRun r;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;

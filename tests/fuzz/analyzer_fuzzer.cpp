@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const auto again = analyzer().analyze(input);
   require(again.size() == tokens.size(), "a second run gives a different number of tokens");
-  for (std::size_t i = 0; i < tokens.size(); ++i) require(same(tokens[i], again[i]), "a second run differs", tokens[i].term);
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    require(same(tokens[i], again[i]), "a second run differs", tokens[i].term);
   require(qabot::fuzz::is_utf8(analyzer().normalize(input)), "normalize() returned invalid UTF-8");
   return 0;
 }

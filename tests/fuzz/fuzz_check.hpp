@@ -24,14 +24,25 @@ inline bool is_utf8(std::string_view s) {
     const auto b = static_cast<unsigned char>(s[i]);
     std::size_t n = 0;
     unsigned lo = 0x80, hi = 0xBF;
-    if (b < 0x80) { ++i; continue; }
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
     if (b >= 0xC2 && b <= 0xDF) n = 1;
-    else if (b == 0xE0) { n = 2; lo = 0xA0; }
-    else if (b == 0xED) { n = 2; hi = 0x9F; }
-    else if (b >= 0xE1 && b <= 0xEF) n = 2;
-    else if (b == 0xF0) { n = 3; lo = 0x90; }
-    else if (b == 0xF4) { n = 3; hi = 0x8F; }
-    else if (b >= 0xF1 && b <= 0xF3) n = 3;
+    else if (b == 0xE0) {
+      n = 2;
+      lo = 0xA0;
+    } else if (b == 0xED) {
+      n = 2;
+      hi = 0x9F;
+    } else if (b >= 0xE1 && b <= 0xEF) n = 2;
+    else if (b == 0xF0) {
+      n = 3;
+      lo = 0x90;
+    } else if (b == 0xF4) {
+      n = 3;
+      hi = 0x8F;
+    } else if (b >= 0xF1 && b <= 0xF3) n = 3;
     else return false;
     if (i + n >= s.size()) return false;  // truncated sequence
     for (std::size_t k = 1; k <= n; ++k) {

@@ -110,7 +110,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // As on a large bank: row counts that reach the finder's budget, then every concept common
   // (expressions written in title-only twins).
   retrieval::Query large = query;
-  for (std::size_t i = 0; i < large.concepts.size(); ++i) large.concepts[i].rows = static_cast<long long>(300 + 700 * (i % 3));
+  for (std::size_t i = 0; i < large.concepts.size(); ++i)
+    large.concepts[i].rows = static_cast<long long>(300 + 700 * (i % 3));
   run(w, large, Mode::AllInTitle);
   for (auto& c : large.concepts) c.common = true;
   for (Mode mode : {Mode::AllInTitle, Mode::RarestInTitle, Mode::RarestAnyColumn}) run(w, large, mode);

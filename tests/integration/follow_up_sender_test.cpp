@@ -168,9 +168,9 @@ TEST_F(FollowUpSenderTest, RefusesUrlsOutsideTheAllowList) {
   options.connect_port = slack.port();
   make_sender(options);
 
-  for (const char* url : {"https://evil.example/actions/x", "http://hooks.slack.com/actions/x",
-                          "https://hooks.slack.com:8443/actions/x", "https://user@hooks.slack.com/x",
-                          "https://hooks.slack.com/a b", "not a url"}) {
+  for (const char* url :
+       {"https://evil.example/actions/x", "http://hooks.slack.com/actions/x", "https://hooks.slack.com:8443/actions/x",
+        "https://user@hooks.slack.com/x", "https://hooks.slack.com/a b", "not a url"}) {
     const auto result = deliver(url);
     EXPECT_EQ(result.outcome, Outcome::Refused) << url;
     EXPECT_EQ(result.attempts, 0) << url;

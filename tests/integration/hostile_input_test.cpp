@@ -162,6 +162,8 @@ class HostileInputTest : public ServerFixture {
 TempDir* HostileInputTest::dir_ = nullptr;
 
 TEST_F(HostileInputTest, InvalidJsonIsBadJson) {
+  // A table laid out by hand:
+  // clang-format off
   const std::vector<std::string> frames = {
       "", " ", "{", "}", "[", "{\"type\":\"ask\",", "{\"type\":\"ask\"", "{'type':'ask'}", "{type:\"ask\"}",
       "nul", "tru", "{\"a\":1,}", "[1,]", "\"unterminated", "{\"type\":\"ask\"}}", "{\"type\":\"ping\"} {}",
@@ -173,6 +175,7 @@ TEST_F(HostileInputTest, InvalidJsonIsBadJson) {
       "{\"type\":\"ask\",\"text\":\"\\u12\"}", "{\"type\" \"ask\"}", "{\"type\"::\"ask\"}", "{,}",
       std::string(60000, '['),  // deep and unterminated: the parser must give up, not recurse
   };
+  // clang-format on
   for (const auto& frame : frames) expect_error_then_bn(frame, "bad_json", "frame " + json(frame.substr(0, 40)).dump());
 }
 
@@ -186,8 +189,8 @@ TEST_F(HostileInputTest, DeepNesting) {
   // 100,000 deep is 200,000 bytes: over the 64 KiB message limit, so it never reaches the parser.
   expect_close_then_bn(std::string(100000, '[') + std::string(100000, ']'), websocket::close_code::too_big,
                        "100,000 nested arrays");
-  const auto res = http_request(port(), http::verb::post, "/api/ask",
-                                std::string(100000, '{') + std::string(100000, '}'));
+  const auto res =
+      http_request(port(), http::verb::post, "/api/ask", std::string(100000, '{') + std::string(100000, '}'));
   EXPECT_EQ(res.result(), http::status::payload_too_large);
   // Within the limit: 30,000 levels parse (and are freed) without blowing the stack.
   expect_error_then_bn(std::string(30000, '[') + std::string(30000, ']'), "bad_request", "30,000 nested arrays");
@@ -226,8 +229,9 @@ TEST_F(HostileInputTest, HugeAndOddNumbers) {
 
 TEST_F(HostileInputTest, EveryFieldWithEveryWrongType) {
   const json base = {{"type", "ask"}, {"id", "w"}, {"text", kBn}, {"top_k", 3}, {"stream", true}};
-  const std::vector<json> values = {1, -1, 1.5, true, false, "3", "", json::array(), json::array({1}),
-                                    json::object(), json::object({{"a", 1}}), nullptr};
+  const std::vector<json> values = {
+      1,      -1, 1.5, true, false, "3", "", json::array(), json::array({1}), json::object(), json::object({{"a", 1}}),
+      nullptr};
   auto valid = [](const std::string& field, const json& v) {
     if (v.is_null()) return field != "text" && field != "type";  // optional fields take null as the default
     if (field == "id") return v.is_string();
@@ -303,11 +307,12 @@ TEST_F(HostileInputTest, OversizedTextAndTokens) {
             http::status::payload_too_large);
   // A 10,000-character single token is over the 4096-byte text limit.
   expect_error_then_bn(ask("tok", std::string(10000, 'x')).dump(), "too_large", "10,000-character token", "tok");
-  expect_error_then_bn(ask("cjk", [] {
-                         std::string s;
-                         for (int i = 0; i < 10000; ++i) s += "中";
-                         return s;
-                       }())
+  expect_error_then_bn(ask("cjk",
+                           [] {
+                             std::string s;
+                             for (int i = 0; i < 10000; ++i) s += "中";
+                             return s;
+                           }())
                            .dump(),
                        "too_large", "10,000 CJK characters", "cjk");
   // At the limit, one long token of each kind is answered (no match) and promptly.
@@ -330,13 +335,25 @@ TEST_F(HostileInputTest, OversizedTextAndTokens) {
 TEST_F(HostileInputTest, EmojiZeroWidthAndRightToLeft) {
   auto c = connect();
   // Decorations around the real question: it must still be found.
-  const std::vector<std::string> still_bn = {"BN有什么作用😀", "😀😀 BN有什么作用 👍🏽", "\u200fBN有什么作用\u200f",
-                                             "\u202eBN有什么作用\u202c", "\uFEFFBN有什么作用", "BN有什么作用\u200d"};
+  const std::vector<std::string> still_bn = {"BN有什么作用😀",
+                                             "😀😀 BN有什么作用 👍🏽",
+                                             "\u200fBN有什么作用\u200f",
+                                             "\u202eBN有什么作用\u202c",
+                                             "\uFEFFBN有什么作用",
+                                             "BN有什么作用\u200d"};
   // Nothing or nothing useful: any answer is fine, an error is not.
-  const std::vector<std::string> anything = {"👨‍👩‍👧‍👦", "🏳️‍🌈🏳️‍🌈", "\u200b", "\u200b\u200c\u200d\u2060",
-                                             "مرحبا كيف حالك", "שלום BN", "\u202e\u202d\u202a",
-                                             "e\u0301\u0301\u0301\u0301\u0301", "Z\u0351\u0352\u0353\u0354\u0355",
-                                             "\U0001F600\U0001F601\U0001F602", "\uFFFD\uFFFD", "\U0010FFFF"};
+  const std::vector<std::string> anything = {"👨‍👩‍👧‍👦",
+                                             "🏳️‍🌈🏳️‍🌈",
+                                             "\u200b",
+                                             "\u200b\u200c\u200d\u2060",
+                                             "مرحبا كيف حالك",
+                                             "שלום BN",
+                                             "\u202e\u202d\u202a",
+                                             "e\u0301\u0301\u0301\u0301\u0301",
+                                             "Z\u0351\u0352\u0353\u0354\u0355",
+                                             "\U0001F600\U0001F601\U0001F602",
+                                             "\uFFFD\uFFFD",
+                                             "\U0010FFFF"};
   int n = 0;
   for (const auto& text : still_bn) {
     const std::string id = "e" + std::to_string(n++);
@@ -358,11 +375,45 @@ TEST_F(HostileInputTest, EmojiZeroWidthAndRightToLeft) {
 
 TEST_F(HostileInputTest, Fts5SyntaxAnywhereIsNeverAnError) {
   const std::vector<std::string> syntax = {
-      "\"",        "\"\"",     "\"BN",     "*",          "BN*",      "*BN",          "NEAR(",    "NEAR(BN 作用, 2)",
-      "NEAR()",    "AND",      "OR",       "NOT",        "AND OR NOT", "^",          "^BN",      ":",
-      "question:x", "answer:", "{a b}:x",  "{question answer}:BN", "-question:BN", "(",  ")",   "(BN",
-      "BN)",       "()",       "((((",     "-",          "+",        "'",            "\\",       ";",
-      "--",        "%",        "_",        "'; DROP TABLE questions; --", "MATCH",   "rowid:1",  "\"a\" + \"b\"",
+      "\"",
+      "\"\"",
+      "\"BN",
+      "*",
+      "BN*",
+      "*BN",
+      "NEAR(",
+      "NEAR(BN 作用, 2)",
+      "NEAR()",
+      "AND",
+      "OR",
+      "NOT",
+      "AND OR NOT",
+      "^",
+      "^BN",
+      ":",
+      "question:x",
+      "answer:",
+      "{a b}:x",
+      "{question answer}:BN",
+      "-question:BN",
+      "(",
+      ")",
+      "(BN",
+      "BN)",
+      "()",
+      "((((",
+      "-",
+      "+",
+      "'",
+      "\\",
+      ";",
+      "--",
+      "%",
+      "_",
+      "'; DROP TABLE questions; --",
+      "MATCH",
+      "rowid:1",
+      "\"a\" + \"b\"",
   };
   // Every token alone, before, after and inside the real question.
   for (const auto& s : syntax) {
@@ -503,9 +554,8 @@ TEST_F(HttpHostileTest, RequestSmugglingIsRefusedAndClosed) {
   const std::string head = "POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
   const std::string smuggled = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   const std::vector<std::pair<std::string, std::string>> requests = {
-      {"two Content-Length",
-       head + "Content-Length: " + len + "\r\nContent-Length: " + std::to_string(body.size() + smuggled.size()) +
-           "\r\n\r\n" + body + smuggled},
+      {"two Content-Length", head + "Content-Length: " + len + "\r\nContent-Length: " +
+                                 std::to_string(body.size() + smuggled.size()) + "\r\n\r\n" + body + smuggled},
       {"two equal Content-Length", head + "Content-Length: " + len + "\r\nContent-Length: " + len + "\r\n\r\n" + body},
       {"Content-Length list", head + "Content-Length: " + len + ", " + len + "\r\n\r\n" + body},
       {"chunked + Content-Length",
@@ -530,7 +580,8 @@ TEST_F(HttpHostileTest, RequestSmugglingIsRefusedAndClosed) {
 TEST_F(HttpHostileTest, OversizedHeadersGet431) {
   const std::vector<std::pair<std::string, std::string>> requests = {
       {"one long header", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(16 * 1024, 'a') + "\r\n\r\n"},
-      {"many headers", [] {
+      {"many headers",
+       [] {
          std::string r = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
          for (int i = 0; i < 2000; ++i) r += "X-" + std::to_string(i) + ": y\r\n";
          return r + "\r\n";
@@ -616,7 +667,8 @@ TEST_F(HttpHostileTest, RawFramesAfterAValidHandshake) {
       {"reserved opcode", RawConnection::ws_frame(0x3, "{}")},
       {"fragmented ping", RawConnection::ws_frame(0x9, "x", /*fin=*/false)},
       {"continuation without start", RawConnection::ws_frame(0x0, "{}")},
-      {"RSV bit set", [] {
+      {"RSV bit set",
+       [] {
          auto f = RawConnection::ws_frame(0x1, "{}");
          f[0] = static_cast<char>(f[0] | 0x40);
          return f;
@@ -646,8 +698,8 @@ TEST_F(HttpHostileTest, FramesInTheSameSegmentAsTheUpgradeAreAnswered) {
     RawConnection c(port());
     std::string burst = RawConnection::upgrade_request(port(), "dGhlIHNhbXBsZSBub25jZQ==", "13");
     for (const char* id : {"early1", "early2"}) {
-      burst += RawConnection::ws_frame(0x1, json{{"type", "ask"}, {"id", id}, {"text", kBn + std::string(padding, ' ')},
-                                                 {"stream", false}}.dump());
+      burst += RawConnection::ws_frame(
+          0x1, json{{"type", "ask"}, {"id", id}, {"text", kBn + std::string(padding, ' ')}, {"stream", false}}.dump());
     }
     ASSERT_TRUE(c.write(burst));
     for (const char* done : {"\"id\":\"early1\",\"type\":\"done\"", "\"id\":\"early2\",\"type\":\"done\""}) {

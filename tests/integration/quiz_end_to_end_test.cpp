@@ -44,7 +44,7 @@ class QuizEndToEndTest : public ServerFixture {
 
   // The reply to one request: skips nothing (a quiz request has exactly one
   // reply frame).
-  static json request(WsClient &c, const json &message) {
+  static json request(WsClient& c, const json& message) {
     c.send(message);
     return c.read(10s);
   }
@@ -62,19 +62,25 @@ TEST_F(QuizEndToEndTest, AFullRoundFailThenPass) {
   const auto q1 = request(c, {{"type", "quiz"}, {"id", "q1"}, {"user", "alice"}});
   ASSERT_EQ(q1["type"], "quiz_question") << q1.dump();
   EXPECT_EQ(q1["id"], "q1");
-  for (const char *f : {"id", "question", "category", "source"}) EXPECT_TRUE(q1["question"].contains(f)) << f;
+  for (const char* f : {"id", "question", "category", "source"}) EXPECT_TRUE(q1["question"].contains(f)) << f;
   EXPECT_EQ(q1["box"], 0);
   EXPECT_EQ(q1["due"], 0);
   EXPECT_GT(q1["new"].get<int>(), 10);
 
   // A reply naming another question than the pending one is not graded.
-  const auto wrong = request(c, {{"type", "quiz_answer"}, {"id", "a0"}, {"user", "alice"}, {"text", "x"},
+  const auto wrong = request(c, {{"type", "quiz_answer"},
+                                 {"id", "a0"},
+                                 {"user", "alice"},
+                                 {"text", "x"},
                                  {"question", q1["question"]["id"].get<std::int64_t>() + 1000}});
   EXPECT_EQ(wrong["code"], "no_quiz") << wrong.dump();
 
   // A reply with nothing of the answer fails; the card goes to box 0 and comes
   // back within minutes.
-  const auto r1 = request(c, {{"type", "quiz_answer"}, {"id", "a1"}, {"user", "alice"}, {"text", "我不知道"},
+  const auto r1 = request(c, {{"type", "quiz_answer"},
+                              {"id", "a1"},
+                              {"user", "alice"},
+                              {"text", "我不知道"},
                               {"question", q1["question"]["id"]}});
   ASSERT_EQ(r1["type"], "quiz_result") << r1.dump();
   EXPECT_EQ(r1["id"], "a1");

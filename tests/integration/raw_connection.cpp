@@ -97,7 +97,8 @@ std::string RawConnection::ws_frame(std::uint8_t opcode, std::string_view payloa
     frame += static_cast<char>(n & 0xFF);
   } else {
     frame += static_cast<char>(0x80 | 127);
-    for (int shift = 56; shift >= 0; shift -= 8) frame += static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xFF);
+    for (int shift = 56; shift >= 0; shift -= 8)
+      frame += static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xFF);
   }
   const std::array<std::uint8_t, 4> mask = {0x12, 0x34, 0x56, 0x78};
   for (auto m : mask) frame += static_cast<char>(m);

@@ -98,21 +98,21 @@ TEST_F(EndToEndTest, TwoHundredConnectionsFiveAsksEach) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       try {
-      std::vector<std::unique_ptr<WsClient>> clients;
-      for (int i = 0; i < kPerThread; ++i) {
-        clients.push_back(std::make_unique<WsClient>(port()));
-        clients.back()->read();
-      }
-      for (auto& c : clients) {
-        for (int a = 0; a < kAsks; ++a) c->send(ask(std::to_string(t) + "/" + std::to_string(a), questions[a]));
-      }
-      for (auto& c : clients) {
-        std::vector<std::string> ids;
-        for (int a = 0; a < kAsks; ++a) ids.push_back(std::to_string(t) + "/" + std::to_string(a));
-        for (const auto& m : c->read_until_all_done(ids, 30s)) {
-          if (m["type"] == "result" && m["matched"] == true) ++matched;
+        std::vector<std::unique_ptr<WsClient>> clients;
+        for (int i = 0; i < kPerThread; ++i) {
+          clients.push_back(std::make_unique<WsClient>(port()));
+          clients.back()->read();
         }
-      }
+        for (auto& c : clients) {
+          for (int a = 0; a < kAsks; ++a) c->send(ask(std::to_string(t) + "/" + std::to_string(a), questions[a]));
+        }
+        for (auto& c : clients) {
+          std::vector<std::string> ids;
+          for (int a = 0; a < kAsks; ++a) ids.push_back(std::to_string(t) + "/" + std::to_string(a));
+          for (const auto& m : c->read_until_all_done(ids, 30s)) {
+            if (m["type"] == "result" && m["matched"] == true) ++matched;
+          }
+        }
       } catch (const std::exception& e) {
         ADD_FAILURE() << "client thread " << t << ": " << e.what();
       }
@@ -152,7 +152,6 @@ TEST_F(EndToEndTest, HotReloadWhileConnected) {
   WsClient fresh(port());
   EXPECT_EQ(fresh.read()["questions"].get<int>(), before + 1);
 }
-
 
 // Follow-ups over real sockets: the connection's own context, relay sessions kept apart, /api/ask.
 TEST_F(EndToEndTest, FollowUpsPerConnectionAndPerSession) {

@@ -41,7 +41,8 @@ class ScriptedEngine : public AnswerEngine {
     if (text == "huge") {
       out.markdown.assign(256 * 1024, 'x');
     } else {
-      out.markdown = "**" + std::string(text) + "**：加速训练；防止过拟合；缓解梯度消失爆炸；降低参数初始化要求。😀 "
+      out.markdown = "**" + std::string(text) +
+                     "**：加速训练；防止过拟合；缓解梯度消失爆炸；降低参数初始化要求。😀 "
                      "Batch normalization keeps activations in a stable range.";
     }
     out.html = "<p>" + out.markdown + "</p>";
@@ -386,33 +387,36 @@ TEST_F(ServerTest, TwoHundredConnectionsFiveAsksEach) {
   std::atomic<int> opened{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-     try {
-      std::vector<std::unique_ptr<WsClient>> clients;
-      for (int i = 0; i < kPerThread; ++i) {
-        clients.push_back(std::make_unique<WsClient>(port()));
-        EXPECT_EQ(clients.back()->read()["type"], "hello");
-        ++opened;
-      }
-      EXPECT_TRUE(eventually([&] { return opened.load() == kThreads * kPerThread; }, 20s));
-      all_open = true;
-      for (int i = 0; i < kPerThread; ++i) {
-        for (int a = 0; a < kAsks; ++a) {
-          clients[i]->send(ask(std::to_string(t) + "-" + std::to_string(i) + "-" + std::to_string(a), "BN有什么作用"));
+      try {
+        std::vector<std::unique_ptr<WsClient>> clients;
+        for (int i = 0; i < kPerThread; ++i) {
+          clients.push_back(std::make_unique<WsClient>(port()));
+          EXPECT_EQ(clients.back()->read()["type"], "hello");
+          ++opened;
         }
-      }
-      for (int i = 0; i < kPerThread; ++i) {
-        std::vector<std::string> ids;
-        for (int a = 0; a < kAsks; ++a) ids.push_back(std::to_string(t) + "-" + std::to_string(i) + "-" + std::to_string(a));
-        const auto all = clients[i]->read_until_all_done(ids, 20s);
-        for (int a = 0; a < kAsks; ++a) {
-          const auto [joined, done] = check_sequence(all, std::to_string(t) + "-" + std::to_string(i) + "-" + std::to_string(a));
-          EXPECT_EQ(joined, done["answer"]);
-          ++completed;
+        EXPECT_TRUE(eventually([&] { return opened.load() == kThreads * kPerThread; }, 20s));
+        all_open = true;
+        for (int i = 0; i < kPerThread; ++i) {
+          for (int a = 0; a < kAsks; ++a) {
+            clients[i]->send(
+                ask(std::to_string(t) + "-" + std::to_string(i) + "-" + std::to_string(a), "BN有什么作用"));
+          }
         }
+        for (int i = 0; i < kPerThread; ++i) {
+          std::vector<std::string> ids;
+          for (int a = 0; a < kAsks; ++a)
+            ids.push_back(std::to_string(t) + "-" + std::to_string(i) + "-" + std::to_string(a));
+          const auto all = clients[i]->read_until_all_done(ids, 20s);
+          for (int a = 0; a < kAsks; ++a) {
+            const auto [joined, done] =
+                check_sequence(all, std::to_string(t) + "-" + std::to_string(i) + "-" + std::to_string(a));
+            EXPECT_EQ(joined, done["answer"]);
+            ++completed;
+          }
+        }
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "client thread " << t << ": " << e.what();
       }
-     } catch (const std::exception& e) {
-      ADD_FAILURE() << "client thread " << t << ": " << e.what();
-     }
     });
   }
   for (auto& th : threads) th.join();
@@ -453,9 +457,9 @@ TEST_F(ServerTest, ForeignOriginIsRefused) {
 
 TEST_F(ServerTest, PathTraversalFindsNothing) {
   start();
-  for (std::string target : {"/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd", "/..%2f..%2fetc%2fpasswd",
-                             "/index.html/../../etc/passwd", "/.%2e/.%2e/etc/passwd", "/web/index.html",
-                             "/CMakeLists.txt"}) {
+  for (std::string target :
+       {"/../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd", "/..%2f..%2fetc%2fpasswd",
+        "/index.html/../../etc/passwd", "/.%2e/.%2e/etc/passwd", "/web/index.html", "/CMakeLists.txt"}) {
     const auto res = http_request(port(), http::verb::get, target);
     EXPECT_EQ(res.result(), http::status::not_found) << target;
     EXPECT_EQ(res.body().find("root:"), std::string::npos);
@@ -531,9 +535,8 @@ TEST_F(ServerTest, OverMaxConnectionsGets503) {
   EXPECT_EQ(res.result(), http::status::service_unavailable);
   EXPECT_EQ(json::parse(res.body())["code"], "overloaded");
   a.close();
-  EXPECT_TRUE(eventually([&] {
-    return http_request(port(), http::verb::get, "/healthz").result() == http::status::ok;
-  }));
+  EXPECT_TRUE(
+      eventually([&] { return http_request(port(), http::verb::get, "/healthz").result() == http::status::ok; }));
 }
 
 TEST_F(ServerTest, GracefulShutdownFinishesAsksInFlight) {

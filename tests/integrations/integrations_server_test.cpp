@@ -172,8 +172,9 @@ TEST_F(IntegrationsServerTest, DiscordPingCommandAndClick) {
   ASSERT_EQ(res.result_int(), 200);
   EXPECT_EQ(json::parse(res.body()), json({{"type", 1}}));
 
-  res = discord({{"type", 2},
-                 {"data", {{"name", "ask"}, {"options", {{{"name", "question"}, {"type", 3}, {"value", "BN有什么作用"}}}}}}});
+  res = discord(
+      {{"type", 2},
+       {"data", {{"name", "ask"}, {"options", {{{"name", "question"}, {"type", 3}, {"value", "BN有什么作用"}}}}}}});
   ASSERT_EQ(res.result_int(), 200) << res.body();
   json reply = json::parse(res.body());
   EXPECT_EQ(reply["type"], 4);

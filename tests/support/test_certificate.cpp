@@ -48,8 +48,8 @@ TestCertificate::TestCertificate(const std::vector<std::string>& dns_names,
 
   X509_NAME* name = X509_get_subject_name(cert.get());
   const std::string common_name = dns_names.empty() ? ip_addresses.at(0) : dns_names.front();
-  check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(common_name.c_str()),
-                                   -1, -1, 0) == 1,
+  check(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                                   reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0) == 1,
         "subject");
   check(X509_set_issuer_name(cert.get(), name) == 1, "issuer");
 

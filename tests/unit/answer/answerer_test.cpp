@@ -40,7 +40,8 @@ TEST(RenderHtmlTest, MathStaysText) {
 class AnswererTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_.write("notes/n.md", "## DL\n\n### BN有什么作用\n\n加速训练；\n\n### 什么是dropout\n\n随机失活。\n\n### 空题\n\n");
+    dir_.write("notes/n.md",
+               "## DL\n\n### BN有什么作用\n\n加速训练；\n\n### 什么是dropout\n\n随机失活。\n\n### 空题\n\n");
     store::IndexBuilder(dir_ / "q.db").build({dir_ / "notes"});
   }
   test_support::TempDir dir_;

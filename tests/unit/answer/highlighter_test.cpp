@@ -116,8 +116,9 @@ TEST(ClarifyMessageTest, ListsTheChoicesAsAQuestion) {
 // A GFM table cell takes no custom inline: its words stay, unmarked, and nothing is left unowned
 // (the sanitizer build fails this test on a leak). Paragraph text around the table is still marked.
 TEST(HighlighterTest, TableCellsKeepTheirWords) {
-  const std::string html = render("HashMap 线程不安全。\n\n| 集合 | 线程安全 |\n|---|---|\n| HashMap | 否 |\n| Hashtable | 是 |\n",
-                                  "HashMap 线程安全");
+  const std::string html =
+      render("HashMap 线程不安全。\n\n| 集合 | 线程安全 |\n|---|---|\n| HashMap | 否 |\n| Hashtable | 是 |\n",
+             "HashMap 线程安全");
   EXPECT_NE(html.find("<td>HashMap</td>"), std::string::npos) << html;
   EXPECT_NE(html.find("<th>线程安全</th>"), std::string::npos) << html;
   EXPECT_NE(html.find("<mark>HashMap</mark>"), std::string::npos) << html;

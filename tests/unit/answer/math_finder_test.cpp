@@ -21,7 +21,8 @@ struct Found {
 
 std::vector<Found> found(std::string_view markdown) {
   std::vector<Found> out;
-  for (const MathSpan& span : MathFinder::find(markdown)) out.push_back({MathFinder::tex(markdown, span), span.display});
+  for (const MathSpan& span : MathFinder::find(markdown))
+    out.push_back({MathFinder::tex(markdown, span), span.display});
   return out;
 }
 

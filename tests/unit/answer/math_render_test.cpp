@@ -105,7 +105,9 @@ TEST(MathPlaceholdersTest, SplitAndRestore) {
 }
 
 TEST(MathPlaceholdersTest, NoteHoldingTheMarkerIsLeftAlone) {
-  const std::string note = "\xEE\x80\x80" "0\xEE\x80\x81 $x$";
+  const std::string note =
+      "\xEE\x80\x80"
+      "0\xEE\x80\x81 $x$";
   const answer::MathPlaceholders math(note);
   EXPECT_EQ(math.markdown(), note);
   const auto html = answer::render_html(note);

@@ -13,7 +13,8 @@ using qabot::ingest::MarkdownParser;
 
 TEST(FrontMatterTest, ReadsYamlTitleCategoryAndTagLists) {
   const auto fm = FrontMatterReader::read(
-      "---\ntitle: Java 集合常见面试题\ncategory: Java\ntag:\n  - Java集合\n  - HashMap\nhead:\n  - - meta\n    - name: keywords\n---\n\n## HashMap\n");
+      "---\ntitle: Java 集合常见面试题\ncategory: Java\ntag:\n  - Java集合\n  - HashMap\nhead:\n  - - meta\n    - "
+      "name: keywords\n---\n\n## HashMap\n");
   EXPECT_EQ(fm.lines, 10);
   EXPECT_EQ(fm.title, "Java 集合常见面试题");
   EXPECT_EQ(fm.categories, std::vector<std::string>{"Java"});
@@ -22,7 +23,8 @@ TEST(FrontMatterTest, ReadsYamlTitleCategoryAndTagLists) {
 }
 
 TEST(FrontMatterTest, ReadsTomlBetweenPlusLines) {
-  const auto fm = FrontMatterReader::read("+++\ntitle = \"Redis 持久化\"\ntags = [\"redis\", \"aof\"]\ncategories = \"数据库\"\n+++\n# x\n");
+  const auto fm = FrontMatterReader::read(
+      "+++\ntitle = \"Redis 持久化\"\ntags = [\"redis\", \"aof\"]\ncategories = \"数据库\"\n+++\n# x\n");
   EXPECT_EQ(fm.lines, 5);
   EXPECT_EQ(fm.title, "Redis 持久化");
   EXPECT_EQ(fm.tags, (std::vector<std::string>{"redis", "aof"}));
@@ -50,7 +52,8 @@ TEST(FrontMatterTest, DeepNestingIsRefusedBeforeTheParserRecurses) {
 
 TEST(FrontMatterTest, ParserNeverIndexesFrontMatterAndUsesTheTitleAsCategory) {
   const auto parsed = MarkdownParser{}.parse_file(
-      "---\ntitle: 常见问题\ndescription: 问答\ncategory: 走近项目\ntag: [faq]\n---\n\n## 为什么要做这个项目？\n\n因为……\n",
+      "---\ntitle: 常见问题\ndescription: 问答\ncategory: 走近项目\ntag: [faq]\n---\n\n## "
+      "为什么要做这个项目？\n\n因为……\n",
       "faq");
   ASSERT_EQ(parsed.notes.size(), 1u);
   EXPECT_EQ(parsed.notes[0].question, "为什么要做这个项目？");
@@ -61,7 +64,8 @@ TEST(FrontMatterTest, ParserNeverIndexesFrontMatterAndUsesTheTitleAsCategory) {
 }
 
 TEST(FrontMatterTest, EveryQuestionHasACategoryFileNameLast) {
-  const auto bare = MarkdownParser{}.parse_file("## 什么是 CAP 理论？\n\n一致性、可用性、分区容错性。\n", "cap-theorem");
+  const auto bare =
+      MarkdownParser{}.parse_file("## 什么是 CAP 理论？\n\n一致性、可用性、分区容错性。\n", "cap-theorem");
   ASSERT_EQ(bare.notes.size(), 1u);
   EXPECT_EQ(bare.notes[0].category, std::vector<std::string>{"cap-theorem"});
   const auto broken = MarkdownParser{}.parse_file("---\ntitle: [x\n---\n## Q?\n\nA\n", "f");
@@ -91,7 +95,8 @@ TEST(FrontMatterTest, HostileBlocksAreRefusedOrCapped) {
 }
 
 TEST(FrontMatterTest, ANoteBetweenTwoThematicBreaksIsNotFrontMatter) {
-  const auto parsed = MarkdownParser{}.parse_file("---\n## 什么是 HashMap？\n\nHashMap 是哈希表。\n\n---\n## 二\n\n答\n", "f");
+  const auto parsed =
+      MarkdownParser{}.parse_file("---\n## 什么是 HashMap？\n\nHashMap 是哈希表。\n\n---\n## 二\n\n答\n", "f");
   ASSERT_EQ(parsed.notes.size(), 2u);
   EXPECT_EQ(parsed.notes[0].question, "什么是 HashMap？");
   EXPECT_TRUE(parsed.problem.empty());

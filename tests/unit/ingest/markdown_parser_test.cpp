@@ -43,8 +43,7 @@ std::vector<std::string> questions(const std::vector<Note>& notes) {
 }
 
 const Note& find(const std::vector<Note>& notes, const std::string& question) {
-  const auto it = std::find_if(notes.begin(), notes.end(),
-                               [&](const Note& n) { return n.question == question; });
+  const auto it = std::find_if(notes.begin(), notes.end(), [&](const Note& n) { return n.question == question; });
   if (it == notes.end()) {
     ADD_FAILURE() << "no question \"" << question << "\"";
     static const Note none;
@@ -70,8 +69,7 @@ TEST(MarkdownParserTest, SeedGivesTwentyFourQuestions) {
     ++per_category[n.category.back()];
     EXPECT_EQ(n.category.front(), "面试题");
   }
-  const std::map<std::string, int> expected{
-      {"A", 5}, {"B", 8}, {"C", 4}, {"python题", 5}, {"开放题", 2}};
+  const std::map<std::string, int> expected{{"A", 5}, {"B", 8}, {"C", 4}, {"python题", 5}, {"开放题", 2}};
   EXPECT_EQ(per_category, expected);
   // "## 深度学习理论" is an empty heading among categories: neither a question nor a category.
   for (const Note& n : notes) {
@@ -84,13 +82,11 @@ TEST(MarkdownParserTest, SeedAnswersAndLines) {
   const auto notes = parse_file(std::string(QABOT_SOURCE_DIR) + "/data/interview-notes.md");
   ASSERT_EQ(notes.size(), 24u);
   EXPECT_EQ(notes.front().line, 7);
-  EXPECT_EQ(
-      notes.front().question,
-      "精确率（Precision）和召回率（Recall）以及F1分数（F1 score）计算方式，且表达了什么内容");
+  EXPECT_EQ(notes.front().question,
+            "精确率（Precision）和召回率（Recall）以及F1分数（F1 score）计算方式，且表达了什么内容");
   EXPECT_TRUE(notes.front().answer.starts_with(" 精确率/查准率"));
 
-  const Note& unanswered =
-      find(notes, "深度学习中算法创新和增加数据你更偏向哪个？具体是怎么思考的呢？");
+  const Note& unanswered = find(notes, "深度学习中算法创新和增加数据你更偏向哪个？具体是怎么思考的呢？");
   EXPECT_EQ(unanswered.answer, "");
   EXPECT_EQ(unanswered.category.back(), "开放题");
   const Note& last = notes.back();
@@ -98,12 +94,10 @@ TEST(MarkdownParserTest, SeedAnswersAndLines) {
   EXPECT_TRUE(contains(last.answer, "分割网络：Mask RCNN"));
 
   const Note& pooling = find(notes, "Pooling层怎么反向传播");
-  EXPECT_TRUE(contains(
-      pooling.answer,
-      "![img](https://upload-images.jianshu.io/upload_images/17624987-9de749ff8ff95a88.png"));
-  EXPECT_TRUE(contains(
-      pooling.answer,
-      "![img](https://upload-images.jianshu.io/upload_images/17624987-e3b309cbe999aae4.png"));
+  EXPECT_TRUE(
+      contains(pooling.answer, "![img](https://upload-images.jianshu.io/upload_images/17624987-9de749ff8ff95a88.png"));
+  EXPECT_TRUE(
+      contains(pooling.answer, "![img](https://upload-images.jianshu.io/upload_images/17624987-e3b309cbe999aae4.png"));
 
   const Note& with = find(notes, "With打开文件做了什么操作");
   EXPECT_EQ(with.answer, "```python\ntry:\n    pass\nexcept:\n    pass\nfinally:\n    pass\n```");
@@ -147,8 +141,7 @@ TEST(MarkdownParserTest, AnswersKeepTablesMathAndImages) {
   const auto notes = parse_fixture("headings.md");
   EXPECT_EQ(find(notes, "讲讲对Attention的理解？").answer,
             "Attention 根据相关性加权。\n\n| 方法 | 复杂度 |\n| --- | --- |\n| dot | $O(n^2)$ |");
-  EXPECT_EQ(find(notes, "Softmax 定义及作用").answer,
-            "$$\n\\sigma(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}\n$$");
+  EXPECT_EQ(find(notes, "Softmax 定义及作用").answer, "$$\n\\sigma(z)_i = \\frac{e^{z_i}}{\\sum_j e^{z_j}}\n$$");
 }
 
 // The parts' answers stay in the whole ("what layers make up a CNN"), and each part is found on its
@@ -182,15 +175,13 @@ TEST(MarkdownParserTest, ChapterIntroTocSeparatorsAndReferencesAreSkipped) {
 }
 
 TEST(MarkdownParserTest, LinesOfHashesAreNotHeadings) {
-  const auto notes = MarkdownParser{}.parse(
-      "#\n\n##########\n\n## 问题一\n\n答案一\n\n#\n\n## 问题二\n\n答案二\n");
+  const auto notes = MarkdownParser{}.parse("#\n\n##########\n\n## 问题一\n\n答案一\n\n#\n\n## 问题二\n\n答案二\n");
   EXPECT_EQ(questions(notes), (std::vector<std::string>{"问题一", "问题二"}));
   EXPECT_EQ(notes[0].answer, "答案一");
 }
 
 TEST(MarkdownParserTest, MergeMarkerDoesNotMakeAHeading) {
-  const auto notes =
-      MarkdownParser{}.parse("## 过拟合\n\n正则化\n=======\n\n## 欠拟合\n\n加大模型\n");
+  const auto notes = MarkdownParser{}.parse("## 过拟合\n\n正则化\n=======\n\n## 欠拟合\n\n加大模型\n");
   EXPECT_EQ(questions(notes), (std::vector<std::string>{"过拟合", "欠拟合"}));
   EXPECT_EQ(notes[0].answer, "正则化\n=======");
 }
@@ -204,8 +195,7 @@ TEST(MarkdownParserTest, RepeatedTitlesCarryTheirCategory) {
 }
 
 TEST(MarkdownParserTest, InlineCodeInTitlesKeepsItsBackticks) {
-  const auto notes =
-      MarkdownParser{}.parse("## 3. `is`和`==`的区别 👶\n\n`is` 比较身份，`==` 比较值。\n");
+  const auto notes = MarkdownParser{}.parse("## 3. `is`和`==`的区别 👶\n\n`is` 比较身份，`==` 比较值。\n");
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_EQ(notes[0].question, "`is`和`==`的区别");
   EXPECT_EQ(notes[0].answer, "`is` 比较身份，`==` 比较值。");
@@ -236,25 +226,21 @@ TEST(MarkdownParserTest, CrlfAndBomParseLikeLf) {
 
 TEST(MarkdownParserTest, BoldLineQuestions) {
   const auto notes = parse_fixture("bold_lines.md");
-  EXPECT_EQ(questions(notes),
-            (std::vector<std::string>{
-                "What is supervised machine learning?",
-                "What is regression? Which models can you use to solve a regression problem?",
-                "What is gradient descent? How does it work?",
-                "Which regularization techniques do you know?",
-                "Coding",
-                "FizzBuzz. Print numbers from 1 to 100",
-                "The number of active ads.",
-                "Factorial. Calculate a factorial of a number",
-                "讲讲对Attention的理解？",
-                "Attention的计算步骤",
-            }));
-  const Note& regression =
-      find(notes, "What is regression? Which models can you use to solve a regression problem?");
-  EXPECT_EQ(regression.answer,
-            "Regression is a part of supervised ML.\n\n* Linear regression\n* Neural networks");
-  EXPECT_EQ(regression.category,
-            (Path{"Theoretical interview questions", "Supervised machine learning"}));
+  EXPECT_EQ(questions(notes), (std::vector<std::string>{
+                                  "What is supervised machine learning?",
+                                  "What is regression? Which models can you use to solve a regression problem?",
+                                  "What is gradient descent? How does it work?",
+                                  "Which regularization techniques do you know?",
+                                  "Coding",
+                                  "FizzBuzz. Print numbers from 1 to 100",
+                                  "The number of active ads.",
+                                  "Factorial. Calculate a factorial of a number",
+                                  "讲讲对Attention的理解？",
+                                  "Attention的计算步骤",
+                              }));
+  const Note& regression = find(notes, "What is regression? Which models can you use to solve a regression problem?");
+  EXPECT_EQ(regression.answer, "Regression is a part of supervised ML.\n\n* Linear regression\n* Neural networks");
+  EXPECT_EQ(regression.category, (Path{"Theoretical interview questions", "Supervised machine learning"}));
   EXPECT_EQ(regression.line, 20);
 }
 
@@ -287,8 +273,8 @@ TEST(MarkdownParserTest, NumberedBoldLeadIns) {
 }
 
 TEST(MarkdownParserTest, BoldQuestionWithAnswerOnTheSameLine) {
-  const auto notes = MarkdownParser{}.parse(
-      "## Basics\n\n**What is AUC?** The area under the ROC curve.\nIt ranks.\n\n**Why?**\n");
+  const auto notes =
+      MarkdownParser{}.parse("## Basics\n\n**What is AUC?** The area under the ROC curve.\nIt ranks.\n\n**Why?**\n");
   ASSERT_EQ(notes.size(), 2u);
   EXPECT_EQ(notes[0].question, "What is AUC?");
   EXPECT_EQ(notes[0].answer, " The area under the ROC curve.\nIt ranks.");
@@ -341,14 +327,12 @@ TEST(MarkdownParserTest, QuestionAnswerPairs) {
   EXPECT_EQ(notes[0].answer, "当变量是大量独立因素之和时。");
   EXPECT_EQ(notes[0].category, (Path{"概率统计", "分布"}));
   EXPECT_EQ(notes[0].line, 5);
-  EXPECT_EQ(
-      notes[1].answer,
-      "独立同分布的随机变量之和近似服从正态分布。\n\n公式：$\\bar{X} \\sim N(\\mu, \\sigma^2/n)$");
+  EXPECT_EQ(notes[1].answer,
+            "独立同分布的随机变量之和近似服从正态分布。\n\n公式：$\\bar{X} \\sim N(\\mu, \\sigma^2/n)$");
   EXPECT_EQ(notes[2].answer, "单位时间内随机事件发生的次数。");  // quote markers removed
   EXPECT_EQ(notes[3].answer, "事件间隔服从指数分布。");
   EXPECT_EQ(notes[4].answer, "A range that contains the true value with a given probability.");
-  EXPECT_EQ(notes[5].answer,
-            "The probability of data at least this extreme under the null hypothesis.");
+  EXPECT_EQ(notes[5].answer, "The probability of data at least this extreme under the null hypothesis.");
   EXPECT_EQ(notes[6].answer, "");
 }
 
@@ -356,11 +340,9 @@ TEST(MarkdownParserTest, QuestionAnswerPairs) {
 
 TEST(MarkdownParserTest, DetailsSummaryQuestions) {
   const auto notes = parse_fixture("details.md");
-  ASSERT_EQ(questions(notes),
-            (std::vector<std::string>{"What is the bias-variance tradeoff?",
-                                      "Why do we need a validation set?", "What is precision?"}));
-  EXPECT_EQ(notes[0].answer,
-            "Bias is error from wrong assumptions; variance is error from sensitivity to noise.");
+  ASSERT_EQ(questions(notes), (std::vector<std::string>{"What is the bias-variance tradeoff?",
+                                                        "Why do we need a validation set?", "What is precision?"}));
+  EXPECT_EQ(notes[0].answer, "Bias is error from wrong assumptions; variance is error from sensitivity to noise.");
   EXPECT_EQ(notes[1].answer,
             "To tune hyperparameters without touching the test set.\n\n```python\ntrain, val = "
             "split(data)\n```");
@@ -373,8 +355,7 @@ TEST(MarkdownParserTest, DetailsSummaryQuestions) {
 TEST(MarkdownParserTest, TaggedListItems) {
   const auto notes = parse_fixture("tagged_list.md");
   ASSERT_EQ(notes.size(), 3u);
-  EXPECT_EQ(notes[0].question,
-            "What's the geometric interpretation of the dot product of two vectors?");
+  EXPECT_EQ(notes[0].question, "What's the geometric interpretation of the dot product of two vectors?");
   EXPECT_EQ(notes[0].category, (Path{"Math", "Vectors", "Dot product"}));
   EXPECT_EQ(notes[0].answer, "");
   EXPECT_EQ(notes[1].answer, "Take $$v = u / \\|u\\|$$.");
@@ -418,7 +399,8 @@ TEST(MarkdownParserTest, ParsesConcurrently) {
 TEST(MarkdownParserTest, IndexPagesAreNotQuestions) {
   const auto notes = MarkdownParser{}.parse(
       "## 面试准备\n\n- [Java 后端面试通关计划](./plan.md) (一定要看 :+1:)\n- [如何高效准备 Java 面试？](./prep.md)\n\n"
-      "## Java\n\n### 基础\n\n**知识点/面试题总结** : (必看:+1: )：\n\n- [Java 基础(上)](./a.md)\n- [Java 基础(下)](./b.md)\n\n"
+      "## Java\n\n### 基础\n\n**知识点/面试题总结** : (必看:+1: )：\n\n- [Java 基础(上)](./a.md)\n- [Java "
+      "基础(下)](./b.md)\n\n"
       "[HashMap](./h.md) | [ConcurrentHashMap](./c.md)\n\n"
       "### 什么是值传递？\n\nJava 只有值传递，详见 [这里](./v.md)。\n");
   ASSERT_EQ(notes.size(), 1u);
@@ -430,8 +412,10 @@ TEST(MarkdownParserTest, IndexPagesAreNotQuestions) {
 TEST(MarkdownParserTest, LinkLedPointsStillAnswer) {
   const auto notes = MarkdownParser{}.parse(
       "## HashMap 和 Hashtable 的区别\n\n"
-      "- [HashMap](h.md) 线程不安全，允许一个 null 键和多个 null 值，扩容时容量翻倍，默认初始容量 16，负载因子 0.75，适合单线程场景使用。\n"
-      "- [Hashtable](t.md) 线程安全，方法都加了 synchronized，不允许 null 键值，已经基本被 ConcurrentHashMap 取代，新代码里不建议再使用它。\n");
+      "- [HashMap](h.md) 线程不安全，允许一个 null 键和多个 null 值，扩容时容量翻倍，默认初始容量 16，负载因子 "
+      "0.75，适合单线程场景使用。\n"
+      "- [Hashtable](t.md) 线程安全，方法都加了 synchronized，不允许 null 键值，已经基本被 ConcurrentHashMap "
+      "取代，新代码里不建议再使用它。\n");
   ASSERT_EQ(notes.size(), 1u);
   // Only pointers elsewhere, even under a question: those notes answer, this one does not.
   EXPECT_TRUE(MarkdownParser{}.parse("## 深度分页如何优化？\n\n[深度分页详解](../deep-pagination.md)\n").empty());
@@ -441,14 +425,13 @@ TEST(MarkdownParserTest, LinkLedPointsStillAnswer) {
 
 TEST(MarkdownParserTest, ObsidianCalloutsAreQuestionsAndWikilinksText) {
   const auto notes = parse_fixture("obsidian.md");
-  EXPECT_EQ(questions(notes), (std::vector<std::string>{"线程池的核心参数有哪些？",
-                                                        "What volatile guarantees", "锁"}));
+  EXPECT_EQ(questions(notes), (std::vector<std::string>{"线程池的核心参数有哪些？", "What volatile guarantees", "锁"}));
   const Note& pool = find(notes, "线程池的核心参数有哪些？");
   EXPECT_EQ(pool.category, (Path{"并发", "线程池"}));
   EXPECT_TRUE(contains(pool.answer, "见 执行器。")) << pool.answer;  // [[target|alias]] shows the alias
-  EXPECT_TRUE(contains(pool.answer, "拒绝策略")) << pool.answer;      // later paragraphs stay in the answer
+  EXPECT_TRUE(contains(pool.answer, "拒绝策略")) << pool.answer;     // later paragraphs stay in the answer
   EXPECT_FALSE(contains(pool.answer, "[!")) << pool.answer;
-  EXPECT_FALSE(contains(pool.answer, "小结")) << pool.answer;          // the next callout is not this answer
+  EXPECT_FALSE(contains(pool.answer, "小结")) << pool.answer;  // the next callout is not this answer
   const Note& volatile_note = find(notes, "What volatile guarantees");
   EXPECT_TRUE(contains(volatile_note.answer, "See Java 内存模型 › happens-before.")) << volatile_note.answer;
   const Note& lock = find(notes, "锁");

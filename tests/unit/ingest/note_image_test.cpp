@@ -8,31 +8,22 @@ using qabot::ingest::ImageType;
 using qabot::ingest::NoteImage;
 
 TEST(NoteImageTest, RelativeUrlsAreTheNotesOwn) {
-  for (const char *url : {"x.png", "./images/x.png", "img/ch9/a.jpg",
-                          "../shared/a.png", "dir/a:b.png", "%41.png"})
+  for (const char* url : {"x.png", "./images/x.png", "img/ch9/a.jpg", "../shared/a.png", "dir/a:b.png", "%41.png"})
     EXPECT_TRUE(NoteImage::is_relative(url)) << url;
-  for (const char *url :
-       {"", "/abs/x.png", "//cdn.example.com/x.png", "http://e.com/x.png",
-        "HTTPS://e.com/x.png", "data:image/png;base64,AAAA",
-        "javascript:alert(1)", "#frag", "?q", "file:///etc/x.png"})
+  for (const char* url : {"", "/abs/x.png", "//cdn.example.com/x.png", "http://e.com/x.png", "HTTPS://e.com/x.png",
+                          "data:image/png;base64,AAAA", "javascript:alert(1)", "#frag", "?q", "file:///etc/x.png"})
     EXPECT_FALSE(NoteImage::is_relative(url)) << url;
 }
 
 TEST(NoteImageTest, ResolvesAgainstTheNotesFolder) {
-  EXPECT_EQ(NoteImage::resolve("notes/ml/cnn.md", "./images/x.png"),
-            "notes/ml/images/x.png");
-  EXPECT_EQ(NoteImage::resolve("notes/ml/cnn.md", "img/ch9/a.jpg"),
-            "notes/ml/img/ch9/a.jpg");
-  EXPECT_EQ(NoteImage::resolve("notes/ml/cnn.md", "../img//a.png"),
-            "notes/img/a.png");
-  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "a.png?raw=true#top"),
-            "notes/a.png");
-  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "my%20figure.png"),
-            "notes/my figure.png");
-  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "%E5%9B%BE.png"),
-            "notes/图.png");
+  EXPECT_EQ(NoteImage::resolve("notes/ml/cnn.md", "./images/x.png"), "notes/ml/images/x.png");
+  EXPECT_EQ(NoteImage::resolve("notes/ml/cnn.md", "img/ch9/a.jpg"), "notes/ml/img/ch9/a.jpg");
+  EXPECT_EQ(NoteImage::resolve("notes/ml/cnn.md", "../img//a.png"), "notes/img/a.png");
+  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "a.png?raw=true#top"), "notes/a.png");
+  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "my%20figure.png"), "notes/my figure.png");
+  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "%E5%9B%BE.png"), "notes/图.png");
   EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "%2541.png"),
-            "notes/%41.png"); // decoded once, not twice
+            "notes/%41.png");  // decoded once, not twice
 }
 
 TEST(NoteImageTest, NothingLeavesTheRoot) {
@@ -40,29 +31,25 @@ TEST(NoteImageTest, NothingLeavesTheRoot) {
   EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "../other/x.png"), std::nullopt);
   EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "%2e%2e/x.png"), std::nullopt);
   EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "..%2fx.png"), std::nullopt);
-  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "img\\..\\..\\x.png"),
-            std::nullopt);
+  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "img\\..\\..\\x.png"), std::nullopt);
   EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "a%00.png"), std::nullopt);
   EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "a%zz.png"), std::nullopt);
   EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "."), std::nullopt);
   EXPECT_EQ(NoteImage::resolve("cnn.md", "x.png"),
-            std::nullopt); // a note indexed by itself has no root
-  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "https://e.com/x.png"),
-            std::nullopt);
+            std::nullopt);  // a note indexed by itself has no root
+  EXPECT_EQ(NoteImage::resolve("notes/cnn.md", "https://e.com/x.png"), std::nullopt);
 }
 
 TEST(NoteImageTest, PercentDecodingWantsTwoHexDigits) {
   EXPECT_EQ(NoteImage::percent_decode("a%20b%E5%9B%BE"), "a b图");
-  for (const char *bad : {"%", "%2", "%+1", "%-1", "%0x", "% 1", "%zz"})
+  for (const char* bad : {"%", "%2", "%+1", "%-1", "%0x", "% 1", "%zz"})
     EXPECT_EQ(NoteImage::percent_decode(bad), std::nullopt) << bad;
 }
 
 TEST(NoteImageTest, UrlPathEncodesEverySegment) {
-  EXPECT_EQ(NoteImage::url_path("notes/ml/a b.png"),
-            "/notes/notes/ml/a%20b.png");
+  EXPECT_EQ(NoteImage::url_path("notes/ml/a b.png"), "/notes/notes/ml/a%20b.png");
   EXPECT_EQ(NoteImage::url_path("notes/图.png"), "/notes/notes/%E5%9B%BE.png");
-  EXPECT_EQ(NoteImage::url_path("notes/%41?#.png"),
-            "/notes/notes/%2541%3F%23.png");
+  EXPECT_EQ(NoteImage::url_path("notes/%41?#.png"), "/notes/notes/%2541%3F%23.png");
 }
 
 TEST(NoteImageTest, FindsImagesOnTheMarkdownTree) {

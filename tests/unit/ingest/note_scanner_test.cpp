@@ -51,8 +51,7 @@ TEST(NoteScannerTest, FindsMarkdownRecursivelySortedSkippingHiddenAndVendored) {
   write(root / "node_modules" / "pkg" / "README.md", "# vendored");
 
   const auto files = NoteScanner{}.list_files({root});
-  const std::vector<fs::path> expected{root / "a.markdown", root / "b" / "c" / "deep.MD",
-                                       root / "b" / "z.md"};
+  const std::vector<fs::path> expected{root / "a.markdown", root / "b" / "c" / "deep.MD", root / "b" / "z.md"};
   EXPECT_EQ(files, expected);
 }
 
@@ -60,8 +59,8 @@ TEST(NoteScannerTest, NamedFilesAreTakenAndDuplicatesRemoved) {
   TempDir dir;
   write(dir.path() / "notes.txt", "# named explicitly");
   write(dir.path() / "q.md", "# q");
-  const auto files = NoteScanner{}.list_files(
-      {dir.path() / "notes.txt", dir.path(), dir.path() / "q.md", dir.path() / "missing.md"});
+  const auto files =
+      NoteScanner{}.list_files({dir.path() / "notes.txt", dir.path(), dir.path() / "q.md", dir.path() / "missing.md"});
   EXPECT_EQ(files, (std::vector<fs::path>{dir.path() / "notes.txt", dir.path() / "q.md"}));
 }
 

@@ -54,7 +54,8 @@ TEST(QuestionShapeTest, AnswerSummariesLabelTheAnswer) {
 }
 
 TEST(QuestionShapeTest, QuestionSummariesAsk) {
-  for (std::string_view summary : {"What is a p-value?", "什么是过拟合？", "BN 的作用", "Explain dropout", "答辩流程"}) {
+  for (std::string_view summary :
+       {"What is a p-value?", "什么是过拟合？", "BN 的作用", "Explain dropout", "答辩流程"}) {
     EXPECT_FALSE(QuestionShape::is_answer_summary(summary)) << summary;
   }
 }

@@ -19,8 +19,8 @@ namespace {
 std::string encode(const char* charset, const std::string& utf8) {
   UErrorCode status = U_ZERO_ERROR;
   std::string out(utf8.size() * 4 + 16, '\0');
-  const int32_t n = ucnv_convert(charset, "UTF-8", out.data(), static_cast<int32_t>(out.size()),
-                                 utf8.data(), static_cast<int32_t>(utf8.size()), &status);
+  const int32_t n = ucnv_convert(charset, "UTF-8", out.data(), static_cast<int32_t>(out.size()), utf8.data(),
+                                 static_cast<int32_t>(utf8.size()), &status);
   EXPECT_TRUE(U_SUCCESS(status)) << u_errorName(status);
   out.resize(static_cast<std::size_t>(n));
   return out;
@@ -168,9 +168,7 @@ TEST(TextDecoderTest, ZeroWidthSpaceTabLineStaysAParagraph) {
 }
 
 TEST(TextDecoderTest, CodeFencesAreLeftUntouched) {
-  const std::string text =
-      "a&nbsp;b\n```python\nx = '&nbsp;'\xE2\x80\x8B\n\xE2\x80\x8B\tindented\n```\nc&nbsp;d\n";
+  const std::string text = "a&nbsp;b\n```python\nx = '&nbsp;'\xE2\x80\x8B\n\xE2\x80\x8B\tindented\n```\nc&nbsp;d\n";
   EXPECT_EQ(TextDecoder::normalize(text),
             "a b\n```python\nx = '&nbsp;'\xE2\x80\x8B\n\xE2\x80\x8B\tindented\n```\nc d\n");
 }
-

@@ -30,8 +30,7 @@ TEST(TitleCleanerTest, CleansTitles) {
       {"第四章 经典网络解读", "经典网络解读"},
       {"What is regression? 👶", "What is regression?"},
       {"What is gradient descent? ⭐️", "What is gradient descent?"},
-      {"Which regularization techniques do you know? 🚀",
-       "Which regularization techniques do you know?"},
+      {"Which regularization techniques do you know? 🚀", "Which regularization techniques do you know?"},
       {"Softmax 定义及作用 ⭐️⭐️", "Softmax 定义及作用"},
       {"🔥 Transformer", "Transformer"},
       {"  多余   空格\t的标题 ", "多余 空格 的标题"},
@@ -84,8 +83,8 @@ TEST(TitleCleanerTest, ChapterAndReferenceTitles) {
   EXPECT_TRUE(TitleCleaner::is_chapter_title("第三章 深度学习基础"));
   EXPECT_TRUE(TitleCleaner::is_chapter_title("Chapter 4 Networks"));
   EXPECT_FALSE(TitleCleaner::is_chapter_title("3.1 基本概念"));
-  for (const char* title : {"参考文献", "参考资料", "References", "Reference", "延伸阅读",
-                            "Table of contents", "参考资料：", "目录"}) {
+  for (const char* title :
+       {"参考文献", "参考资料", "References", "Reference", "延伸阅读", "Table of contents", "参考资料：", "目录"}) {
     EXPECT_TRUE(TitleCleaner::is_reference_title(title)) << title;
   }
   EXPECT_FALSE(TitleCleaner::is_reference_title("参考答案的写法"));

@@ -30,31 +30,33 @@ TEST_P(SlackMrkdwnTest, Converts) { EXPECT_EQ(to_slack_mrkdwn(GetParam().markdow
 
 INSTANTIATE_TEST_SUITE_P(
     Table, SlackMrkdwnTest,
-    ::testing::Values(
-        Case{"**bold**", "*bold*"}, Case{"*it* and _it_", "_it_ and _it_"}, Case{"~~gone~~", "~gone~"},
-        Case{"[docs](https://x.org/a?b=1&c=2)", "<https://x.org/a?b=1&amp;c=2|docs>"},
-        Case{"<https://x.org>", "<https://x.org>"}, Case{"![diagram](https://x.org/d.png)", "<https://x.org/d.png|diagram>"},
-        Case{"[bad](javascript:alert(1))", "bad"}, Case{"a < b && c > d", "a &lt; b &amp;&amp; c &gt; d"},
-        Case{"- one\n- two\n  - nested", "• one\n• two\n    ◦ nested"}, Case{"3. three\n4. four", "3. three\n4. four"},
-        Case{"# Title\n\ntext", "*Title*\n\ntext"}, Case{"`a<b`", "`a&lt;b`"},
-        Case{"```python\nif a < b:\n    pass\n```", "```\nif a &lt; b:\n    pass\n```"},
-        Case{"> quoted\n> more", "> quoted\n> more"},
-        Case{"| a | bb |\n|---|---|\n| 批归一化 | 2 |", "```\na        | bb\n---------+---\n批归一化 | 2\n```"},
-        Case{"line one\nline two", "line one\nline two"}, Case{"**加速**训练", "*加速*训练"}));
+    ::testing::Values(Case{"**bold**", "*bold*"}, Case{"*it* and _it_", "_it_ and _it_"}, Case{"~~gone~~", "~gone~"},
+                      Case{"[docs](https://x.org/a?b=1&c=2)", "<https://x.org/a?b=1&amp;c=2|docs>"},
+                      Case{"<https://x.org>", "<https://x.org>"},
+                      Case{"![diagram](https://x.org/d.png)", "<https://x.org/d.png|diagram>"},
+                      Case{"[bad](javascript:alert(1))", "bad"}, Case{"a < b && c > d", "a &lt; b &amp;&amp; c &gt; d"},
+                      Case{"- one\n- two\n  - nested", "• one\n• two\n    ◦ nested"},
+                      Case{"3. three\n4. four", "3. three\n4. four"}, Case{"# Title\n\ntext", "*Title*\n\ntext"},
+                      Case{"`a<b`", "`a&lt;b`"},
+                      Case{"```python\nif a < b:\n    pass\n```", "```\nif a &lt; b:\n    pass\n```"},
+                      Case{"> quoted\n> more", "> quoted\n> more"},
+                      Case{"| a | bb |\n|---|---|\n| 批归一化 | 2 |",
+                           "```\na        | bb\n---------+---\n批归一化 | 2\n```"},
+                      Case{"line one\nline two", "line one\nline two"}, Case{"**加速**训练", "*加速*训练"}));
 
 class DiscordMarkdownTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(DiscordMarkdownTest, Converts) { EXPECT_EQ(to_discord_markdown(GetParam().markdown), GetParam().expected); }
 
-INSTANTIATE_TEST_SUITE_P(
-    Table, DiscordMarkdownTest,
-    ::testing::Values(Case{"**bold** *it*", "**bold** *it*"}, Case{"~~gone~~", "~~gone~~"},
-                      Case{"[docs](https://x.org/a_(b))", "[docs](https://x.org/a_%28b%29)"},
-                      Case{"snake\\_case 2\\*3", "snake\\_case 2\\*3"}, Case{"## Heading", "## Heading"},
-                      Case{"#### Deep", "**Deep**"}, Case{"- one\n- two", "- one\n- two"},
-                      Case{"```cpp\nint x = a*b;\n```", "```cpp\nint x = a*b;\n```"},
-                      Case{"| a | b |\n|---|---|\n| 1 | 2 |", "```\na | b\n--+--\n1 | 2\n```"},
-                      Case{"![alt](https://x.org/i.png)", "[alt](https://x.org/i.png)"}));
+INSTANTIATE_TEST_SUITE_P(Table, DiscordMarkdownTest,
+                         ::testing::Values(Case{"**bold** *it*", "**bold** *it*"}, Case{"~~gone~~", "~~gone~~"},
+                                           Case{"[docs](https://x.org/a_(b))", "[docs](https://x.org/a_%28b%29)"},
+                                           Case{"snake\\_case 2\\*3", "snake\\_case 2\\*3"},
+                                           Case{"## Heading", "## Heading"}, Case{"#### Deep", "**Deep**"},
+                                           Case{"- one\n- two", "- one\n- two"},
+                                           Case{"```cpp\nint x = a*b;\n```", "```cpp\nint x = a*b;\n```"},
+                                           Case{"| a | b |\n|---|---|\n| 1 | 2 |", "```\na | b\n--+--\n1 | 2\n```"},
+                                           Case{"![alt](https://x.org/i.png)", "[alt](https://x.org/i.png)"}));
 
 TEST(ChatLengthTest, CountsUtf16Units) {
   EXPECT_EQ(chat_length("abc"), 3u);

@@ -34,7 +34,8 @@ json ask_command(const std::string& question) {
   return {{"type", 2},
           {"id", "1"},
           {"token", "t"},
-          {"data", {{"name", "ask"}, {"type", 1}, {"options", {{{"name", "question"}, {"type", 3}, {"value", question}}}}}}};
+          {"data",
+           {{"name", "ask"}, {"type", 1}, {"options", {{{"name", "question"}, {"type", 3}, {"value", question}}}}}}};
 }
 
 TEST_F(DiscordEndpointTest, AnswersPingWithPong) {

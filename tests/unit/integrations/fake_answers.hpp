@@ -40,7 +40,8 @@ struct FakeAnswers {
         a.result.matched = true;
         a.result.clarify = true;
         a.result.choices = 2;
-        a.result.hits = {hit(5, "pooling作用", 0.55), hit(6, "Pooling层怎么反向传播", 0.54), hit(3, "过拟合怎么办", 0.2)};
+        a.result.hits = {hit(5, "pooling作用", 0.55), hit(6, "Pooling层怎么反向传播", 0.54),
+                         hit(3, "过拟合怎么办", 0.2)};
         a.markdown = "Did you mean: **pooling作用**, or **Pooling层怎么反向传播**?\n";
       } else if (question.starts_with("long")) {
         a.result.matched = true;

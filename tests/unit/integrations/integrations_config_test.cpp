@@ -46,7 +46,8 @@ TEST(IntegrationsConfigTest, FileOverridesEnvironment) {
   test_support::TempDir dir;
   const auto file = dir.write("integrations.env", "# secrets\nQABOT_SLACK_SIGNING_SECRET = \"from-file\"\n\n");
   fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
-  const auto config = load_integrations_config(file, env({{kSlackSecretVariable, "from-env"}, {kDiscordKeyVariable, "k"}}));
+  const auto config =
+      load_integrations_config(file, env({{kSlackSecretVariable, "from-env"}, {kDiscordKeyVariable, "k"}}));
   EXPECT_EQ(config.slack_signing_secret, "from-file");
   EXPECT_EQ(config.discord_public_key, "k");
 }

@@ -78,7 +78,7 @@ TEST_F(SlackEndpointTest, RejectsBadRequestsWith401BeforeAsking) {
   const std::string ts = std::to_string(kNow);
   const std::string sig = testing::slack_signature(kSecret, ts, body);
   const auto f = answers_.function();
-  EXPECT_EQ(endpoint_.command({"text=BM", ts, sig}, f).status, 401);                         // tampered body
+  EXPECT_EQ(endpoint_.command({"text=BM", ts, sig}, f).status, 401);                                 // tampered body
   EXPECT_EQ(endpoint_.command({body, ts, testing::slack_signature("x", ts, body)}, f).status, 401);  // wrong key
   const std::string old = std::to_string(kNow - 600);
   EXPECT_EQ(endpoint_.command({body, old, testing::slack_signature(kSecret, old, body)}, f).status, 401);  // stale
@@ -123,7 +123,8 @@ TEST_F(SlackEndpointTest, FollowUpsGoOnlyToSlack) {
 
 TEST_F(SlackEndpointTest, LongAnswersStayWithinSlackLimits) {
   std::string md = "Intro **bold**.\n\n```cpp\n";
-  for (int i = 0; i < 800; ++i) md += "int value_" + std::to_string(i) + " = compute(\"批归一化😀\", " + std::to_string(i) + ");\n";
+  for (int i = 0; i < 800; ++i)
+    md += "int value_" + std::to_string(i) + " = compute(\"批归一化😀\", " + std::to_string(i) + ");\n";
   md += "```\n\n";
   for (int i = 0; i < 200; ++i) md += "批归一化可以加速训练并且防止过拟合。";
   answers_.long_answer = md;

@@ -96,8 +96,8 @@ TEST(LeitnerSchedulerTest, AFailedQuestionComesBackSoonerThanAPassedOne) {
     ASSERT_TRUE(pick.has_value());
     // Only take questions that are due or new: a user who studies only what the
     // scheduler offers.
-    state::Card *existing = nullptr;
-    for (auto &c : cards)
+    state::Card* existing = nullptr;
+    for (auto& c : cards)
       if (c.question_key == q[*pick].key) existing = &c;
     if (existing && existing->due > now) continue;
     const bool first = *pick == 0;

@@ -7,7 +7,7 @@
 namespace qabot::quiz {
 namespace {
 
-constexpr const char *kBatchNorm = R"(Batch Normalization 的作用：
+constexpr const char* kBatchNorm = R"(Batch Normalization 的作用：
 
 - 加快模型收敛速度，可以使用更大的学习率
 - 缓解梯度消失和梯度爆炸
@@ -19,7 +19,7 @@ y = gamma * (x - mean) / sqrt(var + eps) + beta
 ```
 )";
 
-constexpr const char *kOverfitting =
+constexpr const char* kOverfitting =
     "Overfitting happens when a model memorizes the training data instead of "
     "learning the general pattern. "
     "Fixes: collect more training data, add regularization such as L2 weight "
@@ -36,7 +36,7 @@ TEST_F(QuizGraderTest, ListItemsBecomeKeyPointsAndCodeIsLeftOut) {
   const auto points = grader.key_points(kBatchNorm);
   ASSERT_GE(points.size(), 4u);
   bool has_gradient = false;
-  for (const auto &p : points) {
+  for (const auto& p : points) {
     EXPECT_FALSE(p.terms.empty());
     EXPECT_EQ(p.text.find("gamma"), std::string::npos) << p.text;
     EXPECT_EQ(p.text.find("- "), std::string::npos) << "list marker kept: " << p.text;
@@ -47,7 +47,7 @@ TEST_F(QuizGraderTest, ListItemsBecomeKeyPointsAndCodeIsLeftOut) {
 
 TEST_F(QuizGraderTest, TemplateAndProseWordsAreNotKeyTerms) {
   const auto terms = grader.topic_terms("what is the difference between dropout and the weight decay");
-  for (const auto &t : terms) {
+  for (const auto& t : terms) {
     EXPECT_NE(t, "what");
     EXPECT_NE(t, "the");
     EXPECT_NE(t, "and");
@@ -119,9 +119,9 @@ TEST_F(QuizGraderTest, VeryCommonBankTermsDoNotCount) {
 
 TEST_F(QuizGraderTest, LongAnswersKeepAtMostMaxPoints) {
   std::string answer;
-  const char *topics[] = {"dropout", "attention", "transformer", "gradient",  "optimizer", "momentum",   "adam",
+  const char* topics[] = {"dropout", "attention", "transformer", "gradient",  "optimizer", "momentum",   "adam",
                           "softmax", "entropy",   "embedding",   "tokenizer", "pooling",   "convolution"};
-  for (const char *t : topics) answer += std::string("- ") + t + " matters for " + t + " layers\n";
+  for (const char* t : topics) answer += std::string("- ") + t + " matters for " + t + " layers\n";
   const auto points = grader.key_points(answer);
   EXPECT_EQ(points.size(), grader.options().max_points);
 }

@@ -18,10 +18,10 @@ namespace {
 
 struct Fixture {
   text::Analyzer analyzer;
-  retrieval::Synonyms rules = std::get<retrieval::Synonyms>(retrieval::Synonyms::parse(
-      "bn, batch normalization, batchnorm, 批归一化\n"
-      "ln, layer normalization, 层归一化\n"
-      "overfitting, 过拟合\n"));
+  retrieval::Synonyms rules =
+      std::get<retrieval::Synonyms>(retrieval::Synonyms::parse("bn, batch normalization, batchnorm, 批归一化\n"
+                                                               "ln, layer normalization, 层归一化\n"
+                                                               "overfitting, 过拟合\n"));
   retrieval::SynonymIndex index{rules, analyzer};
   retrieval::QueryBuilder builder{analyzer, index};
   FollowUpResolver resolver{analyzer};
@@ -63,8 +63,8 @@ TEST(FollowUpResolverTest, PronounFollowUpCarriesThePreviousTopicAtReducedWeight
   ASSERT_TRUE(r.follow_up);
   EXPECT_EQ(r.follow_up->previous, "BN有什么作用");
   EXPECT_EQ(carried(r), std::vector<std::string>{"bn"});  // its own aspect 缺点 replaces 作用
-  const auto it = std::find_if(r.query.concepts.begin(), r.query.concepts.end(),
-                               [](const auto& c) { return c.carried; });
+  const auto it =
+      std::find_if(r.query.concepts.begin(), r.query.concepts.end(), [](const auto& c) { return c.carried; });
   ASSERT_NE(it, r.query.concepts.end());
   EXPECT_DOUBLE_EQ(it->factor, FollowUpResolver::kCarriedFactor);
   // The synonyms come along: a note that says 批归一化 is found too.

@@ -21,8 +21,8 @@ namespace {
 
 struct Fixture {
   text::Analyzer analyzer;
-  retrieval::Synonyms rules = std::get<retrieval::Synonyms>(retrieval::Synonyms::parse(
-      "bn, batch normalization, batchnorm, 批归一化\noverfitting, 过拟合\n"));
+  retrieval::Synonyms rules = std::get<retrieval::Synonyms>(
+      retrieval::Synonyms::parse("bn, batch normalization, batchnorm, 批归一化\noverfitting, 过拟合\n"));
   retrieval::SynonymIndex index{rules, analyzer};
   QueryBuilder builder{analyzer, index};
   retrieval::Query build(std::string_view s) { return builder.build(s); }
@@ -94,7 +94,7 @@ TEST(QueryBuilderTest, BigramsAreWordsStraddlesOrLooseCharacters) {
   EXPECT_FALSE(concept_of("数据不均衡", "数据").loose_characters);
   EXPECT_TRUE(concept_of("网购的衣服怎么退货", "购的").straddles_words);  // 的 is a function character
   EXPECT_TRUE(concept_of("网购的衣服怎么退货", "的衣").straddles_words);  // 衣 belongs to 衣服
-  for (const char* loose : {"网购", "退货"}) {  // 网|购, 退|货
+  for (const char* loose : {"网购", "退货"}) {                            // 网|购, 退|货
     const auto c = concept_of("网购的衣服怎么退货", loose);
     EXPECT_FALSE(c.straddles_words) << loose;
     EXPECT_TRUE(c.loose_characters) << loose;
@@ -151,8 +151,8 @@ TEST(QueryBuilderTest, PhraseMapCoversEveryPhrase) {
 // that names max pooling must still outrank a short one that only says pooling.
 TEST(QueryBuilderTest, ABroaderAlternativeCountsLessThanTheConceptItself) {
   text::Analyzer analyzer;
-  auto rules = std::get<retrieval::Synonyms>(retrieval::Synonyms::parse(
-      "pooling, 池化\nmax pooling, 最大池化\nmax pooling => max pooling, pooling, 池化\n"));
+  auto rules = std::get<retrieval::Synonyms>(
+      retrieval::Synonyms::parse("pooling, 池化\nmax pooling, 最大池化\nmax pooling => max pooling, pooling, 池化\n"));
   retrieval::SynonymIndex index{rules, analyzer};
   QueryBuilder builder{analyzer, index};
   auto q = builder.build("max pooling");
@@ -166,9 +166,10 @@ TEST(QueryBuilderTest, ABroaderAlternativeCountsLessThanTheConceptItself) {
   EXPECT_EQ(*std::max_element(e.phrase_weight.begin(), e.phrase_weight.end()), 1.0);
 
   sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
-  db.exec("CREATE VIRTUAL TABLE t USING fts5(q, a, c, tokenize='qabot');"
-          "INSERT INTO t(rowid, q, a, c) VALUES (1, 'pooling的作用', '', '');"
-          "INSERT INTO t(rowid, q, a, c) VALUES (2, 'max pooling为什么更常用', '', '');");
+  db.exec(
+      "CREATE VIRTUAL TABLE t USING fts5(q, a, c, tokenize='qabot');"
+      "INSERT INTO t(rowid, q, a, c) VALUES (1, 'pooling的作用', '', '');"
+      "INSERT INTO t(rowid, q, a, c) VALUES (2, 'max pooling为什么更常用', '', '');");
   auto with = ranked(db, q, e);
   ASSERT_EQ(with.size(), 2u);
   EXPECT_EQ(with[0].row, 2);
@@ -185,10 +186,33 @@ TEST(QueryBuilderTest, QuotesFts5Syntax) {
 TEST(QueryBuilderTest, HostileInputNeverBreaksFts5) {
   Fixture f;
   const std::string nul("a\0b", 3);
-  const std::vector<std::string> hostile = {
-      "\"", "\"\"\"", "*", "NEAR(", "NEAR(a b, 3)", "a AND", "AND OR NOT", "-", "^bn", "col:bn", "question:BN",
-      "(((", ")))", "a\" OR \"b", "😀🔥", nul, std::string(10000, 'x'), "{bn} : ^ - + *", "\xEE\x80\x80", "BN\"*",
-      "'; DROP TABLE questions; --", "\\", "\x7f\x01\x02", "\xFF", "\xFF" "bn", "BN \xFF\xFF"};
+  const std::vector<std::string> hostile = {"\"",
+                                            "\"\"\"",
+                                            "*",
+                                            "NEAR(",
+                                            "NEAR(a b, 3)",
+                                            "a AND",
+                                            "AND OR NOT",
+                                            "-",
+                                            "^bn",
+                                            "col:bn",
+                                            "question:BN",
+                                            "(((",
+                                            ")))",
+                                            "a\" OR \"b",
+                                            "😀🔥",
+                                            nul,
+                                            std::string(10000, 'x'),
+                                            "{bn} : ^ - + *",
+                                            "\xEE\x80\x80",
+                                            "BN\"*",
+                                            "'; DROP TABLE questions; --",
+                                            "\\",
+                                            "\x7f\x01\x02",
+                                            "\xFF",
+                                            "\xFF"
+                                            "bn",
+                                            "BN \xFF\xFF"};
   for (const auto& h : hostile) {
     auto e = QueryBuilder::expression(f.build(h));
     if (!e.match.empty()) expect_valid_fts5(e.match);
@@ -209,7 +233,8 @@ TEST(QueryBuilderTest, CommonConceptsAreFoundThroughTitleTwins) {
 
   sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
   db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot')");
-  auto insert = db.prepare("INSERT INTO t(rowid, question, answer, category) VALUES (?1, CAST(X'FF' AS TEXT) || ?2, ?3, '')");
+  auto insert =
+      db.prepare("INSERT INTO t(rowid, question, answer, category) VALUES (?1, CAST(X'FF' AS TEXT) || ?2, ?3, '')");
   insert.bind(1, std::int64_t{1}).bind(2, "BN有什么作用").bind(3, "加速训练");
   insert.step();
   insert.reset();
@@ -238,9 +263,10 @@ TEST(QueryBuilderTest, RowsAreFoundThroughTheRarestConceptsWithinABudget) {
   ASSERT_TRUE(dropout && overfitting);
 
   sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
-  db.exec("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot');"
-          "INSERT INTO t(rowid, x) VALUES (1, 'dropout 过拟合'), (2, 'dropout only'), (3, '过拟合 only'),"
-          " (4, CAST(X'FF' AS TEXT) || 'dropout, the title');");
+  db.exec(
+      "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot');"
+      "INSERT INTO t(rowid, x) VALUES (1, 'dropout 过拟合'), (2, 'dropout only'), (3, '过拟合 only'),"
+      " (4, CAST(X'FF' AS TEXT) || 'dropout, the title');");
   auto rows = [&](const std::string& match) {
     auto s = db.prepare("SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid");
     s.bind(1, match);
@@ -276,10 +302,11 @@ TEST(QueryBuilderTest, AConceptInVeryManyRowsScoresOnlyThroughTitles) {
   common.common = true;
 
   sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
-  db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
-          "INSERT INTO t(rowid, question, answer, category) VALUES"
-          " (1, CAST(X'FF' AS TEXT) || 'dropout 怎么用', '可以缓解过拟合', ''),"
-          " (2, CAST(X'FF' AS TEXT) || 'dropout 与过拟合', '随机丢弃', '');");
+  db.exec(
+      "CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
+      "INSERT INTO t(rowid, question, answer, category) VALUES"
+      " (1, CAST(X'FF' AS TEXT) || 'dropout 怎么用', '可以缓解过拟合', ''),"
+      " (2, CAST(X'FF' AS TEXT) || 'dropout 与过拟合', '随机丢弃', '');");
   // Which columns each row was credited with for the common concept.
   auto credited = [&](const QueryBuilder::Expression& e) {
     std::map<std::int64_t, int> out;
@@ -309,14 +336,16 @@ TEST(QueryBuilderTest, TitlesHoldingEveryCommonConceptRepeatOnlyTheRarestInTheSc
   const auto e = QueryBuilder::expression(q);
   ASSERT_TRUE(e.titles_only);
   const auto& rarest = q.concepts[static_cast<std::size_t>(dropout)].alternatives;
-  EXPECT_EQ(std::count(e.phrase_concept.begin(), e.phrase_concept.end(), -1), static_cast<long>(rarest.size())) << e.match;
+  EXPECT_EQ(std::count(e.phrase_concept.begin(), e.phrase_concept.end(), -1), static_cast<long>(rarest.size()))
+      << e.match;
 
   sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
-  db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
-          "INSERT INTO t(rowid, question, answer, category) VALUES"
-          " (1, CAST(X'FF' AS TEXT) || 'dropout 与过拟合', '随机丢弃', ''),"
-          " (2, CAST(X'FF' AS TEXT) || 'dropout 怎么用', '可以缓解过拟合', ''),"
-          " (3, CAST(X'FF' AS TEXT) || '过拟合是什么', '用 dropout', '');");
+  db.exec(
+      "CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
+      "INSERT INTO t(rowid, question, answer, category) VALUES"
+      " (1, CAST(X'FF' AS TEXT) || 'dropout 与过拟合', '随机丢弃', ''),"
+      " (2, CAST(X'FF' AS TEXT) || 'dropout 怎么用', '可以缓解过拟合', ''),"
+      " (3, CAST(X'FF' AS TEXT) || '过拟合是什么', '用 dropout', '');");
   const auto rows = ranked(db, q, e);
   ASSERT_EQ(rows.size(), 1u) << e.match;
   EXPECT_EQ(rows[0].row, 1);

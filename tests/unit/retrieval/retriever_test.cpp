@@ -71,7 +71,9 @@ TEST_F(RetrieverTest, MixedScript) { expect_top("激活函数relu不好在哪", 
 TEST_F(RetrieverTest, SymbolQuery) { expect_top("is 与 == 的不同", "=="); }
 // A rambling question's connectives and adverbs (感觉, 好像, 非常, 但是, 到底) are not topics the
 // bank lacks: they must not pull a clear question under the match threshold.
-TEST_F(RetrieverTest, ColloquialGlueIsNotAMissingTopic) { expect_top("感觉BN好像非常有用，但是它到底有什么作用", "BN"); }
+TEST_F(RetrieverTest, ColloquialGlueIsNotAMissingTopic) {
+  expect_top("感觉BN好像非常有用，但是它到底有什么作用", "BN");
+}
 TEST_F(RetrieverTest, TypoIsCorrected) {
   auto r = retriever_->search("dropuot", 3);
   ASSERT_FALSE(r.corrections.empty());
@@ -155,7 +157,8 @@ TEST(RetrieverClarifyTest, SmallBankWithSiblingQuestions) {
   EXPECT_TRUE(tie.clarify) << tie.hits[0].score << " vs " << tie.hits[1].score;
   EXPECT_EQ(tie.choices, 2u);
   // Naming the side decides it.
-  for (auto q : {"Adam优化器的优点", "Adam的原理", "学习率衰减", "过拟合"}) EXPECT_FALSE(retriever.search(q, 5).clarify) << q;
+  for (auto q : {"Adam优化器的优点", "Adam的原理", "学习率衰减", "过拟合"})
+    EXPECT_FALSE(retriever.search(q, 5).clarify) << q;
 }
 
 // A glossary phrase the bank lacks in every spelling falls back to its parts. A Chinese phrase's
@@ -165,14 +168,16 @@ TEST(RetrieverGlossaryPartsTest, AnAbsentChinesePhraseIsReadThroughItsGlossaryWo
   const std::string glossary =
       "invert binary tree, 翻转二叉树\nflip, 翻转\nbinary tree, 二叉树\n"
       "layer normalization, 层归一化\nlayer, 层\nnormalization, 归一化\n";
-  SmallBank english("# Algorithms\n\n## Flip a binary tree\n\nSwap the children of every node.\n\n"
-                    "## Reverse a linked list\n\nThree pointers.\n", glossary);
+  SmallBank english(
+      "# Algorithms\n\n## Flip a binary tree\n\nSwap the children of every node.\n\n"
+      "## Reverse a linked list\n\nThree pointers.\n",
+      glossary);
   auto r = english.retriever->search("翻转二叉树", 3);
   ASSERT_FALSE(r.hits.empty());
   EXPECT_EQ(r.hits[0].question, "Flip a binary tree");
 
-  SmallBank chinese("# 深度学习\n\n## Pooling层怎么归一化\n\n池化层之后接归一化。\n\n## 什么是过拟合\n\n训练好测试差。\n",
-                    glossary);
+  SmallBank chinese(
+      "# 深度学习\n\n## Pooling层怎么归一化\n\n池化层之后接归一化。\n\n## 什么是过拟合\n\n训练好测试差。\n", glossary);
   EXPECT_FALSE(chinese.retriever->search("layer normalization", 3).matched);
 }
 
@@ -199,7 +204,9 @@ TEST(RetrieverOneCharacterTest, FindsTheCharacterAnywhereInARun) {
 TEST(RetrieverTinyBankTest, ARowWithOnlyTemplateWordsIsNoCandidate) {
   SmallBank small(
       "# 杂项\n\n## 什么是什么\n\n问的是什么。\n\n## 优化器\n\n常用的是Adam，它结合了动量和自适应学习率。\n\n"
-      "## 训练技巧汇总\n\n" + std::string(40, '-') + "\n\n学习率预热、梯度裁剪、权重衰减、早停、数据增强、标签平滑、混合精度、"
+      "## 训练技巧汇总\n\n" +
+      std::string(40, '-') +
+      "\n\n学习率预热、梯度裁剪、权重衰减、早停、数据增强、标签平滑、混合精度、"
       "批归一化、残差连接、梯度累积、学习率余弦退火、模型集成、知识蒸馏，优化器也可以换成Adam再试。\n");
   auto& retriever = *small.retriever;
   const auto r = retriever.search("什么是Adam", 5);
@@ -254,9 +261,8 @@ TEST_F(RetrieverCommonConceptsTest, TitlesHoldingTheRarestAreScoredOnEveryColumn
 // A follow-up that refers back keeps its topic: after "BN有什么作用", "它的缺点呢" is about BN, not
 // about whichever note has 缺点 in its title (README's own example once answered Sigmoid和ReLU).
 TEST_F(RetrieverTest, PronounFollowUpKeepsItsTopic) {
-  for (const auto& [first, follow_up, topic] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{{"BN有什么作用", "它的缺点呢", "BN"},
-                                                                     {"pooling有什么作用", "它有什么缺点", "pooling"}}) {
+  for (const auto& [first, follow_up, topic] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"BN有什么作用", "它的缺点呢", "BN"}, {"pooling有什么作用", "它有什么缺点", "pooling"}}) {
     retrieval::Conversation conversation;
     retriever_->search(first, 5, &conversation);
     const auto r = retriever_->search(follow_up, 5, &conversation);

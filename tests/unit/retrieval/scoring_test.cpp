@@ -14,7 +14,7 @@ namespace {
 
 constexpr double kDocuments = 5000;  // a JavaGuide-sized bank
 constexpr double kThreshold = 0.25;
-constexpr double kSmallBank = 24;    // the bundled bank: no chance discount
+constexpr double kSmallBank = 24;  // the bundled bank: no chance discount
 
 Concept concept_of(std::string term, ConceptRole role = ConceptRole::Topic) {
   Concept c;
@@ -172,7 +172,7 @@ TEST(ScoringTest, TheSameCoverageMeansLessInABiggerBank) {
 TEST(ScoringTest, ACloseRunnerUpDiscountsConfidenceAndAClearLeadDoesNot) {
   const ScoredRow hit{nullptr, 0.9, 0.7, false};
   EXPECT_DOUBLE_EQ(Scorer::confidence(hit, 0.0, kThreshold), 0.7);
-  EXPECT_DOUBLE_EQ(Scorer::confidence(hit, 0.5, kThreshold), 0.7);  // margin 44 %
+  EXPECT_DOUBLE_EQ(Scorer::confidence(hit, 0.5, kThreshold), 0.7);          // margin 44 %
   EXPECT_NEAR(Scorer::confidence(hit, 0.9, kThreshold), 0.7 * 0.8, 1e-12);  // a tie is never sure
   const double slight = Scorer::confidence(hit, 0.85, kThreshold);
   EXPECT_GT(slight, 0.7 * 0.8);
@@ -188,7 +188,7 @@ TEST(ScoringTest, AFollowUpsAnswerMustNameTheCarriedTopic) {
   query.concepts[0].factor = 0.5;
   const auto weights = weights_of(query, {5, 60});
   const Scorer scorer(query, weights, kDocuments);
-  const auto other_topic = row_with({0, kQuestion}, 2.0);   // "Sigmoid和ReLU各自优缺点"
+  const auto other_topic = row_with({0, kQuestion}, 2.0);    // "Sigmoid和ReLU各自优缺点"
   const auto carried_topic = row_with({kQuestion, 0}, 1.0);  // "BN有什么作用"
   const auto off = scorer.score(other_topic, 2.0);
   const auto on = scorer.score(carried_topic, 2.0);

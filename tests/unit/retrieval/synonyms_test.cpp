@@ -87,7 +87,9 @@ TEST(SynonymsTest, AcceptsCrlfLineEndings) {
 }
 
 TEST(SynonymsTest, AcceptsMissingFinalNewlineAndByteOrderMark) {
-  const auto syn = parse_ok("\xEF\xBB\xBF" "a, b\nc, d");
+  const auto syn = parse_ok(
+      "\xEF\xBB\xBF"
+      "a, b\nc, d");
   ASSERT_EQ(syn.size(), 2u);
   EXPECT_EQ(syn.rules()[0].from.front(), "a");
   EXPECT_EQ(syn.rules()[1].from, (Terms{"c", "d"}));
@@ -243,8 +245,8 @@ TEST(SynonymsTest, LoadsShippedSynonymFile) {
     terms.insert(rule.from.begin(), rule.from.end());
     terms.insert(rule.to.begin(), rule.to.end());
   }
-  for (const char* expected : {"batch normalization", "过拟合", "召回率", "深拷贝", "gil",
-                               "反向传播", "数据不均衡", "c#"}) {
+  for (const char* expected :
+       {"batch normalization", "过拟合", "召回率", "深拷贝", "gil", "反向传播", "数据不均衡", "c#"}) {
     EXPECT_TRUE(terms.count(expected)) << expected;
   }
 }

@@ -22,11 +22,12 @@ TEST(HttpsUrlTest, SplitsHostPortAndTarget) {
 }
 
 TEST(HttpsUrlTest, RefusesWhatCouldBendTheRequest) {
-  for (const char* bad : {"http://hooks.slack.com/x", "hooks.slack.com/x", "https://", "https:///x",
-                          "https://user@hooks.slack.com/x", "https://hooks.slack.com:0/x", "https://hooks.slack.com:65536/x",
-                          "https://hooks.slack.com:/x", "https://hooks.slack.com:44x/x", "https://[::1]/x",
-                          "https://hooks.slack.com/a b", "https://hooks.slack.com/a\r\nX-Evil: 1",
-                          "https://hooks.slack.com/\xe4\xbd\xa0", "https://-h/x", "https://ho_st/x"}) {
+  for (const char* bad :
+       {"http://hooks.slack.com/x", "hooks.slack.com/x", "https://", "https:///x", "https://user@hooks.slack.com/x",
+        "https://hooks.slack.com:0/x", "https://hooks.slack.com:65536/x", "https://hooks.slack.com:/x",
+        "https://hooks.slack.com:44x/x", "https://[::1]/x", "https://hooks.slack.com/a b",
+        "https://hooks.slack.com/a\r\nX-Evil: 1", "https://hooks.slack.com/\xe4\xbd\xa0", "https://-h/x",
+        "https://ho_st/x"}) {
     EXPECT_FALSE(parse_https_url(bad)) << bad;
   }
 }

@@ -64,7 +64,8 @@ TEST(ProtocolTest, MalformedJsonIsBadJson) {
 }
 
 TEST(ProtocolTest, NonObjectsAreBadRequests) {
-  for (std::string_view f : {"[]", "1", "\"ask\"", "null", "true"}) EXPECT_EQ(error_of(f).code, ErrorCode::BadRequest) << f;
+  for (std::string_view f : {"[]", "1", "\"ask\"", "null", "true"})
+    EXPECT_EQ(error_of(f).code, ErrorCode::BadRequest) << f;
 }
 
 TEST(ProtocolTest, WrongFieldTypesAreBadRequestsCarryingTheId) {
@@ -144,12 +145,20 @@ TEST(ProtocolTest, BuildsEveryReply) {
   hit.source = "notes.md:3";
   result.hits.push_back(hit);
   result.corrections.push_back({"bn", "BN"});
-  const json hits = json::array({{{"id", 1}, {"question", "q"}, {"heading", ""}, {"category", "c"}, {"score", 0.5},
-                                  {"confidence", 0.75}, {"source", "notes.md:3"}}});
+  const json hits = json::array({{{"id", 1},
+                                  {"question", "q"},
+                                  {"heading", ""},
+                                  {"category", "c"},
+                                  {"score", 0.5},
+                                  {"confidence", 0.75},
+                                  {"source", "notes.md:3"}}});
   const json corrections = json::array({{{"from", "bn"}, {"to", "BN"}}});
-  EXPECT_EQ(json::parse(make_result("a", result)),
-            json({{"type", "result"}, {"id", "a"}, {"matched", true}, {"hits", hits}, {"clarify", false},
-                  {"corrections", corrections}}));
+  EXPECT_EQ(json::parse(make_result("a", result)), json({{"type", "result"},
+                                                         {"id", "a"},
+                                                         {"matched", true},
+                                                         {"hits", hits},
+                                                         {"clarify", false},
+                                                         {"corrections", corrections}}));
   // A near-tie names how many hits are the choices; a follow-up says what it carried.
   result.clarify = true;
   result.choices = 2;
@@ -167,9 +176,7 @@ TEST(ProtocolTest, BuildsEveryReply) {
   EXPECT_EQ(json::parse(make_pong()), json({{"type", "pong"}}));
 }
 
-TEST(ProtocolTest, AbsentIdIsSentAsNull) {
-  EXPECT_TRUE(json::parse(make_delta(std::nullopt, "x"))["id"].is_null());
-}
+TEST(ProtocolTest, AbsentIdIsSentAsNull) { EXPECT_TRUE(json::parse(make_delta(std::nullopt, "x"))["id"].is_null()); }
 
 TEST(ProtocolTest, InvalidUtf8InRepliesIsReplacedNotThrown) {
   const std::string bad = "ok\xFF";
@@ -197,7 +204,8 @@ TEST(ProtocolTest, ParsesQuizMessages) {
   EXPECT_FALSE(as<QuizRequest>(parse_client_message(R"({"type":"quiz"})")).user.has_value());
   EXPECT_FALSE(as<ProgressRequest>(parse_client_message(R"({"type":"progress","user":null})")).user.has_value());
   EXPECT_FALSE(as<QuizAnswerRequest>(parse_client_message(R"({"type":"quiz_answer","text":"t"})")).user.has_value());
-  EXPECT_FALSE(as<QuizAnswerRequest>(parse_client_message(R"({"type":"quiz_answer","text":"t"})")).question.has_value());
+  EXPECT_FALSE(
+      as<QuizAnswerRequest>(parse_client_message(R"({"type":"quiz_answer","text":"t"})")).question.has_value());
   EXPECT_EQ(as<QuizAnswerRequest>(parse_client_message(R"({"type":"quiz_answer","text":"t","question":12})")).question,
             12);
   const auto ask_msg = parse_client_message(R"({"type":"ask","text":"考考我","user":"u2"})");
@@ -205,14 +213,13 @@ TEST(ProtocolTest, ParsesQuizMessages) {
 }
 
 TEST(ProtocolTest, RefusesBadQuizFieldsWithTheirId) {
-  for (const char* frame : {R"({"type":"quiz","id":"x","user":""})", R"({"type":"quiz","id":"x","user":7})",
-                            R"({"type":"progress","id":"x","user":[]})",
-                            R"({"type":"quiz","id":"x","user":"u","category":1})",
-                            R"({"type":"quiz_answer","id":"x","user":"u"})",
-                            R"({"type":"quiz_answer","id":"x","user":"u","text":"  "})",
-                            R"({"type":"quiz_answer","id":"x","text":"t","question":"12"})",
-                            R"({"type":"quiz_answer","id":"x","text":"t","question":1.5})",
-                            R"({"type":"ask","id":"x","text":"hi","user":""})"}) {
+  for (const char* frame :
+       {R"({"type":"quiz","id":"x","user":""})", R"({"type":"quiz","id":"x","user":7})",
+        R"({"type":"progress","id":"x","user":[]})", R"({"type":"quiz","id":"x","user":"u","category":1})",
+        R"({"type":"quiz_answer","id":"x","user":"u"})", R"({"type":"quiz_answer","id":"x","user":"u","text":"  "})",
+        R"({"type":"quiz_answer","id":"x","text":"t","question":"12"})",
+        R"({"type":"quiz_answer","id":"x","text":"t","question":1.5})",
+        R"({"type":"ask","id":"x","text":"hi","user":""})"}) {
     const auto e = error_of(frame);
     EXPECT_EQ(e.code, ErrorCode::BadRequest) << frame;
     EXPECT_EQ(e.id, "x") << frame;
@@ -233,7 +240,8 @@ TEST(ProtocolTest, QuizReplyShapes) {
   EXPECT_EQ(question["box"], 2);
   EXPECT_EQ(question["due"], 3);
   EXPECT_EQ(question["new"], 4);
-  const json result = json::parse(make_quiz_result(std::nullopt, q, 0.5, true, {"a"}, {"b", "c"}, "md", "<p>md</p>", 1, 99));
+  const json result =
+      json::parse(make_quiz_result(std::nullopt, q, 0.5, true, {"a"}, {"b", "c"}, "md", "<p>md</p>", 1, 99));
   EXPECT_EQ(result["type"], "quiz_result");
   EXPECT_EQ(result["id"], nullptr);
   EXPECT_EQ(result["hit"], json::array({"a"}));

@@ -15,7 +15,8 @@ namespace {
 class QuizEngine final : public AnswerEngine {
  public:
   explicit QuizEngine(const text::Analyzer& analyzer)
-      : master_({{1, "ML", "什么是过拟合", "- 增加训练数据\n- 使用正则化\n- 早停", "ml.md", 1, "什么是过拟合", "notes/ml.md", ""},
+      : master_({{1, "ML", "什么是过拟合", "- 增加训练数据\n- 使用正则化\n- 早停", "ml.md", 1, "什么是过拟合",
+                  "notes/ml.md", ""},
                  {2, "Python", "What is the GIL?", "The global interpreter lock lets one thread run bytecode.", "py.md",
                   1, "What is the GIL?", "notes/py.md", ""}},
                 std::make_unique<quiz::QuizGrader>(analyzer)) {}

@@ -60,7 +60,8 @@ TEST(UrlTest, IPv6LiteralsLoseTheirBracketsAndGetThemBackInTheAuthority) {
 TEST(UrlTest, RefusalsSayWhatWasExpected) {
   EXPECT_EQ(chat_error("http://h/ws"), "not a ws:// or wss:// URL: http://h/ws");
   EXPECT_EQ(chat_error("localhost:8080"), "not a ws:// or wss:// URL: localhost:8080");
-  EXPECT_EQ(chat_error("ws://user:pw@h/ws"), "not a ws:// or wss:// URL: ws://user:pw@h/ws (user info is not accepted)");
+  EXPECT_EQ(chat_error("ws://user:pw@h/ws"),
+            "not a ws:// or wss:// URL: ws://user:pw@h/ws (user info is not accepted)");
   EXPECT_EQ(chat_error("ws://h:0/ws"), "not a ws:// or wss:// URL: ws://h:0/ws (bad port)");
   EXPECT_EQ(chat_error("ws://h:80x/ws"), "not a ws:// or wss:// URL: ws://h:80x/ws (bad port)");
   EXPECT_EQ(chat_error("ws:///ws"), "not a ws:// or wss:// URL: ws:///ws (no host)");

@@ -66,8 +66,7 @@ TEST_F(PostgresStateStoreTest, RecoversWhenTheServerDropsItsConnections) {
   // What a PostgreSQL restart does to a replica's pool: every connection is cut under it.
   PostgresConnection admin(testing::postgres_admin_uri());
   const auto db = uri_.substr(uri_.rfind('/') + 1);
-  const auto killed =
-      admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", {db});
+  const auto killed = admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", {db});
   ASSERT_FALSE(killed.empty());
   ASSERT_TRUE(store.card("alice", "k").has_value());  // reconnected once, not failed
   store.put_card({"alice", "k", 2, 10, 0, 2, 2, 1.0});
@@ -122,8 +121,8 @@ TEST_F(PostgresStateStoreTest, PoolNeverOpensMoreThanItsLimit) {
   for (auto& th : threads) th.join();
   PostgresConnection admin(testing::postgres_admin_uri());
   const auto db = uri_.substr(uri_.rfind('/') + 1);
-  const auto rows = admin.exec(
-      "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'qabot'", {db});
+  const auto rows =
+      admin.exec("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'qabot'", {db});
   EXPECT_LE(std::stoi(rows.at(0).at(0)), 2);
   EXPECT_EQ(store.gaps(1000).size(), 120u);
 }

@@ -121,8 +121,10 @@ TEST(SqliteStateStoreTest, OldChannelNamesInTheGapsLogAreMigrated) {
   TempDir dir;
   {
     SqliteStateStore store(dir / "state.db");
-    const std::vector<Gap> old = {{"from the page", 1, 0.1, "", "web"}, {"from a script", 2, 0.1, "", "api"},
-                                  {"from a relay", 3, 0.1, "", "ws"}, {"from slack", 4, 0.1, "", "slack"}};
+    const std::vector<Gap> old = {{"from the page", 1, 0.1, "", "web"},
+                                  {"from a script", 2, 0.1, "", "api"},
+                                  {"from a relay", 3, 0.1, "", "ws"},
+                                  {"from slack", 4, 0.1, "", "slack"}};
     store.record_gaps(old);
   }
   {
@@ -160,13 +162,13 @@ TEST(SqliteStateStoreTest, SafeFromManyThreads) {
           store.put_card(make_card(user, "k" + std::to_string(i), i % 5, i));
           store.record_gap({"gap", i, 0, "", "ws"});
           if (store.card(user, "k" + std::to_string(i))->due != i) ++failures;
-        } catch (const StateError &) {
+        } catch (const StateError&) {
           ++failures;
         }
       }
     });
   }
-  for (auto &th : threads) th.join();
+  for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 0);
   for (int t = 0; t < 4; ++t) EXPECT_EQ(store.cards("u" + std::to_string(t)).size(), 50u);
   EXPECT_EQ(store.gaps(1000).size(), 200u);

@@ -22,7 +22,8 @@ class StateStoreContractTest : public ::testing::TestWithParam<Engine> {
  protected:
   void SetUp() override {
     spec_ = GetParam().fresh();
-    if (spec_.empty()) GTEST_SKIP() << GetParam().name << " engine not available here (see state_store_test_support.hpp)";
+    if (spec_.empty())
+      GTEST_SKIP() << GetParam().name << " engine not available here (see state_store_test_support.hpp)";
     store_ = open_state_store(spec_);
   }
   std::string spec_;
@@ -147,9 +148,8 @@ TEST_P(StateStoreContractTest, AReviewIsRecordedOncePerPendingQuestion) {
 }
 
 TEST_P(StateStoreContractTest, GapsWrittenTogetherAreAllStoredInOrder) {
-  const std::vector<state::Gap> batch = {{"a", 100, 0.1, "Q1", "ws"},
-                                         {"b", 100, 0.2, "", "web"},
-                                         {"c", 101, 0, "Q3", "api"}};
+  const std::vector<state::Gap> batch = {
+      {"a", 100, 0.1, "Q1", "ws"}, {"b", 100, 0.2, "", "web"}, {"c", 101, 0, "Q3", "api"}};
   store_->record_gaps(batch);
   store_->record_gaps({});  // nothing to write is not an error
   const auto all = store_->gaps(10);
@@ -265,7 +265,8 @@ TEST_P(StateStoreContractTest, ReopeningMigratesNothingAndKeepsData) {
   EXPECT_EQ(open_state_store(spec_)->card("bob", "k")->box, 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, StateStoreContractTest, ::testing::Values(testing::sqlite_engine(), testing::postgres_engine()),
+INSTANTIATE_TEST_SUITE_P(Engines, StateStoreContractTest,
+                         ::testing::Values(testing::sqlite_engine(), testing::postgres_engine()),
                          [](const ::testing::TestParamInfo<Engine>& info) { return info.param.name; });
 
 }  // namespace

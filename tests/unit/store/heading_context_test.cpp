@@ -18,8 +18,8 @@ const qabot::text::Analyzer& analyzer() {
 
 TEST(HeadingContextTest, ScaffoldingAspectsAndStandInsNameNoTopic) {
   HeadingContext c(analyzer());
-  for (const char* generic : {"两者到底有什么区别？", "三者横向对比", "如何解决呢？", "有什么区别", "What are the differences?",
-                              "优缺点", "原理"})
+  for (const char* generic : {"两者到底有什么区别？", "三者横向对比", "如何解决呢？", "有什么区别",
+                              "What are the differences?", "优缺点", "原理"})
     EXPECT_TRUE(c.names_no_topic(generic)) << generic << ": " << ::testing::PrintToString(c.words_of(generic));
 }
 

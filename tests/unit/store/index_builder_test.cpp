@@ -18,8 +18,9 @@ using namespace qabot;
 using qabot::test_support::TempDir;
 
 namespace {
-constexpr const char* kNotes = "# Notes\n\n## ML\n\n### What is dropout?\n\nRandomly zeroes activations.\n\n"
-                               "### BN有什么作用\n\n加速训练。\n";
+constexpr const char* kNotes =
+    "# Notes\n\n## ML\n\n### What is dropout?\n\nRandomly zeroes activations.\n\n"
+    "### BN有什么作用\n\n加速训练。\n";
 }
 
 TEST(IndexBuilderTest, BuildsAndReads) {
@@ -76,8 +77,9 @@ TEST(IndexBuilderTest, UnchangedFilesAreNotReparsed) {
 // the values it is given, so the indexer must hand it the marked title again.
 TEST(IndexBuilderTest, TitleTwinsFollowEdits) {
   TempDir dir;
-  dir.write("notes/a.md", "## Norm\n\n### What is BN?\n\nBN normalises activations.\n\n"
-                          "### Why dropout?\n\nLike BN, a regulariser.\n");
+  dir.write("notes/a.md",
+            "## Norm\n\n### What is BN?\n\nBN normalises activations.\n\n"
+            "### Why dropout?\n\nLike BN, a regulariser.\n");
   store::IndexBuilder(dir / "q.db").build({dir / "notes"});
   {
     store::QuestionBank bank(dir / "q.db");
@@ -86,8 +88,9 @@ TEST(IndexBuilderTest, TitleTwinsFollowEdits) {
     EXPECT_EQ(bank.document_frequency(text::title_term("dropout")), 1);
     for (const auto& [term, rows] : bank.vocabulary()) EXPECT_FALSE(term.starts_with(text::kTitleMarker)) << term;
   }
-  dir.write("notes/a.md", "## Norm\n\n### What is pooling?\n\nBN normalises activations.\n\n"
-                          "### Why dropout?\n\nLike BN, a regulariser.\n");
+  dir.write("notes/a.md",
+            "## Norm\n\n### What is pooling?\n\nBN normalises activations.\n\n"
+            "### Why dropout?\n\nLike BN, a regulariser.\n");
   auto report = store::IndexBuilder(dir / "q.db").build({dir / "notes"});
   EXPECT_EQ(report.parsed, 1u);
   store::QuestionBank bank(dir / "q.db");
@@ -128,7 +131,8 @@ TEST(IndexBuilderTest, AnIncrementalBuildFindsExactlyWhatAFullBuildFinds) {
   dir.write("notes/d.md", "## D\n\n### LSTM 的门\n\n遗忘门、输入门、输出门。\n");
   store::IndexBuilder(dir / "inc.db").build({dir / "notes"});
   // The first and a middle file change, the last goes, a new one comes.
-  dir.write("notes/a.md", "## A\n\n### What is BN?\n\nBN 稳定训练，像 dropout 一样正则化。\n\n### 欠拟合怎么办\n\n加容量。\n");
+  dir.write("notes/a.md",
+            "## A\n\n### What is BN?\n\nBN 稳定训练，像 dropout 一样正则化。\n\n### 欠拟合怎么办\n\n加容量。\n");
   dir.write("notes/c.md", "## C\n\n### 梯度爆炸\n\n梯度裁剪。\n");
   std::filesystem::remove(dir / "notes/d.md");
   dir.write("notes/e.md", "## E\n\n### What is pooling?\n\nmax pooling 取最大值。\n");
@@ -150,8 +154,9 @@ TEST(IndexBuilderTest, AnIncrementalBuildFindsExactlyWhatAFullBuildFinds) {
 // counts as the whole vocabulary, and no Chinese, digit or symbol term.
 TEST(IndexBuilderTest, LatinVocabularyIsTheWholeVocabularysLatinPart) {
   TempDir dir;
-  dir.write("notes/a.md", "## 归一化\n\n### What is BN?\n\nBN 加速训练, zebra 2x == x86.\n\n"
-                          "### 为什么用 dropout?\n\n正则化; like BN.\n");
+  dir.write("notes/a.md",
+            "## 归一化\n\n### What is BN?\n\nBN 加速训练, zebra 2x == x86.\n\n"
+            "### 为什么用 dropout?\n\n正则化; like BN.\n");
   store::IndexBuilder(dir / "q.db").build({dir / "notes"});
   store::QuestionBank bank(dir / "q.db");
   std::vector<std::pair<std::string, std::int64_t>> expected;
@@ -162,7 +167,8 @@ TEST(IndexBuilderTest, LatinVocabularyIsTheWholeVocabularysLatinPart) {
   }
   ASSERT_TRUE(other);  // the bank has terms outside the range, so the range is tested
   EXPECT_EQ(bank.latin_vocabulary(), expected);
-  EXPECT_NE(std::find(expected.begin(), expected.end(), std::pair<std::string, std::int64_t>{"zebra", 1}), expected.end());
+  EXPECT_NE(std::find(expected.begin(), expected.end(), std::pair<std::string, std::int64_t>{"zebra", 1}),
+            expected.end());
 }
 
 // Document frequency is looked up with an FTS5 MATCH on one pre-analysed term: whatever the term
@@ -257,7 +263,8 @@ TEST(IndexBuilderTest, FailedBuildLeavesOldIndexIntact) {
   const auto before = test_support::read_all(dir / "q.db");
   // A file-size limit makes every write past 64 KiB fail, as a full disk would.
   std::string big;
-  for (int i = 0; i < 3000; ++i) big += "### Question " + std::to_string(i) + "\n\nanswer text " + std::to_string(i) + "\n\n";
+  for (int i = 0; i < 3000; ++i)
+    big += "### Question " + std::to_string(i) + "\n\nanswer text " + std::to_string(i) + "\n\n";
   dir.write("notes/big.md", big);
   std::signal(SIGXFSZ, SIG_IGN);
   rlimit old{};

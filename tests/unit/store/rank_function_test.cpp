@@ -17,11 +17,12 @@ namespace {
 struct Table {
   sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
   Table() {
-    db.exec("CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
-            "INSERT INTO t(rowid, question, answer, category) VALUES"
-            " (1, 'dropout', 'a regulariser', 'nn'),"
-            " (2, 'why dropout works', 'dropout drops units at random during training time', 'nn'),"
-            " (3, 'dropout rate', 'half, or less for inputs', 'nn');");
+    db.exec(
+        "CREATE VIRTUAL TABLE t USING fts5(question, answer, category, tokenize='qabot');"
+        "INSERT INTO t(rowid, question, answer, category) VALUES"
+        " (1, 'dropout', 'a regulariser', 'nn'),"
+        " (2, 'why dropout works', 'dropout drops units at random during training time', 'nn'),"
+        " (3, 'dropout rate', 'half, or less for inputs', 'nn');");
   }
   std::map<std::int64_t, double> scores(store::ColumnSizeCache* cache) {
     store::RankCollector collector;

@@ -26,8 +26,7 @@ struct Row {
 };
 
 std::ostream& operator<<(std::ostream& os, const Row& row) {
-  return os << "{\"" << row.term << "\", " << row.start << ", " << row.end << ", " << row.position
-            << "}";
+  return os << "{\"" << row.term << "\", " << row.start << ", " << row.end << ", " << row.position << "}";
 }
 
 // Building the Traditional→Simplified table costs tens of milliseconds: one analyzer per binary.
@@ -57,9 +56,7 @@ std::set<std::string> term_set(std::string_view text) {
   return {all.begin(), all.end()};
 }
 
-bool has_term(std::string_view text, const std::string& term) {
-  return term_set(text).count(term) > 0;
-}
+bool has_term(std::string_view text, const std::string& term) { return term_set(text).count(term) > 0; }
 
 std::vector<TokenKind> kinds(std::string_view text) {
   std::vector<TokenKind> result;
@@ -80,8 +77,7 @@ TEST(AnalyzerTest, FoldsFullWidthLatin) {
 }
 
 TEST(AnalyzerTest, FoldsFullWidthCamelCase) {
-  EXPECT_EQ(rows("ＲｅＬＵ"),
-            (std::vector<Row>{{"re", 0, 6, 0}, {"relu", 0, 12, 0}, {"lu", 6, 12, 1}}));
+  EXPECT_EQ(rows("ＲｅＬＵ"), (std::vector<Row>{{"re", 0, 6, 0}, {"relu", 0, 12, 0}, {"lu", 6, 12, 1}}));
   EXPECT_TRUE(has_term("ReLU", "relu"));
   EXPECT_EQ(terms("relu"), std::vector<std::string>{"relu"});
 }
@@ -93,22 +89,18 @@ TEST(AnalyzerTest, NormalizeFoldsSimplifiesAndDropsInvisibles) {
 }
 
 TEST(AnalyzerTest, TraditionalBecomesSimplifiedWithOriginalOffsets) {
-  EXPECT_EQ(rows("過擬合"), (std::vector<Row>{{"过拟", 0, 6, 0},
-                                              {"拟合", 3, 9, 1},
-                                              {"合", 6, 9, 2}}));
+  EXPECT_EQ(rows("過擬合"), (std::vector<Row>{{"过拟", 0, 6, 0}, {"拟合", 3, 9, 1}, {"合", 6, 9, 2}}));
   EXPECT_EQ(terms("過擬合怎麼辦"), terms("过拟合怎么办"));
 }
 
 TEST(AnalyzerTest, ZeroWidthCharactersAreDroppedButKeepOffsets) {
   EXPECT_EQ(rows("re\u200Blu"), (std::vector<Row>{{"relu", 0, 7, 0}}));
-  EXPECT_EQ(rows("过\u200D拟"),
-            (std::vector<Row>{{"过拟", 0, 9, 0}, {"拟", 6, 9, 1}}));
+  EXPECT_EQ(rows("过\u200D拟"), (std::vector<Row>{{"过拟", 0, 9, 0}, {"拟", 6, 9, 1}}));
   EXPECT_EQ(rows("\uFEFFbn"), (std::vector<Row>{{"bn", 3, 5, 0}}));
 }
 
 TEST(AnalyzerTest, NonBreakingAndIdeographicSpacesSeparate) {
-  EXPECT_EQ(rows("bn\u00A0ln"),
-            (std::vector<Row>{{"bn", 0, 2, 0}, {"bnln", 0, 6, 0}, {"ln", 4, 6, 1}}));
+  EXPECT_EQ(rows("bn\u00A0ln"), (std::vector<Row>{{"bn", 0, 2, 0}, {"bnln", 0, 6, 0}, {"ln", 4, 6, 1}}));
   EXPECT_EQ(rows("过\u3000拟"), (std::vector<Row>{{"过", 0, 3, 0}, {"拟", 6, 9, 1}}));
 }
 
@@ -144,15 +136,11 @@ TEST(AnalyzerTest, SingleHanCharacterIsAUnigram) {
 }
 
 TEST(AnalyzerTest, PunctuationEndsAHanRun) {
-  EXPECT_EQ(rows("加速，防止"), (std::vector<Row>{{"加速", 0, 6, 0},
-                                                  {"速", 3, 6, 1},
-                                                  {"防止", 9, 15, 2},
-                                                  {"止", 12, 15, 3}}));
+  EXPECT_EQ(rows("加速，防止"),
+            (std::vector<Row>{{"加速", 0, 6, 0}, {"速", 3, 6, 1}, {"防止", 9, 15, 2}, {"止", 12, 15, 3}}));
 }
 
-TEST(AnalyzerTest, KanaJoinsTheCjkRun) {
-  EXPECT_EQ(terms("データ"), (std::vector<std::string>{"デー", "ータ", "タ"}));
-}
+TEST(AnalyzerTest, KanaJoinsTheCjkRun) { EXPECT_EQ(terms("データ"), (std::vector<std::string>{"デー", "ータ", "タ"})); }
 
 // ---- mixed scripts -------------------------------------------------------------------------
 
@@ -194,8 +182,7 @@ TEST(AnalyzerTest, StemsEnglishWords) {
 
 TEST(AnalyzerTest, KeepsAlphanumericsWholeAndUnstemmed) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"F1", "f1"},         {"L2", "l2"}, {"1x1", "1x1"}, {"0.5", "0.5"},
-      {"v1.2.3", "v1.2.3"}, {"3", "3"},   {"Ｆ１", "f1"}};
+      {"F1", "f1"}, {"L2", "l2"}, {"1x1", "1x1"}, {"0.5", "0.5"}, {"v1.2.3", "v1.2.3"}, {"3", "3"}, {"Ｆ１", "f1"}};
   for (const auto& [input, term] : cases) {
     const std::vector<Row> got = rows(input);
     ASSERT_EQ(got.size(), 1u) << input;
@@ -227,18 +214,15 @@ TEST(AnalyzerTest, KeepsLanguageNamesWithSymbols) {
   EXPECT_EQ(rows("C++"), (std::vector<Row>{{"c++", 0, 3, 0}}));
   EXPECT_EQ(rows("C#"), (std::vector<Row>{{"c#", 0, 2, 0}}));
   EXPECT_EQ(rows("c++11"), (std::vector<Row>{{"c++11", 0, 5, 0}, {"c++", 0, 5, 0}}));
-  EXPECT_EQ(rows("C++和Python"),
-            (std::vector<Row>{{"c++", 0, 3, 0}, {"和", 3, 6, 1}, {"python", 6, 12, 2}}));
+  EXPECT_EQ(rows("C++和Python"), (std::vector<Row>{{"c++", 0, 3, 0}, {"和", 3, 6, 1}, {"python", 6, 12, 2}}));
 }
 
 TEST(AnalyzerTest, TellsPostfixFromPrefixIncrement) {
-  EXPECT_EQ(rows("i++和++i"),
-            (std::vector<Row>{{"i++", 0, 3, 0}, {"和", 3, 6, 1}, {"++", 6, 8, 2}, {"i", 8, 9, 3}}));
+  EXPECT_EQ(rows("i++和++i"), (std::vector<Row>{{"i++", 0, 3, 0}, {"和", 3, 6, 1}, {"++", 6, 8, 2}, {"i", 8, 9, 3}}));
 }
 
 TEST(AnalyzerTest, SplitsHyphenatedAlphanumerics) {
-  EXPECT_EQ(rows("x86-64"),
-            (std::vector<Row>{{"x86", 0, 3, 0}, {"x8664", 0, 6, 0}, {"64", 4, 6, 1}}));
+  EXPECT_EQ(rows("x86-64"), (std::vector<Row>{{"x86", 0, 3, 0}, {"x8664", 0, 6, 0}, {"64", 4, 6, 1}}));
   EXPECT_TRUE(has_term("ResNet-50", "resnet50"));
 }
 
@@ -251,8 +235,7 @@ TEST(AnalyzerTest, ApostrophesJoinWords) {
 // ---- identifiers and compounds --------------------------------------------------------------
 
 TEST(AnalyzerTest, SplitsSnakeCaseWithCompound) {
-  EXPECT_EQ(rows("Batch_Size"),
-            (std::vector<Row>{{"batch", 0, 5, 0}, {"batchsiz", 0, 10, 0}, {"size", 6, 10, 1}}));
+  EXPECT_EQ(rows("Batch_Size"), (std::vector<Row>{{"batch", 0, 5, 0}, {"batchsiz", 0, 10, 0}, {"size", 6, 10, 1}}));
 }
 
 TEST(AnalyzerTest, SplitsHyphenatedWordsWithCompound) {
@@ -261,12 +244,9 @@ TEST(AnalyzerTest, SplitsHyphenatedWordsWithCompound) {
 }
 
 TEST(AnalyzerTest, SplitsCamelCaseWithCompound) {
-  EXPECT_EQ(rows("ResNet"),
-            (std::vector<Row>{{"res", 0, 3, 0}, {"resnet", 0, 6, 0}, {"net", 3, 6, 1}}));
-  EXPECT_EQ(rows("maxPooling"),
-            (std::vector<Row>{{"max", 0, 3, 0}, {"maxpool", 0, 10, 0}, {"pool", 3, 10, 1}}));
-  EXPECT_EQ(rows("HTTPServer"),
-            (std::vector<Row>{{"http", 0, 4, 0}, {"httpserver", 0, 10, 0}, {"server", 4, 10, 1}}));
+  EXPECT_EQ(rows("ResNet"), (std::vector<Row>{{"res", 0, 3, 0}, {"resnet", 0, 6, 0}, {"net", 3, 6, 1}}));
+  EXPECT_EQ(rows("maxPooling"), (std::vector<Row>{{"max", 0, 3, 0}, {"maxpool", 0, 10, 0}, {"pool", 3, 10, 1}}));
+  EXPECT_EQ(rows("HTTPServer"), (std::vector<Row>{{"http", 0, 4, 0}, {"httpserver", 0, 10, 0}, {"server", 4, 10, 1}}));
 }
 
 TEST(AnalyzerTest, CamelCaseKeepsShortHumpsWhole) {
@@ -276,12 +256,10 @@ TEST(AnalyzerTest, CamelCaseKeepsShortHumpsWhole) {
 }
 
 TEST(AnalyzerTest, CompoundSpellingsShareATerm) {
-  for (const char* spelling :
-       {"Batch_Size", "batch size", "batchsize", "BatchSize", "batch-size", "BATCH_SIZE"}) {
+  for (const char* spelling : {"Batch_Size", "batch size", "batchsize", "BatchSize", "batch-size", "BATCH_SIZE"}) {
     EXPECT_TRUE(has_term(spelling, "batchsiz")) << spelling;
   }
-  for (const char* spelling :
-       {"cross-validation", "cross validation", "crossvalidation", "cross_validation"}) {
+  for (const char* spelling : {"cross-validation", "cross validation", "crossvalidation", "cross_validation"}) {
     EXPECT_TRUE(has_term(spelling, "crossvalid")) << spelling;
   }
   EXPECT_TRUE(has_term("max pooling", "maxpool"));
@@ -289,8 +267,7 @@ TEST(AnalyzerTest, CompoundSpellingsShareATerm) {
 }
 
 TEST(AnalyzerTest, AdjacentWordsGetAPairCompound) {
-  EXPECT_EQ(rows("batch size"),
-            (std::vector<Row>{{"batch", 0, 5, 0}, {"batchsiz", 0, 10, 0}, {"size", 6, 10, 1}}));
+  EXPECT_EQ(rows("batch size"), (std::vector<Row>{{"batch", 0, 5, 0}, {"batchsiz", 0, 10, 0}, {"size", 6, 10, 1}}));
 }
 
 TEST(AnalyzerTest, PairCompoundsJoinOnlyTwoWords) {
@@ -304,8 +281,7 @@ TEST(AnalyzerTest, PairCompoundsJoinOnlyTwoWords) {
 TEST(AnalyzerTest, PunctuationAndFunctionWordsBlockPairCompounds) {
   EXPECT_EQ(terms("batch, size"), (std::vector<std::string>{"batch", "size"}));
   EXPECT_EQ(terms("size of the batch"), (std::vector<std::string>{"size", "of", "the", "batch"}));
-  EXPECT_EQ(terms("Batch_Size value"),
-            (std::vector<std::string>{"batch", "batchsiz", "size", "valu"}));
+  EXPECT_EQ(terms("Batch_Size value"), (std::vector<std::string>{"batch", "batchsiz", "size", "valu"}));
   EXPECT_EQ(terms("batch和size"), (std::vector<std::string>{"batch", "和", "size"}));
 }
 
@@ -325,9 +301,7 @@ TEST(AnalyzerTest, OperatorsAreSymbolTokens) {
                          "<<", ">>", "&&", "||", "@",  "%",  "===", "=>", "&",  "^"}) {
     const std::string text = std::string("a ") + op + " b";
     const int end = 2 + static_cast<int>(std::string_view(op).size());
-    EXPECT_EQ(rows(text),
-              (std::vector<Row>{{"a", 0, 1, 0}, {op, 2, end, 1}, {"b", end + 1, end + 2, 2}}))
-        << op;
+    EXPECT_EQ(rows(text), (std::vector<Row>{{"a", 0, 1, 0}, {op, 2, end, 1}, {"b", end + 1, end + 2, 2}})) << op;
   }
   EXPECT_EQ(kinds("=="), std::vector<TokenKind>{TokenKind::Symbol});
 }
@@ -345,9 +319,7 @@ TEST(AnalyzerTest, OrdinaryPunctuationIsNotAToken) {
   EXPECT_TRUE(terms("。，、；：？！“”（）《》【】").empty());
 }
 
-TEST(AnalyzerTest, MarkdownRulesAreNotSymbols) {
-  EXPECT_TRUE(terms("====\n****\n-----\n////").empty());
-}
+TEST(AnalyzerTest, MarkdownRulesAreNotSymbols) { EXPECT_TRUE(terms("====\n****\n-----\n////").empty()); }
 
 // ---- invariants ----------------------------------------------------------------------------
 

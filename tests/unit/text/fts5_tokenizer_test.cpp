@@ -35,8 +35,7 @@ class Fts5TokenizerTest : public ::testing::Test {
 
   std::int64_t insert(std::string_view text) {
     sqlite3_stmt* statement = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, "INSERT INTO t(x) VALUES (?1)", -1, &statement, nullptr),
-              SQLITE_OK);
+    EXPECT_EQ(sqlite3_prepare_v2(db_, "INSERT INTO t(x) VALUES (?1)", -1, &statement, nullptr), SQLITE_OK);
     sqlite3_bind_text(statement, 1, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     EXPECT_EQ(sqlite3_step(statement), SQLITE_DONE);
     sqlite3_finalize(statement);
@@ -47,14 +46,13 @@ class Fts5TokenizerTest : public ::testing::Test {
   std::vector<std::int64_t> match(std::string_view query) {
     sqlite3_stmt* statement = nullptr;
     std::vector<std::int64_t> ids;
-    if (sqlite3_prepare_v2(db_, "SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid", -1,
-                           &statement, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db_, "SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid", -1, &statement, nullptr) !=
+        SQLITE_OK) {
       return {-1};
     }
     sqlite3_bind_text(statement, 1, query.data(), static_cast<int>(query.size()), SQLITE_TRANSIENT);
     int rc = SQLITE_ROW;
-    while ((rc = sqlite3_step(statement)) == SQLITE_ROW)
-      ids.push_back(sqlite3_column_int64(statement, 0));
+    while ((rc = sqlite3_step(statement)) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(statement, 0));
     sqlite3_finalize(statement);
     if (rc != SQLITE_DONE) return {-1};
     return ids;
@@ -63,9 +61,9 @@ class Fts5TokenizerTest : public ::testing::Test {
   std::string highlight(std::string_view query) {
     sqlite3_stmt* statement = nullptr;
     std::string result;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?1",
-                                 -1, &statement, nullptr),
-              SQLITE_OK);
+    EXPECT_EQ(
+        sqlite3_prepare_v2(db_, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH ?1", -1, &statement, nullptr),
+        SQLITE_OK);
     sqlite3_bind_text(statement, 1, query.data(), static_cast<int>(query.size()), SQLITE_TRANSIENT);
     if (sqlite3_step(statement) == SQLITE_ROW) {
       result = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
@@ -89,16 +87,16 @@ TEST_F(Fts5TokenizerTest, FindsChineseByWordBigramAndCharacter) {
   EXPECT_EQ(match("消失"), Ids{vanish});
   EXPECT_EQ(match("拟消"), Ids{});
   // One character, wherever it stands in its run: as the pipeline writes it, a prefix query.
-  EXPECT_EQ(match(pre_analyzed_string("过")), Ids{overfit});   // starts the run's bigram 过拟
-  EXPECT_EQ(match(pre_analyzed_string("拟")), Ids{overfit});   // inside: the bigram 拟合
-  EXPECT_EQ(match(pre_analyzed_string("合")), Ids{overfit});   // ends the run: the unigram
+  EXPECT_EQ(match(pre_analyzed_string("过")), Ids{overfit});  // starts the run's bigram 过拟
+  EXPECT_EQ(match(pre_analyzed_string("拟")), Ids{overfit});  // inside: the bigram 拟合
+  EXPECT_EQ(match(pre_analyzed_string("合")), Ids{overfit});  // ends the run: the unigram
   EXPECT_EQ(match(pre_analyzed_string("失")), Ids{vanish});
   EXPECT_EQ(match(pre_analyzed_string("消") + " + " + pre_analyzed_string("失")), Ids{vanish});
   EXPECT_EQ(match(pre_analyzed_string("梯") + " + " + pre_analyzed_string("失")), Ids{});
 }
 
 TEST_F(Fts5TokenizerTest, OneCharacterIsAPrefixQueryOfHanTermsOnly) {
-  const auto alone = insert("is与==的不同");  // a run of one
+  const auto alone = insert("is与==的不同");   // a run of one
   const auto starts = insert("与其说是正则");  // starts a run: the bigram 与其
   const auto ends = insert("参与");            // ends a run: the unigram
   insert("给予 and 写 with 与x");              // a run of one before a Latin word
@@ -181,16 +179,14 @@ TEST_F(Fts5TokenizerTest, HighlightsTraditionalText) {
 }
 
 TEST_F(Fts5TokenizerTest, RejectsArguments) {
-  EXPECT_NE(exec("CREATE VIRTUAL TABLE u USING fts5(x, tokenize='qabot remove_diacritics 1')"),
-            SQLITE_OK);
+  EXPECT_NE(exec("CREATE VIRTUAL TABLE u USING fts5(x, tokenize='qabot remove_diacritics 1')"), SQLITE_OK);
   EXPECT_NE(exec("CREATE VIRTUAL TABLE v USING fts5(x, tokenize='qabot unknown')"), SQLITE_OK);
 }
 
 TEST_F(Fts5TokenizerTest, IsRegisteredPerConnection) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(":memory:", &other), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(other, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot')", nullptr,
-                         nullptr, nullptr),
+  EXPECT_NE(sqlite3_exec(other, "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='qabot')", nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(other);
 }
@@ -206,8 +202,7 @@ struct Collected {
 int collect(void* context, int flags, const char* token, int length, int /*start*/, int /*end*/) {
   auto* collected = static_cast<Collected*>(context);
   collected->tokens.emplace_back(std::string(token, static_cast<std::size_t>(length)), flags);
-  if (static_cast<int>(collected->tokens.size()) == collected->stop_after)
-    return collected->stop_code;
+  if (static_cast<int>(collected->tokens.size()) == collected->stop_after) return collected->stop_code;
   return SQLITE_OK;
 }
 
@@ -227,8 +222,7 @@ class Fts5TokenizerContractTest : public Fts5TokenizerTest {
   }
 
   int tokenize(Collected& collected, int flags, std::string_view text) {
-    return methods_.xTokenize(tokenizer_, &collected, flags, text.data(),
-                              static_cast<int>(text.size()), collect);
+    return methods_.xTokenize(tokenizer_, &collected, flags, text.data(), static_cast<int>(text.size()), collect);
   }
 
   fts5_tokenizer methods_{};
@@ -238,12 +232,8 @@ class Fts5TokenizerContractTest : public Fts5TokenizerTest {
 TEST_F(Fts5TokenizerContractTest, MarksColocatedTokensButNeverTheFirst) {
   Collected collected;
   ASSERT_EQ(tokenize(collected, FTS5_TOKENIZE_DOCUMENT, "Batch_Size 过拟合"), SQLITE_OK);
-  const std::vector<std::pair<std::string, int>> expected = {{"batch", 0},
-                                                             {"batchsiz", FTS5_TOKEN_COLOCATED},
-                                                             {"size", 0},
-                                                             {"过拟", 0},
-                                                             {"拟合", 0},
-                                                             {"合", 0}};
+  const std::vector<std::pair<std::string, int>> expected = {
+      {"batch", 0}, {"batchsiz", FTS5_TOKEN_COLOCATED}, {"size", 0}, {"过拟", 0}, {"拟合", 0}, {"合", 0}};
   EXPECT_EQ(collected.tokens, expected);
 }
 
@@ -265,13 +255,11 @@ TEST_F(Fts5TokenizerContractTest, TreatsDoneAsSuccess) {
 
 TEST_F(Fts5TokenizerContractTest, PassesMarkedQueryTextVerbatim) {
   Collected query;
-  ASSERT_EQ(tokenize(query, FTS5_TOKENIZE_QUERY, std::string(kPreAnalyzedMarker) + "Batch Size"),
-            SQLITE_OK);
+  ASSERT_EQ(tokenize(query, FTS5_TOKENIZE_QUERY, std::string(kPreAnalyzedMarker) + "Batch Size"), SQLITE_OK);
   EXPECT_EQ(query.tokens, (std::vector<std::pair<std::string, int>>{{"Batch Size", 0}}));
 
   Collected prefix;
-  ASSERT_EQ(tokenize(prefix, FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX,
-                     std::string(kPreAnalyzedMarker) + "norm"),
+  ASSERT_EQ(tokenize(prefix, FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX, std::string(kPreAnalyzedMarker) + "norm"),
             SQLITE_OK);
   EXPECT_EQ(prefix.tokens, (std::vector<std::pair<std::string, int>>{{"norm", 0}}));
 
@@ -345,8 +333,7 @@ TEST_F(Fts5TokenizerTest, TitleTwinsMatchTitlesOnly) {
 
 TEST_F(Fts5TokenizerContractTest, HandlesEmptyText) {
   Collected collected;
-  EXPECT_EQ(methods_.xTokenize(tokenizer_, &collected, FTS5_TOKENIZE_DOCUMENT, nullptr, 0, collect),
-            SQLITE_OK);
+  EXPECT_EQ(methods_.xTokenize(tokenizer_, &collected, FTS5_TOKENIZE_DOCUMENT, nullptr, 0, collect), SQLITE_OK);
   EXPECT_TRUE(collected.tokens.empty());
 }
 

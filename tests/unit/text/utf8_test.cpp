@@ -60,7 +60,9 @@ TEST(Utf8Test, TruncatedSequenceAtTheEndIsOneReplacement) {
 }
 
 TEST(Utf8Test, TruncatedSequenceBeforeAsciiKeepsTheAscii) {
-  EXPECT_EQ(decode_all("\xE4\xB8" "A"), (std::vector<Decoded>{{kReplacement, 2, false}, {'A', 1, true}}));
+  EXPECT_EQ(decode_all("\xE4\xB8"
+                       "A"),
+            (std::vector<Decoded>{{kReplacement, 2, false}, {'A', 1, true}}));
 }
 
 TEST(Utf8Test, OverlongFormsAreInvalid) {
@@ -140,7 +142,10 @@ TEST(Utf8Test, PrefixOfInvalidBytesStaysWithinTheLimit) {
   for (std::size_t max = 0; max <= bad.size(); ++max) EXPECT_LE(utf8_prefix_length(bad, max), max);
   EXPECT_EQ(utf8_prefix_length(bad, 5), 5u);
   // A cut after a lone lead byte drops it: it could start a character the cut would split.
-  EXPECT_EQ(utf8_prefix_length("ab\xE4" "cd", 3), 2u);
+  EXPECT_EQ(utf8_prefix_length("ab\xE4"
+                               "cd",
+                               3),
+            2u);
 }
 
 TEST(Utf8Test, BoundaryAtOrAfterSkipsToTheNextCharacter) {
