@@ -21,6 +21,8 @@ if [[ "${QABOT_WITH_TEST_DEPS:-0}" == 1 ]]; then
   # The fuzz targets (tests/fuzz): clang 14 and its runtimes (libFuzzer, ASan, UBSan), which clang
   # itself does not pull in.
   packages+=(clang libclang-rt-14-dev)
+  # The format check (scripts/check-format.sh, .clang-format).
+  packages+=(clang-format)
   # The PostgreSQL tests and the scale-out test start their own throwaway server and nginx
   # (tests/support/pg_temp.sh, tests/deploy): only the binaries are needed, not the services.
   packages+=(postgresql-15 nginx)

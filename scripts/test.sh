@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # README's second command (= .ci/run): install what is missing (test clients, clang included), then
+#   0. format                   every tracked C++ file as .clang-format lays it out (scripts/check-format.sh)
 #   1. build + ctest            build/       (-Wall -Wextra -Werror; arguments go to this ctest)
 #   2. sanitizer build + ctest  build-asan/  (ASan + UBSan + LSan, every test but the browser one)
 #   3. fuzzers                  build-fuzz/  (tests/fuzz/run.sh, QABOT_FUZZ_SECONDS per target, default 60)
 # Every stage runs even when an earlier test stage failed (a failed build skips its own tests); any
 # failure fails the command. A summary of stages with their durations ends the output.
-# QABOT_QUICK=1 runs stage 1 only (the local fast loop); CI runs everything.
+# QABOT_QUICK=1 runs stages 0 and 1 only (the local fast loop); CI runs everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,6 +72,7 @@ test_asan() {
 }
 
 stage deps install_deps || exit 1
+stage format scripts/check-format.sh || true
 if stage build scripts/build.sh; then
   stage tests ctest --test-dir build -j2 --output-on-failure --timeout 600 "$@" || true
 else

@@ -196,6 +196,12 @@ std::string phrase_text(const Phrase& p, bool title, int& phrases) {
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (i) s += " + ";
     s += term(p[i]);
+    // A Han run followed by a Latin word ends there, so the document holds the run's last character
+    // as a unigram between them (text::repeats_previous_bigram): "分布式 id" is 分布 布式 式 id.
+    if (i + 1 < p.size() && text::is_cjk_term(p[i]) && !text::is_cjk_character(p[i]) && !text::is_cjk_term(p[i + 1])) {
+      const std::size_t last = text::decode_utf8_before(p[i], p[i].size()).length;
+      s += " + " + term(p[i].substr(p[i].size() - last));
+    }
   }
   phrases = 1;
   return s;

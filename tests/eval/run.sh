@@ -49,7 +49,7 @@ run seed-blind-2       tests/eval/seed-blind-2.jsonl           seed       0.93  
 run real-notes-blind-2 tests/eval/real-notes-blind-2.jsonl     real       0.90   0.93  1.0
 run seed-blind-3       tests/eval/seed-blind-3.jsonl           seed       0.94   0.95  0.86
 run real-notes-blind-3 tests/eval/real-notes-blind-3.jsonl     real       0.78   0.88  0.93
-run javaguide-blind    tests/eval/javaguide-blind.jsonl        javaguide  0.58   0.70  0.93
+run javaguide-blind    tests/eval/javaguide-blind.jsonl        javaguide  0.60   0.71  0.93
 # Multi-turn: follow-ups must stay on their topic (floor: 95 % of turns with context).
 turns=$(python3 tests/eval/multi_turn.py "$bin" ${VERBOSE:+-v})
 echo "$turns"

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -177,6 +178,28 @@ TEST(QueryBuilderTest, ABroaderAlternativeCountsLessThanTheConceptItself) {
   auto without = ranked(db, q, e, false);
   ASSERT_EQ(without.size(), 2u);
   EXPECT_EQ(without[0].row, 1);
+}
+
+// A glossary phrase whose Han run is followed by a Latin word ("分布式 id") must match the text it
+// names: the index holds the run's last character as a unigram before the Latin word.
+TEST(QueryBuilderTest, AHanRunBeforeALatinWordMatchesInsideAGlossaryPhrase) {
+  text::Analyzer analyzer;
+  auto rules = std::get<retrieval::Synonyms>(retrieval::Synonyms::parse("分布式 id, distributed id\n"));
+  retrieval::SynonymIndex index{rules, analyzer};
+  QueryBuilder builder{analyzer, index};
+  sqlite::Database db = store::open_index(":memory:", sqlite::Database::Mode::ReadWriteCreate);
+  db.exec(
+      "CREATE VIRTUAL TABLE t USING fts5(q, a, c, tokenize='qabot');"
+      "INSERT INTO t(rowid, q, a, c) VALUES (1, '分布式 ID 有哪些生成方案', '', '');"
+      "INSERT INTO t(rowid, q, a, c) VALUES (2, '分布式ID的要求', '', '');"
+      "INSERT INTO t(rowid, q, a, c) VALUES (3, 'distributed IDs', '', '');");
+  for (const char* asked : {"distributed id", "分布式 ID"}) {
+    const auto q = builder.build(asked);
+    ASSERT_GE(concept_with(q, {"分布", "布式", "id"}), 0) << asked;
+    std::set<std::int64_t> rows;
+    for (const auto& r : ranked(db, q, QueryBuilder::expression(q))) rows.insert(r.row);
+    EXPECT_EQ(rows, (std::set<std::int64_t>{1, 2, 3})) << asked;
+  }
 }
 
 TEST(QueryBuilderTest, QuotesFts5Syntax) {
