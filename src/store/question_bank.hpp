@@ -23,8 +23,10 @@ namespace qabot::store {
 // order (questions.seq), apart from the stable question ids; 5: sizes written 3×3, 3*3 or 3\times3
 // are analysed as 3x3 (the index's tokens changed, so an older index must be rebuilt); 6: headings
 // shown with their parent when they name no topic (questions.heading keeps the bare one), sources
-// relative to the indexed root, front matter tags searchable with the category
-inline constexpr int kSchemaVersion = 6;
+// relative to the indexed root, front matter tags searchable with the category; 7: the parts of an
+// answer are questions of their own as well (MarkdownParser), "决策树"-like headings keep their title
+// (HeadingContext) — the rows changed, so an older index is rebuilt, not reused file by file
+inline constexpr int kSchemaVersion = 7;
 
 struct StoredQuestion {
   std::int64_t id = 0;
